@@ -1,0 +1,48 @@
+# Two commands a new user needs: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The stamps make both commands quiet and fast when nothing changed: the venv is (re)installed
+# only when pyproject.toml is newer than the last install.
+RUN_STAMP  := $(VENV)/.stamp-run
+TEST_STAMP := $(VENV)/.stamp-test
+
+.PHONY: run test lint format typecheck soak bench installer clean screenshots
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing Retouch Desk into $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing Retouch Desk with test tools into $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	@$(BIN)/retouchdesk $(ARGS)
+
+test: $(TEST_STAMP)
+	@QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	@$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
+format: $(TEST_STAMP)
+	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+soak: $(TEST_STAMP)
+	@QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m slow $(PYTEST_ARGS)
+
+bench: $(TEST_STAMP)
+	@$(BIN)/python -m bench.run_all
+
+installer: $(TEST_STAMP)
+	@bash installer/build-linux.sh
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

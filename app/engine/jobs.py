@@ -1,0 +1,106 @@
+"""The job: one input image on its way to one result file.
+
+This is the contract between the engine (which moves jobs along), the journal (which remembers
+them) and every front end (window, CLI, benchmarks), so it is plain data with no behaviour
+beyond what its fields imply.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class JobState(enum.StrEnum):
+    """Where a job is. Stored in the journal by value: never rename a value."""
+
+    REJECTED = "rejected"  # bad input found before anything was uploaded (reason in `error`)
+    QUEUED = "queued"  # accepted, waiting for a hashing/upload slot (or paused)
+    HASHING = "hashing"
+    UPLOADING = "uploading"  # includes the HEAD dedupe check
+    CREATING = "creating"  # POST create sent, execution id not yet recorded
+    PROCESSING = "processing"  # execution exists; remote status CREATED or ACTIVE
+    IN_QA = "in_qa"  # remote status IN_QA: waiting for a human review
+    DOWNLOADING = "downloading"
+    DONE = "done"  # result verified and saved at `output_path`
+    SKIPPED = "skipped"  # output existed and the run's policy was "skip"
+    FAILED = "failed"  # remote FAILED or a local failure (see `failed_stage`, `error`)
+    PAYMENT_REQUIRED = "payment_required"  # not enough credits; retry after a top-up
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATES
+
+    @property
+    def is_active(self) -> bool:
+        return self in ACTIVE_STATES
+
+    @property
+    def is_retryable(self) -> bool:
+        return self in (JobState.FAILED, JobState.PAYMENT_REQUIRED, JobState.CANCELLED)
+
+
+FINAL_STATES = frozenset(
+    {
+        JobState.REJECTED,
+        JobState.DONE,
+        JobState.SKIPPED,
+        JobState.FAILED,
+        JobState.PAYMENT_REQUIRED,
+        JobState.CANCELLED,
+    }
+)
+ACTIVE_STATES = frozenset(
+    {
+        JobState.HASHING,
+        JobState.UPLOADING,
+        JobState.CREATING,
+        JobState.PROCESSING,
+        JobState.IN_QA,
+        JobState.DOWNLOADING,
+    }
+)
+
+
+class Review(enum.StrEnum):
+    """A retoucher's verdict on a result, set in the viewer. Stored by value."""
+
+    NONE = ""
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+@dataclass
+class Job:
+    id: str  # local UUID, stable for the job's whole life (the model's key)
+    batch_id: str
+    input_path: str  # absolute path of the original
+    name: str  # the input's file name, as shown and sent to the server
+    state: JobState = JobState.QUEUED
+    size: int = 0  # input bytes
+    content_type: str = ""  # detected from content, e.g. image/jpeg
+    content_hash: str = ""  # lowercase hex SHA-256 of the input
+    deduped: bool = False  # the server already had the bytes; upload skipped
+    execution_id: str = ""
+    remote_status: str = ""  # last autoretouch status seen (CREATED, ACTIVE, ...)
+    result_hash: str = ""
+    result_name: str = ""  # server's resultFileName, untrusted
+    output_path: str = ""  # where the verified result was saved
+    credits: int = 0  # charged for this job (0 until known)
+    error: str = ""  # human-readable reason for REJECTED / FAILED / PAYMENT_REQUIRED
+    failed_stage: str = ""  # the JobState value of the stage that failed locally, if any
+    progress: float = 0.0  # 0..1 within the current stage, where measurable (upload, download)
+    attempts: int = 0
+    review: Review = Review.NONE
+    created_at: float = 0.0  # unix seconds
+    started_at: float = 0.0  # first left QUEUED
+    finished_at: float = 0.0  # reached a final state
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float:
+        if not self.started_at:
+            return 0.0
+        end = self.finished_at or 0.0
+        return max(0.0, end - self.started_at) if end else 0.0
