@@ -1,0 +1,416 @@
+"""The journal: the engine's memory, in SQLite, so that a crash or `kill -9` loses nothing.
+
+Every job and every state change is written and committed *before* the engine acts on it: a
+job is journaled as CREATING before the create request leaves, so after a crash the engine knows
+that an execution may exist and reconciles with the server instead of paying twice.
+
+Durability: WAL with `synchronous=FULL`, so a committed change survives a power cut too, not
+only a killed process. That makes each commit an fsync (about a millisecond on an SSD), which
+is why the engine never calls this from the event loop directly: `await journal.run(...)` hands
+the write to one dedicated writer thread. One thread keeps every write in order (the order is
+the history) and keeps SQLite's single-writer rule trivially true within the process; WAL and
+a busy timeout let another process (a CLI `history` while the window runs) read meanwhile.
+
+Only job data lives here: never tokens or any other secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from app.engine.jobs import FINAL_STATES, Job, JobState, Review
+from app.store import paths
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    created_at_iso TEXT NOT NULL,
+    org_id TEXT NOT NULL,
+    workflow_id TEXT NOT NULL,
+    workflow_name TEXT NOT NULL DEFAULT '',
+    workflow_version TEXT NOT NULL DEFAULT '',
+    price INTEGER NOT NULL DEFAULT 0,
+    options TEXT NOT NULL DEFAULT '{}',
+    finished_at REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    batch_id TEXT NOT NULL REFERENCES batches(id),
+    seq INTEGER NOT NULL DEFAULT 0,
+    input_path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    content_type TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL DEFAULT '',
+    deduped INTEGER NOT NULL DEFAULT 0,
+    execution_id TEXT NOT NULL DEFAULT '',
+    remote_status TEXT NOT NULL DEFAULT '',
+    result_hash TEXT NOT NULL DEFAULT '',
+    result_name TEXT NOT NULL DEFAULT '',
+    output_path TEXT NOT NULL DEFAULT '',
+    credits INTEGER NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    failed_stage TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    review TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL DEFAULT 0,
+    started_at REAL NOT NULL DEFAULT 0,
+    finished_at REAL NOT NULL DEFAULT 0,
+    extra TEXT NOT NULL DEFAULT '{}',
+    removed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS jobs_batch ON jobs(batch_id, seq);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
+CREATE INDEX IF NOT EXISTS jobs_execution ON jobs(execution_id);
+CREATE TABLE IF NOT EXISTS job_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    state TEXT NOT NULL,
+    remote_status TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS job_events_job ON job_events(job_id, id);
+CREATE TABLE IF NOT EXISTS hot_seen (
+    folder TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    job_id TEXT NOT NULL DEFAULT '',
+    seen_at REAL NOT NULL,
+    PRIMARY KEY (folder, path, size, mtime_ns)
+);
+"""
+
+_JOB_COLUMNS = (
+    "id", "batch_id", "seq", "input_path", "name", "state", "size", "content_type",
+    "content_hash", "deduped", "execution_id", "remote_status", "result_hash", "result_name",
+    "output_path", "credits", "error", "failed_stage", "attempts", "review", "created_at",
+    "started_at", "finished_at", "extra",
+)  # fmt: skip
+_FINAL_VALUES = tuple(s.value for s in FINAL_STATES)
+
+
+@dataclass
+class BatchRecord:
+    id: str
+    name: str
+    created_at: float
+    created_at_iso: str  # the exact string sent as autoretouch_batch_createdAt
+    org_id: str
+    workflow_id: str
+    workflow_name: str = ""
+    workflow_version: str = ""
+    price: int = 0  # credits per image when the batch was made
+    options: dict[str, Any] = field(default_factory=dict)  # layout, out_dir, template, ...
+    finished_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    job_id: str
+    at: float
+    state: str
+    remote_status: str
+    detail: str
+
+
+class Journal:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else paths.journal_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=10.0
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.executescript(_SCHEMA)
+        self._conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+        )
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._closed = False
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a journal call on the writer thread and wait for it to be committed."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, fn, *args)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._writer.shutdown(wait=True)
+        with self._lock:
+            self._conn.close()
+
+    # -- batches -----------------------------------------------------------------------------
+
+    def add_batch(self, batch: BatchRecord, jobs: Iterable[Job] = ()) -> None:
+        """A batch and its first jobs, in one transaction: all or nothing."""
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO batches(id, name, created_at, created_at_iso, org_id, workflow_id,"
+                " workflow_name, workflow_version, price, options, finished_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    batch.id, batch.name, batch.created_at, batch.created_at_iso, batch.org_id,
+                    batch.workflow_id, batch.workflow_name, batch.workflow_version, batch.price,
+                    json.dumps(batch.options), batch.finished_at,
+                ),
+            )  # fmt: skip
+            for job in jobs:
+                self._insert_job(c, job)
+
+    def add_jobs(self, jobs: Iterable[Job]) -> None:
+        with self._tx() as c:
+            for job in jobs:
+                self._insert_job(c, job)
+
+    def set_batch_finished(self, batch_id: str, finished_at: float) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE batches SET finished_at=? WHERE id=?", (finished_at, batch_id))
+
+    def batch(self, batch_id: str) -> BatchRecord | None:
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM batches WHERE id=?", (batch_id,)).fetchone()
+        return _batch_from_row(row) if row else None
+
+    def batches(self, *, name: str | None = None, limit: int = 100) -> list[BatchRecord]:
+        sql = "SELECT * FROM batches"
+        args: list[Any] = []
+        if name:
+            sql += " WHERE name LIKE ?"
+            args.append(f"%{name}%")
+        sql += " ORDER BY created_at DESC LIMIT ?"
+        args.append(limit)
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [_batch_from_row(r) for r in rows]
+
+    def unfinished_batches(self) -> list[BatchRecord]:
+        """Batches with at least one job that is neither final nor removed: to resume."""
+        marks = ",".join("?" * len(_FINAL_VALUES))
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT * FROM batches WHERE id IN (SELECT DISTINCT batch_id FROM jobs"
+                f" WHERE removed=0 AND state NOT IN ({marks})) ORDER BY created_at",
+                _FINAL_VALUES,
+            ).fetchall()
+        return [_batch_from_row(r) for r in rows]
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    def _insert_job(self, c: sqlite3.Connection, job: Job) -> None:
+        values = _job_values(job)
+        marks = ",".join("?" * len(values))
+        c.execute(f"INSERT INTO jobs({','.join(_JOB_COLUMNS)}) VALUES ({marks})", values)
+        c.execute(
+            "INSERT INTO job_events(job_id, at, state, remote_status, detail) VALUES (?,?,?,?,?)",
+            (job.id, time.time(), job.state.value, job.remote_status, job.error or "added"),
+        )
+
+    def save_job(self, job: Job, detail: str = "") -> None:
+        """Write the job's current fields and append a history event, in one commit."""
+        values = _job_values(job)
+        assignments = ",".join(f"{col}=?" for col in _JOB_COLUMNS[1:])
+        with self._tx() as c:
+            c.execute(f"UPDATE jobs SET {assignments} WHERE id=?", (*values[1:], job.id))
+            c.execute(
+                "INSERT INTO job_events(job_id, at, state, remote_status, detail)"
+                " VALUES (?,?,?,?,?)",
+                (job.id, time.time(), job.state.value, job.remote_status, detail or job.error),
+            )
+
+    def remove_jobs(self, job_ids: Iterable[str]) -> None:
+        """Hide jobs from lists and resumption; their history stays."""
+        with self._tx() as c:
+            c.executemany("UPDATE jobs SET removed=1 WHERE id=?", [(i,) for i in job_ids])
+
+    def job(self, job_id: str) -> Job | None:
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM jobs WHERE id=?", (job_id,)).fetchone()
+        return _job_from_row(row) if row else None
+
+    def jobs_of_batch(self, batch_id: str, *, include_removed: bool = False) -> list[Job]:
+        sql = "SELECT * FROM jobs WHERE batch_id=?" + ("" if include_removed else " AND removed=0")
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY seq", (batch_id,)).fetchall()
+        return [_job_from_row(r) for r in rows]
+
+    def jobs_by_execution(self, execution_ids: Iterable[str]) -> list[Job]:
+        ids = [e for e in execution_ids if e]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT * FROM jobs WHERE removed=0 AND execution_id IN ({marks})", ids
+            ).fetchall()
+        return [_job_from_row(r) for r in rows]
+
+    def history(
+        self,
+        *,
+        status: str | None = None,
+        batch: str | None = None,
+        file: str | None = None,
+        limit: int = 100,
+    ) -> list[tuple[Job, str]]:
+        """Most recent jobs first, with their batch name. Filters are case-insensitive substrings
+        (status is exact)."""
+        sql = (
+            "SELECT jobs.*, batches.name AS batch_name FROM jobs JOIN batches"
+            " ON batches.id = jobs.batch_id WHERE jobs.removed=0"
+        )
+        args: list[Any] = []
+        if status:
+            sql += " AND jobs.state=?"
+            args.append(status.lower())
+        if batch:
+            sql += " AND (batches.name LIKE ? OR batches.id=?)"
+            args += [f"%{batch}%", batch]
+        if file:
+            sql += " AND (jobs.name LIKE ? OR jobs.input_path LIKE ?)"
+            args += [f"%{file}%", f"%{file}%"]
+        sql += " ORDER BY jobs.created_at DESC, jobs.seq DESC LIMIT ?"
+        args.append(limit)
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [(_job_from_row(r), r["batch_name"]) for r in rows]
+
+    def events(self, job_id: str) -> list[JobEvent]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM job_events WHERE job_id=? ORDER BY id", (job_id,)
+            ).fetchall()
+        return [
+            JobEvent(r["job_id"], r["at"], r["state"], r["remote_status"], r["detail"])
+            for r in rows
+        ]
+
+    # -- hot folder ---------------------------------------------------------------------------
+
+    def hot_seen(self, folder: str, path: str, size: int, mtime_ns: int) -> bool:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM hot_seen WHERE folder=? AND path=? AND size=? AND mtime_ns=?",
+                (folder, path, size, mtime_ns),
+            ).fetchone()
+        return row is not None
+
+    def mark_hot_seen(self, folder: str, path: str, size: int, mtime_ns: int, job_id: str) -> bool:
+        """Remember a hot-folder file; False when it was already taken (never take it twice)."""
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT OR IGNORE INTO hot_seen(folder, path, size, mtime_ns, job_id, seen_at)"
+                " VALUES (?,?,?,?,?,?)",
+                (folder, path, size, mtime_ns, job_id, time.time()),
+            )
+        return cur.rowcount == 1
+
+
+def _job_values(job: Job) -> tuple[Any, ...]:
+    seq = int(job.extra.get("seq", "0") or 0)
+    return (
+        job.id, job.batch_id, seq, job.input_path, job.name, job.state.value, job.size,
+        job.content_type, job.content_hash, int(job.deduped), job.execution_id,
+        job.remote_status, job.result_hash, job.result_name, job.output_path, job.credits,
+        job.error, job.failed_stage, job.attempts, job.review.value, job.created_at,
+        job.started_at, job.finished_at, json.dumps(job.extra),
+    )  # fmt: skip
+
+
+def _job_from_row(row: sqlite3.Row) -> Job:
+    try:
+        extra = {str(k): str(v) for k, v in json.loads(row["extra"] or "{}").items()}
+    except (ValueError, AttributeError):
+        extra = {}
+    return Job(
+        id=row["id"],
+        batch_id=row["batch_id"],
+        input_path=row["input_path"],
+        name=row["name"],
+        state=JobState(row["state"]),
+        size=row["size"],
+        content_type=row["content_type"],
+        content_hash=row["content_hash"],
+        deduped=bool(row["deduped"]),
+        execution_id=row["execution_id"],
+        remote_status=row["remote_status"],
+        result_hash=row["result_hash"],
+        result_name=row["result_name"],
+        output_path=row["output_path"],
+        credits=row["credits"],
+        error=row["error"],
+        failed_stage=row["failed_stage"],
+        attempts=row["attempts"],
+        review=Review(row["review"]),
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        extra=extra,
+    )
+
+
+def _batch_from_row(row: sqlite3.Row) -> BatchRecord:
+    try:
+        options = json.loads(row["options"] or "{}")
+    except ValueError:
+        options = {}
+    return BatchRecord(
+        id=row["id"],
+        name=row["name"],
+        created_at=row["created_at"],
+        created_at_iso=row["created_at_iso"],
+        org_id=row["org_id"],
+        workflow_id=row["workflow_id"],
+        workflow_name=row["workflow_name"],
+        workflow_version=row["workflow_version"],
+        price=row["price"],
+        options=options if isinstance(options, dict) else {},
+        finished_at=row["finished_at"],
+    )
+
+
+def job_as_dict(job: Job) -> dict[str, Any]:
+    """JSON-friendly view of a job (for `history --json` and logs)."""
+    data = asdict(job)
+    data["state"] = job.state.value
+    data["review"] = job.review.value
+    return data

@@ -1,0 +1,8 @@
+"""Fixtures for engine tests: generated images live in tests/engine/corpus.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
