@@ -1,0 +1,434 @@
+"""Decode an image file into pixels that look right on screen: upright, sRGB, 8 bits, RGBA.
+
+Retouchers judge results by eye at 100%, so "looks right" is strict:
+- EXIF orientation is applied: a portrait shot from a phone must not appear on its side.
+- An embedded ICC profile is converted to sRGB (the display is assumed to be sRGB; that is what
+  a non-colour-managed Qt widget shows). Without this, a Display P3 or Adobe RGB photo looks
+  dull and a CMYK one looks wrong entirely.
+- 16-bit, greyscale (+alpha), palette (+transparency), CMYK and Lab files are all brought to 8-bit
+  RGB(A) by scaling, not by clipping: Pillow's plain `convert("L")` of a 16-bit image clips
+  everything above 255 to white.
+
+Speed: `max_side` asks for a reduced preview. JPEG then decodes at 1/2, 1/4 or 1/8 scale
+inside libjpeg (draft mode), which is what makes a 24 MP photo show within ~100 ms; other
+formats must be decoded in full and are then shrunk with `reduce` (a cheap box filter).
+`decode_progressive` yields the preview and then the full image from a single pass where the
+format allows no cheaper preview, so a big PNG is never decoded twice.
+
+Pixel limit: the server accepts up to 10,000 px a side, so 100 MP images are normal here and
+Pillow's default bomb guard (~89 MP) would refuse them. The guard is raised deliberately to
+`DISPLAY_PIXEL_LIMIT`, not switched off, and this module checks the limit itself so a bigger file
+fails with a clear `DecodeError` instead of a warning or a bare Pillow exception.
+
+Pillow releases the GIL while decoding and converting, so calling this from worker threads
+keeps a GUI thread responsive. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import threading
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+log = logging.getLogger(__name__)
+
+# 10,000 x 10,000 plus a margin for off-by-a-few sizes; far below anything that could exhaust
+# memory on a desktop (101 MP RGBA is ~400 MB).
+DISPLAY_PIXEL_LIMIT = 101_000_000
+if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < DISPLAY_PIXEL_LIMIT:
+    Image.MAX_IMAGE_PIXELS = DISPLAY_PIXEL_LIMIT
+
+# "RGBA": straight (non-premultiplied) R, G, B, A bytes: the portable default.
+# "BGRa": premultiplied B, G, R, A bytes. On a little-endian machine that is exactly Qt's
+#         QImage.Format_ARGB32_Premultiplied, the format QPainter draws fastest, so a viewer can
+#         wrap the bytes without a per-image conversion pass over 400 MB.
+PixelLayout = Literal["RGBA", "BGRa"]
+
+_EXIF_ORIENTATION = 0x0112
+_SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
+
+
+class DecodeError(Exception):
+    """The file cannot be shown; the message says why in words a user understands."""
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """Facts about the file for the info line (sizes are the upright, full-resolution ones)."""
+
+    width: int
+    height: int
+    file_size: int
+    format: str  # Pillow's format name: "JPEG", "PNG", "TIFF", "WEBP", ...
+    mode: str  # Pillow's mode of the file as stored: "RGB", "I;16", "CMYK", "P", ...
+    bit_depth: int  # bits per channel as stored in the file
+    colour_profile: str  # human description, e.g. "Display P3" or "sRGB (assumed)"
+    has_alpha: bool
+
+    @property
+    def megapixels(self) -> float:
+        return self.width * self.height / 1e6
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    """Display-ready pixels: `height` rows of `width * 4` bytes, sRGB, 8 bits per channel."""
+
+    width: int
+    height: int
+    data: bytes
+    info: ImageInfo
+    layout: PixelLayout = "RGBA"
+
+    @property
+    def bytes_per_line(self) -> int:
+        return self.width * 4
+
+    @property
+    def is_reduced(self) -> bool:
+        """True for a preview smaller than the file's full resolution."""
+        return self.width < self.info.width or self.height < self.info.height
+
+
+def decode_for_display(
+    path: str | os.PathLike[str],
+    max_side: int | None = None,
+    *,
+    layout: PixelLayout = "RGBA",
+) -> DecodedImage:
+    """Decode `path` for display, reduced to fit `max_side` (if given) on its longer side."""
+    with open_checked(path) as im:
+        info = describe(im, path)
+        if max_side is not None:
+            request_draft(im, info, max_side)
+        upright = load_upright(im, path)
+        if max_side is None:
+            return pack(to_display_image(upright), info, layout)
+        # Shrink before the colour conversion where the mode allows: it is then much cheaper.
+        display = to_display_image(shrink_keeping_mode(upright, max_side))
+        return pack(reduce_to_fit(display, max_side), info, layout)
+
+
+def decode_progressive(
+    path: str | os.PathLike[str],
+    preview_side: int,
+    *,
+    layout: PixelLayout = "RGBA",
+) -> Iterator[DecodedImage]:
+    """Yield a reduced preview (longer side <= `preview_side`) and then the full image.
+
+    JPEG gets a separate cheap draft decode for the preview. Other formats are decoded once;
+    the preview is shrunk from the full decode and yielded first, so it can be shown while the
+    full image is packed.
+    """
+    if _format_of(path) == "JPEG":
+        preview = decode_for_display(path, preview_side, layout=layout)
+        yield preview
+        if preview.is_reduced:
+            yield decode_for_display(path, layout=layout)
+        return
+    with open_checked(path) as im:
+        info = describe(im, path)
+        display = to_display_image(load_upright(im, path))
+    if max(display.size) > preview_side:
+        yield pack(reduce_to_fit(display, preview_side), info, layout)
+    yield pack(display, info, layout)
+
+
+def read_info(path: str | os.PathLike[str]) -> ImageInfo:
+    """The info-line facts without decoding pixels (header only)."""
+    with open_checked(path) as im:
+        return describe(im, path)
+
+
+def reduce_to_fit(im: Image.Image, max_side: int) -> Image.Image:
+    """Shrink so the longer side is at most `max_side`: integer `reduce` first, then a resample."""
+    longest = max(im.size)
+    if longest <= max_side:
+        return im
+    factor = longest // max_side
+    if factor >= 2:
+        im = im.reduce(factor)  # box filter over whole pixels: fast and free of aliasing
+    if max(im.size) > max_side:
+        scale = max_side / max(im.size)
+        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+        im = im.resize(size, Image.Resampling.BILINEAR, reducing_gap=None)
+    return im
+
+
+def shrink_keeping_mode(im: Image.Image, max_side: int) -> Image.Image:
+    """Whole-pixel `reduce` towards `max_side` (never below it) where averaging pixels is valid.
+
+    Palette indices, bilevel and 16-bit data cannot be box-averaged in their own mode, so those
+    are returned unchanged (to be shrunk after `to_display_image`). `info`, and so any ICC
+    profile, is kept.
+    """
+    factor = max(im.size) // max_side
+    if factor < 2 or im.mode not in _REDUCIBLE_MODES:
+        return im
+    reduced = im.reduce(factor)
+    reduced.info = dict(im.info)
+    return reduced
+
+
+_REDUCIBLE_MODES = {"RGB", "RGBA", "RGBa", "RGBX", "L", "LA", "La", "CMYK", "LAB"}
+
+
+def to_display_image(im: Image.Image) -> Image.Image:
+    """Any Pillow image -> an sRGB image in mode "RGB" or "RGBA", 8 bits per channel."""
+    profile = im.info.get("icc_profile")
+    alpha = _alpha_of(im)
+    colour = _colour_part(im)
+    if profile or colour.mode == "LAB":
+        colour = _to_srgb(colour, profile or None)
+    if colour.mode != "RGB":
+        colour = colour.convert("RGB")
+    if alpha is not None:
+        colour.putalpha(alpha)
+    return colour
+
+
+def pack(im: Image.Image, info: ImageInfo, layout: PixelLayout = "RGBA") -> DecodedImage:
+    """Display image (RGB/RGBA) -> DecodedImage with 4 bytes per pixel in `layout`."""
+    # Always 4 bytes a pixel with a real alpha byte: Qt's 32-bit "RGB" formats require the
+    # padding byte to be 0xff, and Pillow's BGRX packer writes 0.
+    rgba = im if im.mode == "RGBA" else im.convert("RGBA")
+    data = rgba.tobytes("raw", layout)
+    return DecodedImage(width=rgba.width, height=rgba.height, data=data, info=info, layout=layout)
+
+
+# --- opening and describing ---------------------------------------------------------------
+
+
+def open_checked(path: str | os.PathLike[str]) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            # We check the pixel count ourselves below, with a message a user understands.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+    except FileNotFoundError as exc:
+        raise DecodeError(f"File not found: {path}") from exc
+    except UnidentifiedImageError as exc:
+        raise DecodeError(f"Not an image Pillow can read: {Path(path).name}") from exc
+    except Image.DecompressionBombError as exc:
+        raise DecodeError(f"Image too large to display: {Path(path).name}") from exc
+    except OSError as exc:
+        raise DecodeError(f"Cannot open {Path(path).name}: {exc}") from exc
+    if im.width * im.height > DISPLAY_PIXEL_LIMIT:
+        size = f"{im.width} x {im.height}"
+        im.close()
+        raise DecodeError(
+            f"Image too large to display: {size} px (the limit is {DISPLAY_PIXEL_LIMIT:,} pixels)"
+        )
+    return im
+
+
+def _format_of(path: str | os.PathLike[str]) -> str:
+    with open_checked(path) as im:
+        return im.format or ""
+
+
+def describe(im: Image.Image, path: str | os.PathLike[str]) -> ImageInfo:
+    width, height = im.size
+    if _orientation(im) in _SWAPS_AXES:
+        width, height = height, width
+    return ImageInfo(
+        width=width,
+        height=height,
+        file_size=os.path.getsize(path),
+        format=im.format or "unknown",
+        mode=im.mode,
+        bit_depth=_bit_depth(im, path),
+        colour_profile=_profile_description(im),
+        has_alpha=_has_alpha(im),
+    )
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        value = im.getexif().get(_EXIF_ORIENTATION, 1)
+    except Exception:  # a broken EXIF block must not stop the image from showing
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _bit_depth(im: Image.Image, path: str | os.PathLike[str]) -> int:
+    if im.mode.startswith("I;16"):
+        return 16
+    if im.mode in ("I", "F"):
+        return 32
+    if im.mode == "1":
+        return 1
+    # Pillow reads 16-bit RGB(A) PNG and TIFF as 8-bit modes; the file says what it really is.
+    if im.format == "PNG":
+        with open(path, "rb") as f:
+            header = f.read(25)
+        if len(header) == 25:
+            return header[24]  # IHDR bit depth (palette depths 1-8 are index bits)
+    if im.format == "TIFF":
+        bits = getattr(im, "tag_v2", {}).get(258)  # BitsPerSample
+        if isinstance(bits, tuple) and bits:
+            return int(bits[0])
+        if isinstance(bits, int):
+            return bits
+    return 8
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in ("RGBA", "RGBa", "LA", "La", "PA") or (
+        im.mode in ("P", "L", "RGB") and "transparency" in im.info
+    )
+
+
+def _profile_description(im: Image.Image) -> str:
+    data = im.info.get("icc_profile")
+    if data:
+        try:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+            description = ImageCms.getProfileDescription(profile).strip()
+        except (OSError, ImageCms.PyCMSError):
+            return "embedded profile (unreadable, shown as sRGB)"
+        return description or "embedded profile (unnamed)"
+    if im.mode == "CMYK":
+        return "none (CMYK, converted without a profile)"
+    if im.mode == "LAB":
+        return "CIE Lab"
+    if "srgb" in im.info:  # PNG sRGB chunk
+        return "sRGB"
+    return "sRGB (assumed)"
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def request_draft(im: Image.Image, info: ImageInfo, max_side: int) -> None:
+    """Let JPEG decode at a reduced scale that is still at least `max_side` on the long side."""
+    if im.format != "JPEG":
+        return
+    scale = max_side / max(info.width, info.height)
+    if scale >= 1:
+        return
+    # draft() wants the stored (not yet rotated) size and picks the smallest scale >= it.
+    wanted = (max(1, int(im.width * scale)), max(1, int(im.height * scale)))
+    mode = im.mode if im.mode in ("RGB", "L", "CMYK") else None
+    im.draft(mode, wanted)
+
+
+def load_upright(im: Image.Image, path: str | os.PathLike[str]) -> Image.Image:
+    try:
+        im.load()
+    except OSError as exc:  # truncated or corrupt data
+        raise DecodeError(f"Cannot decode {Path(path).name}: {exc}") from exc
+    if _orientation(im) == 1:
+        return im
+    upright = ImageOps.exif_transpose(im)
+    # exif_transpose keeps `info`, including the ICC profile, on the rotated copy.
+    return upright
+
+
+# --- pixel formats and colour -----------------------------------------------------------------
+
+
+def _alpha_of(im: Image.Image) -> Image.Image | None:
+    if im.mode in ("RGBA", "LA", "PA"):
+        return im.getchannel("A")
+    if im.mode in ("RGBa", "La"):
+        return im.getchannel("a")
+    if im.mode == "P" and "transparency" in im.info:
+        return im.convert("RGBA").getchannel("A")
+    if im.mode in ("L", "RGB") and "transparency" in im.info:
+        return im.convert("RGBA" if im.mode == "RGB" else "LA").getchannel("A")
+    return None
+
+
+def _colour_part(im: Image.Image) -> Image.Image:
+    """The colour channels in a mode an ICC transform accepts: RGB, L, CMYK or LAB."""
+    mode = im.mode
+    if mode in ("RGB", "L", "CMYK", "LAB"):
+        return im
+    if mode in ("RGBA", "RGBa", "RGBX"):
+        return im.convert("RGB")
+    if mode in ("LA", "La"):
+        return im.convert("L")
+    if mode.startswith("I;16") or mode == "I":
+        # 0..65535 -> 0..255 by scaling (+ rounding), never by clipping.
+        wide = im if mode == "I" else im.convert("I")
+        return wide.point(lambda v: v / 257 + 0.5).convert("L")
+    if mode == "F":
+        return _float_to_l(im)
+    if mode in ("P", "PA"):
+        return im.convert("RGBA").convert("RGB")
+    return im.convert("RGB")  # "1", YCbCr, HSV, ...
+
+
+def _float_to_l(im: Image.Image) -> Image.Image:
+    # Float images usually hold 0..1; anything else is shown by its own range.
+    low, high = im.getextrema()
+    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)):
+        return im.convert("L")
+    if low >= 0 and high <= 1:
+        low, high = 0.0, 1.0
+    span = (high - low) or 1.0
+    return im.point(lambda v: (v - low) * 255 / span).convert("L")
+
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_ICC_SPACE_TO_MODE = {"RGB": "RGB", "GRAY": "L", "CMYK": "CMYK", "LAB": "LAB"}
+_transforms: dict[tuple[str, str], ImageCms.ImageCmsTransform] = {}
+_transforms_lock = threading.Lock()
+
+
+def _to_srgb(colour: Image.Image, profile_bytes: bytes | None) -> Image.Image:
+    """Convert with the embedded profile; Lab pixels without one use the standard D50 Lab."""
+    try:
+        transform = _transform_for(profile_bytes, colour.mode)
+    except (OSError, ImageCms.PyCMSError) as exc:
+        log.warning("ignoring an unusable ICC profile: %s", exc)
+        return colour
+    if transform is None:
+        return colour
+    return ImageCms.applyTransform(colour, transform) or colour
+
+
+def _transform_for(profile_bytes: bytes | None, in_mode: str) -> ImageCms.ImageCmsTransform | None:
+    """A cached profile -> sRGB transform, or None when the profile does not fit the pixels."""
+    digest = hashlib.sha1(profile_bytes).hexdigest() if profile_bytes else "builtin-lab"
+    key = (digest, in_mode)
+    with _transforms_lock:
+        cached = _transforms.get(key)
+    if cached is not None:
+        return cached
+    if profile_bytes:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile_bytes))
+    else:
+        source = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB"))
+    space = str(source.profile.xcolor_space).strip().upper()
+    if _ICC_SPACE_TO_MODE.get(space) != in_mode:
+        # e.g. an RGB profile on a greyscale file: converting would garble it, so show as is.
+        log.info(
+            "ICC profile space %r does not match pixel mode %s; not converting", space, in_mode
+        )
+        return None
+    transform = ImageCms.buildTransform(
+        source,
+        _SRGB,
+        in_mode,
+        "RGB",
+        renderingIntent=ImageCms.Intent.PERCEPTUAL,
+        # Without NOCACHE a transform keeps a one-pixel cache that worker threads would share.
+        flags=ImageCms.Flags.NOCACHE,
+    )
+    with _transforms_lock:
+        if len(_transforms) > 32:  # a handful of profiles in practice; never grow unbounded
+            _transforms.clear()
+        _transforms[key] = transform
+    return transform
