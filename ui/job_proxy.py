@@ -1,0 +1,67 @@
+"""Sorting by native values and filtering by status group and file name."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from app.engine.jobs import JobState
+from ui.job_model import JobRole, SortRole
+
+
+class StatusFilter(enum.Enum):
+    ALL = "All"
+    ACTIVE = "In progress"
+    DONE = "Done"
+    PROBLEMS = "Failed"
+    QUEUED = "Queued"
+
+    def accepts(self, state: JobState) -> bool:
+        if self is StatusFilter.ALL:
+            return True
+        if self is StatusFilter.ACTIVE:
+            return state.is_active
+        if self is StatusFilter.DONE:
+            return state in (JobState.DONE, JobState.SKIPPED)
+        if self is StatusFilter.PROBLEMS:
+            return state in (JobState.FAILED, JobState.PAYMENT_REQUIRED, JobState.REJECTED)
+        return state in (JobState.QUEUED, JobState.CANCELLED)
+
+
+class JobFilterProxy(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SortRole)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # Rows change state all the time: re-filter and re-sort live so a "Failed" filter
+        # picks up a job the moment it fails.
+        self.setDynamicSortFilter(True)
+        self._status = StatusFilter.ALL
+        self._text = ""
+
+    def set_status_filter(self, status: StatusFilter) -> None:
+        if status is not self._status:
+            self.beginFilterChange()
+            self._status = status
+            self.endFilterChange()
+
+    def status_filter(self) -> StatusFilter:
+        return self._status
+
+    def set_text_filter(self, text: str) -> None:
+        text = text.strip().casefold()
+        if text != self._text:
+            self.beginFilterChange()
+            self._text = text
+            self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        job = model.data(model.index(source_row, 0, source_parent), JobRole)
+        if job is None:
+            return False
+        if not self._status.accepts(job.state):
+            return False
+        return not self._text or self._text in job.name.casefold()
