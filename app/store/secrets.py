@@ -1,0 +1,81 @@
+"""Secrets (refresh tokens) in the OS keyring, and nowhere else on disk.
+
+When the machine has no keyring backend (CI, a bare server, a locked-down desktop) the secret is
+kept in this process's memory only and `persistent` turns False so the front end can warn that
+the user will have to sign in again next time. There is intentionally no plaintext fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import keyring
+import keyring.errors
+from keyring.backends import fail
+
+logger = logging.getLogger(__name__)
+
+SERVICE = "retouchdesk"
+
+
+class SecretStore:
+    def __init__(self, service: str = SERVICE) -> None:
+        self.service = service
+        self._memory: dict[str, str] = {}
+        self._persistent = _has_usable_backend()
+        if not self._persistent:
+            logger.warning("No keyring backend: secrets are kept in memory for this session only")
+
+    @property
+    def persistent(self) -> bool:
+        """True while secrets survive a restart (a real keyring backend answers)."""
+        return self._persistent
+
+    def get(self, key: str) -> str | None:
+        if key in self._memory or not self._persistent:
+            return self._memory.get(key)
+        try:
+            return keyring.get_password(self.service, key)
+        except keyring.errors.KeyringError as exc:
+            self._lose_backend(exc)
+            return None
+
+    def set(self, key: str, value: str) -> None:
+        if self._persistent:
+            try:
+                keyring.set_password(self.service, key, value)
+                self._memory.pop(key, None)
+                return
+            except keyring.errors.KeyringError as exc:
+                self._lose_backend(exc)
+        self._memory[key] = value
+
+    def delete(self, key: str) -> None:
+        """Remove the secret wherever it is; deleting what is not there is not an error."""
+        self._memory.pop(key, None)
+        if not self._persistent:
+            return
+        try:
+            keyring.delete_password(self.service, key)
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError as exc:
+            self._lose_backend(exc)
+
+    def _lose_backend(self, exc: Exception) -> None:
+        # The exception text comes from the backend, never from the secret; log its type only
+        # in case a backend ever echoes what it was given.
+        logger.warning("Keyring unavailable (%s): keeping secrets in memory", type(exc).__name__)
+        self._persistent = False
+
+
+def _has_usable_backend() -> bool:
+    try:
+        backend = keyring.get_keyring()
+    except keyring.errors.KeyringError:
+        return False
+    if isinstance(backend, fail.Keyring):
+        return False
+    # A chainer with nothing to chain behaves like the fail backend.
+    backends = getattr(backend, "backends", None)
+    return not (isinstance(backends, list) and not backends)
