@@ -1,0 +1,58 @@
+"""SecretStore over the real keyring API: with a backend, without one, and a backend failing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from app.store.secrets import SERVICE, SecretStore
+from keyring_memory import MemoryKeyring
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_secret_goes_to_the_keyring(memory_keyring: MemoryKeyring) -> None:
+    store = SecretStore()
+    assert store.persistent
+    store.set("server account", "s3cret")
+    assert memory_keyring.store[(SERVICE, "server account")] == "s3cret"
+    assert SecretStore().get("server account") == "s3cret"  # a new instance reads it back
+    store.delete("server account")
+    assert (SERVICE, "server account") not in memory_keyring.store
+    store.delete("server account")  # deleting twice is fine
+    assert store.get("server account") is None
+
+
+def test_without_keyring_secrets_stay_in_memory(no_keyring: None) -> None:
+    store = SecretStore()
+    assert not store.persistent
+    store.set("k", "v")
+    assert store.get("k") == "v"
+    assert SecretStore().get("k") is None  # nothing was persisted anywhere
+    store.delete("k")
+    assert store.get("k") is None
+
+
+class BrokenKeyring(MemoryKeyring):
+    """A backend that exists but fails (a locked or crashed Secret Service)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringError("locked")
+
+
+def test_failing_backend_degrades_to_memory() -> None:
+    keyring.set_keyring(BrokenKeyring())
+    store = SecretStore()
+    assert store.persistent
+    store.set("k", "v")
+    assert not store.persistent
+    assert store.get("k") == "v"
