@@ -1,10 +1,170 @@
-"""Subcommands: placeholder until its issue lands."""
+"""`retouchdesk sandbox`: run the local autoretouch-compatible server, or top up its credits.
+
+    retouchdesk sandbox [--port 8765|0] [--data DIR] [--workers N] ...
+    retouchdesk sandbox credits add N [--data DIR]
+
+Once serving it prints `READY http://HOST:PORT` on its own line (parents parse it) and a line
+for people. Ctrl-C or SIGTERM stops it cleanly.
+"""
 
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
 from typing import Any
+
+DEFAULT_PORT = 8765
 
 
 def register(subparsers: Any) -> None:
-    del subparsers
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="run the local sandbox server (speaks the autoretouch API, processes with Pillow)",
+        description="Run the local sandbox: an autoretouch-compatible API that really "
+        "processes images. Binds loopback by default.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port, 0 for any free one (default: {DEFAULT_PORT})",
+    )
+    _add_data_arg(parser)
+    parser.add_argument(
+        "--workers", type=_positive_int, default=4, help="processing threads (default: 4)"
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="extra seconds of simulated work per execution"
+    )
+    parser.add_argument(
+        "--credits",
+        type=int,
+        default=5000,
+        help="initial balance of a new data folder (default: 5000)",
+    )
+    parser.add_argument(
+        "--token-ttl", type=_positive_int, default=86400, help="access token lifetime in seconds"
+    )
+    parser.add_argument(
+        "--sse",
+        choices=("all", "final-only"),
+        default="all",
+        help="status stream: every state change, or only the final one (default: all)",
+    )
+    parser.add_argument(
+        "--auto-approve",
+        action="store_true",
+        help="approve device sign-ins at once (scripts, tests)",
+    )
+    parser.add_argument(
+        "--faults",
+        default="",
+        metavar="SPEC",
+        help="inject faults, e.g. http500=0.05,http503=0.05,sse_cut=0.3,fail=0.1,"
+        "slow_upload=0.2,evil_names=1",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed for the faults (default: 0)")
+    parser.add_argument(
+        "--qa-seconds", type=float, default=2.0, help="how long the QA workflow holds IN_QA"
+    )
+    parser.add_argument(
+        "--device-interval", type=int, default=5, help="device-flow polling interval in seconds"
+    )
+    parser.set_defaults(func=_serve)
+
+    actions = parser.add_subparsers(dest="sandbox_action", metavar="ACTION")
+    credits = actions.add_parser("credits", help="manage the sandbox's credit balance")
+    credit_actions = credits.add_subparsers(dest="credits_action", metavar="ACTION", required=True)
+    add = credit_actions.add_parser("add", help="top up the balance (also while the server runs)")
+    add.add_argument("amount", type=int, help="credits to add (negative to take away)")
+    _add_data_arg(add)
+    add.set_defaults(func=_credits_add)
+
+
+def _add_data_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="data folder (default: the sandbox folder in the user data folder)",
+    )
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data is not None:
+        return Path(args.data).expanduser().resolve()
+    from app.store.paths import sandbox_data_dir
+
+    return sandbox_data_dir()
+
+
+def _credits_add(args: argparse.Namespace) -> int:
+    from app.sandbox.store import add_credits_offline
+
+    balance = add_credits_offline(_data_dir(args), args.amount)
+    print(f"Added {args.amount} credits; balance is now {balance}.")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from app.sandbox.faults import FaultSpecError, parse_spec
+    from app.sandbox.runner import SandboxConfig, SandboxStartError, start_sandbox_in_thread
+
+    try:
+        parse_spec(args.faults)
+    except FaultSpecError as exc:
+        print(f"retouchdesk sandbox: --faults: {exc}", file=sys.stderr)
+        return 2
+    config = SandboxConfig(
+        data_dir=_data_dir(args),
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        latency=args.latency,
+        credits=args.credits,
+        token_ttl=args.token_ttl,
+        sse_mode=args.sse,
+        auto_approve=args.auto_approve,
+        faults=args.faults,
+        seed=args.seed,
+        qa_seconds=args.qa_seconds,
+        device_interval=args.device_interval,
+    )
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        sandbox = start_sandbox_in_thread(config)
+    except (OSError, SandboxStartError) as exc:
+        print(
+            f"retouchdesk sandbox: cannot start on {args.host}:{args.port}: {exc}", file=sys.stderr
+        )
+        return 1
+    print(f"READY {sandbox.base_url}", flush=True)
+    print(
+        f"Sandbox API at {sandbox.base_url} (data in {config.data_dir}, "
+        f"organization {sandbox.org_id}, balance {sandbox.balance()} credits). "
+        f"Sign-ins are approved at {sandbox.base_url}/activate. Ctrl-C stops.",
+        flush=True,
+    )
+    try:
+        while not stop.wait(0.5):
+            if not sandbox.alive:
+                print("retouchdesk sandbox: the server stopped unexpectedly", file=sys.stderr)
+                return 1
+    finally:
+        sandbox.stop()
+    print("Sandbox stopped.", flush=True)
+    return 0

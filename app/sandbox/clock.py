@@ -1,0 +1,17 @@
+"""Timestamps in the two formats the vendor uses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def iso_ms(moment: datetime | None = None) -> str:
+    """Execution and batch times: ISO 8601 with ms and `Z` ("2020-08-04T16:21:56.305Z")."""
+    moment = moment or datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def spring_timestamp(moment: datetime | None = None) -> str:
+    """Error bodies: Spring's format ("2020-09-16T21:09:15.863+00:00")."""
+    moment = moment or datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"

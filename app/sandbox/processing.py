@@ -1,0 +1,283 @@
+"""Executions: the state machine, the worker pool, charging, and who is waiting for what.
+
+All state changes happen on the server's event loop, so status watchers (SSE streams, blocking
+downloads) are woken in order and never miss a change. Only the pixel work runs on the worker
+pool of `workers` threads (Pillow releases the GIL while it decodes, filters and encodes). A
+semaphore of the same size makes CREATED mean "queued" and ACTIVE mean "being worked on",
+including the simulated `latency`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import PurePosixPath
+from typing import Any
+
+from app.sandbox.clock import iso_ms
+from app.sandbox.config import SandboxConfig
+from app.sandbox.faults import Faults
+from app.sandbox.images import RenderedResult, render
+from app.sandbox.store import Row, Store
+from app.sandbox.workflows import Workflow, WorkflowVersion, find_workflow
+
+log = logging.getLogger(__name__)
+
+CREATED, ACTIVE, IN_QA = "CREATED", "ACTIVE", "IN_QA"
+COMPLETED, FAILED, PAYMENT_REQUIRED = "COMPLETED", "FAILED", "PAYMENT_REQUIRED"
+FINAL = frozenset({COMPLETED, FAILED, PAYMENT_REQUIRED})
+CLOSING = "__closing__"  # pushed to every watcher when the server stops
+
+_RESULT_FIELDS = ("result_content_hash", "result_content_type", "result_file_name")
+
+
+def result_file_name(input_name: str, extension: str) -> str:
+    """`photo.JPG` -> `photo.png` for a PNG workflow: the input's stem, the export's extension."""
+    base = PurePosixPath(input_name.replace("\\", "/")).name or "image"
+    stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
+    return f"{stem or 'image'}.{extension}"
+
+
+def evil_file_name(faults: Faults, honest: str) -> str:
+    """Result names a careless client would write outside its output folder, or choke on."""
+    stem, _, ext = honest.rpartition(".")
+    return faults.choice(
+        "evil_names",
+        [
+            f"../../{honest}",
+            f"/etc/cron.d/{honest}",
+            f"C:\\Windows\\System32\\{honest}",
+            f"Ünïcødé 写真 ✨ {stem}.{ext}",
+            f"{stem}{'x' * 300}.{ext}",
+            f"..\\..\\{stem}\u202egpj.{ext}",
+        ],
+    )
+
+
+class ExecutionService:
+    def __init__(self, store: Store, config: SandboxConfig, faults: Faults) -> None:
+        self._store = store
+        self._config = config
+        self._faults = faults
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, config.workers), thread_name_prefix="sandbox-worker"
+        )
+        self._slots = asyncio.Semaphore(max(1, config.workers))
+        self._watchers: dict[str, set[asyncio.Queue[str]]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.closing = False
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def resume_unfinished(self) -> None:
+        """After a restart: requeue what was queued or running, finish what was in QA."""
+        for row in self._store.unfinished_executions():
+            if row["status"] == IN_QA:
+                self._spawn(self._finish_qa(row["id"]))
+            else:
+                self._store.update_execution(row["id"], status=CREATED, started_at=None)
+                self.schedule(row["id"])
+
+    async def close(self) -> None:
+        self.closing = True
+        for queues in self._watchers.values():
+            for queue in queues:
+                queue.put_nowait(CLOSING)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def shutdown_pool(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- creating and retrying -------------------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        org_id: str,
+        user_id: str,
+        workflow: Workflow,
+        version: WorkflowVersion,
+        input_name: str,
+        content_hash: str,
+        content_type: str,
+        labels: dict[str, str],
+        settings: dict[str, Any],
+        webhooks: list[str],
+    ) -> str:
+        execution_id = str(uuid.uuid4())
+        batch = _batch_of(labels)
+        self._store.insert_execution(
+            {
+                "id": execution_id,
+                "org_id": org_id,
+                "workflow_id": workflow.id,
+                "workflow_version": version.id,
+                "workflow_name": workflow.name,
+                "status": CREATED,
+                "user_id": user_id,
+                "created_at": iso_ms(),
+                "input_file_name": input_name,
+                "input_content_hash": content_hash,
+                "input_content_type": content_type,
+                "labels": json.dumps(labels),
+                "settings": json.dumps(settings),
+                "webhooks": json.dumps(webhooks),
+                "batch_id": batch[0] if batch else None,
+                "batch_name": batch[1] if batch else None,
+                "batch_created_at": batch[2] if batch else None,
+            }
+        )
+        self.schedule(execution_id)
+        return execution_id
+
+    def retry(self, row: Row) -> None:
+        """FAILED runs again for free; PAYMENT_REQUIRED runs again and is charged on success."""
+        self._store.update_execution(
+            row["id"],
+            status=CREATED,
+            started_at=None,
+            finished_at=None,
+            charged_credits=0,
+            free_retry=1 if row["status"] == FAILED else row["free_retry"],
+            **dict.fromkeys(_RESULT_FIELDS),
+        )
+        self._notify(row["id"], CREATED)
+        self.schedule(row["id"])
+
+    def schedule(self, execution_id: str) -> None:
+        self._spawn(self._run(execution_id))
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- watching --------------------------------------------------------------------------------
+
+    @contextmanager
+    def watch(self, execution_id: str) -> Iterator[asyncio.Queue[str]]:
+        """A queue receiving every later status of the execution (subscribe, then read state)."""
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        if self.closing:
+            queue.put_nowait(CLOSING)
+        self._watchers.setdefault(execution_id, set()).add(queue)
+        try:
+            yield queue
+        finally:
+            queues = self._watchers.get(execution_id)
+            if queues is not None:
+                queues.discard(queue)
+                if not queues:
+                    del self._watchers[execution_id]
+
+    async def wait_final(self, execution_id: str) -> Row | None:
+        """Blocks until the execution reaches a final state; None when the server stops."""
+        with self.watch(execution_id) as queue:
+            while True:
+                row = self._store.execution(execution_id)
+                if row is None or row["status"] in FINAL:
+                    return row
+                if await queue.get() == CLOSING:
+                    return None
+
+    def _set(self, execution_id: str, **fields: Any) -> None:
+        self._store.update_execution(execution_id, **fields)
+        if "status" in fields:
+            self._notify(execution_id, fields["status"])
+
+    def _notify(self, execution_id: str, status: str) -> None:
+        for queue in self._watchers.get(execution_id, ()):
+            queue.put_nowait(status)
+
+    # -- running ---------------------------------------------------------------------------------
+
+    async def _run(self, execution_id: str) -> None:
+        async with self._slots:
+            row = self._store.execution(execution_id)
+            if row is None or row["status"] != CREATED:
+                return
+            self._set(execution_id, status=ACTIVE, started_at=iso_ms())
+            try:
+                final = await self._work(row)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("execution %s failed", execution_id)
+                final = FAILED
+            if final is None:  # handed over to QA
+                return
+        self._set(execution_id, status=final, finished_at=iso_ms())
+
+    async def _work(self, row: Row) -> str | None:
+        workflow = find_workflow(row["workflow_id"])
+        version = workflow.version(row["workflow_version"]) if workflow else None
+        if workflow is None or version is None:
+            return FAILED
+        if self._config.latency > 0:
+            await asyncio.sleep(self._config.latency)
+        price = 0 if row["free_retry"] else workflow.price
+        if self._store.balance(row["org_id"]) < price:
+            return PAYMENT_REQUIRED
+        if self._faults.roll("fail"):
+            return FAILED
+        loop = asyncio.get_running_loop()
+        result: RenderedResult = await loop.run_in_executor(
+            self._pool, self._render_and_store, row, version
+        )
+        if price and not self._store.try_charge(row["org_id"], price):
+            return PAYMENT_REQUIRED  # someone else spent the credits while we worked
+        name = result_file_name(row["input_file_name"], result.extension)
+        if self._faults.roll("evil_names"):
+            name = evil_file_name(self._faults, name)
+        self._store.update_execution(
+            row["id"],
+            charged_credits=price,
+            result_content_hash=result.content_hash,
+            result_content_type=result.content_type,
+            result_file_name=name,
+        )
+        if workflow.human_qa:
+            self._set(row["id"], status=IN_QA)
+            self._spawn(self._finish_qa(row["id"]))
+            return None
+        return COMPLETED
+
+    def _render_and_store(self, row: Row, version: WorkflowVersion) -> RenderedResult:
+        settings = json.loads(row["settings"] or "{}")
+        source = self._store.blob_path(row["input_content_hash"])
+        result = render(source, version, settings if isinstance(settings, dict) else {})
+        self._store.put_blob(result.content_hash, result.data)
+        return result
+
+    async def _finish_qa(self, execution_id: str) -> None:
+        await asyncio.sleep(self._config.qa_seconds)
+        self._set(execution_id, status=COMPLETED, finished_at=iso_ms())
+
+
+def _batch_of(labels: dict[str, str]) -> tuple[str, str, str] | None:
+    """A batch exists only when all three `autoretouch_batch_*` labels are present."""
+    keys = ("autoretouch_batch_id", "autoretouch_batch_name", "autoretouch_batch_createdAt")
+    if all(labels.get(k) for k in keys):
+        return labels[keys[0]], labels[keys[1]], labels[keys[2]]
+    return None
+
+
+_LABEL_PARAM = re.compile(r"^label\[(.+)\]$")
+
+
+def labels_from_query(items: list[tuple[str, str]]) -> dict[str, str]:
+    """`label[key]=value` query parameters (brackets URL-encoded or not)."""
+    labels: dict[str, str] = {}
+    for key, value in items:
+        match = _LABEL_PARAM.match(key)
+        if match:
+            labels[match.group(1)] = value
+    return labels
