@@ -46,6 +46,7 @@ class WalkResult:
     inputs: list[FoundInput] = field(default_factory=list)
     ignored: list[tuple[Path, str]] = field(default_factory=list)  # (path, reason)
     missing: list[tuple[Path, str]] = field(default_factory=list)  # given paths that do not exist
+    duplicates: int = 0  # files reached more than once (given twice, linked), kept once
 
 
 def junk_reason(name: str) -> str:
@@ -111,6 +112,7 @@ def _take(
     key = (st.st_dev, st.st_ino)
     if key in seen_files:
         log.debug("same file twice, keeping one: %s", path)
+        result.duplicates += 1
         return
     seen_files.add(key)
     result.inputs.append(FoundInput(path=path, root=root, relative=relative))

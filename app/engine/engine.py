@@ -1,0 +1,521 @@
+"""The Engine: the one object front ends talk to (window, CLI, hot folder, benchmarks).
+
+It owns the jobs in memory, one asyncio task per moving job, the stage limits, and the event
+fan-out. What happens to one job is `pipeline.JobPipeline`'s business; what is remembered is the
+journal's. Everything here runs on the event loop's thread (in the window, the Qt thread via
+qasync), so each method does little and hands blocking work to threads: walking and probing
+inputs to the hashing pool, journal writes to the journal's writer thread.
+
+Events go to subscribers synchronously on the loop thread, in order; progress events are
+throttled to about ten a second per job so a thousand uploads cannot flood a front end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.api.client import AutoretouchClient
+from app.api.errors import ApiError, NotFoundError
+from app.engine.events import (
+    BatchAdded,
+    BatchFinished,
+    CreditsChanged,
+    EngineNotice,
+    Event,
+    JobAdded,
+    JobChanged,
+    JobRemoved,
+    Subscriber,
+)
+from app.engine.hashing import Hasher
+from app.engine.inputs import find_inputs
+from app.engine.jobs import Job, JobState, Review
+from app.engine.naming import LAYOUTS, ON_EXISTS, NamingError, validate_template
+from app.engine.options import BatchContext, RunOptions, iso_utc
+from app.engine.pipeline import JobPipeline, StageLimits, snapshot
+from app.engine.watcher import StatusWatcher
+from app.imaging.probe import ProbeResult, probe_image
+from app.store.journal import BatchRecord, Journal
+from app.store.settings import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CostEstimate", "Engine", "NoInputsError", "RunOptions"]
+
+PROGRESS_INTERVAL = 0.1  # seconds between progress events of one job
+_REMOTE_RETRYABLE = ("FAILED", "PAYMENT_REQUIRED")
+
+
+class NoInputsError(ValueError):
+    """Nothing processable was found in what was given."""
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    images: int  # executions that will be created, and charged
+    price: int  # credits per image
+    total: int  # images x price
+    balance: int | None  # None when the balance could not be read
+    deduped: int  # the same file given more than once, counted once
+    rejected: int  # bad inputs, never uploaded or charged
+    already_created: int  # resumed jobs whose execution exists (charged already or on retry)
+
+    @property
+    def shortfall(self) -> int:
+        return 0 if self.balance is None else max(0, self.total - self.balance)
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    total: int
+    by_state: dict[JobState, int]
+    credits: int
+
+    @property
+    def finished(self) -> bool:
+        return sum(n for s, n in self.by_state.items() if s.is_final) == self.total
+
+    def count(self, *states: JobState) -> int:
+        return sum(self.by_state.get(s, 0) for s in states)
+
+
+class Engine:
+    def __init__(
+        self,
+        client: AutoretouchClient,
+        journal: Journal,
+        settings: Settings | None = None,
+    ) -> None:
+        self._client = client
+        self._journal = journal
+        self._settings = settings or Settings()
+        s = self._settings
+        self._hasher = Hasher(s.hash_concurrency)
+        self._limits = StageLimits.create(
+            s.hash_concurrency, s.upload_concurrency, s.download_concurrency
+        )
+        self._pipeline = JobPipeline(
+            client,
+            journal,
+            self._hasher,
+            StatusWatcher(client, s.watch_streams),
+            self._limits,
+            notify=self._job_changed,
+            progress=self._job_progress,
+            cancel_requested=lambda job_id: job_id in self._cancel_requests,
+        )
+        self._jobs: dict[str, Job] = {}
+        self._batches: dict[str, BatchContext] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._cancel_requests: set[str] = set()
+        self._subscribers: list[Subscriber] = []
+        self._last_progress: dict[str, float] = {}
+        self._finished_reported: set[str] = set()
+        self._closing = False
+
+    # -- events --------------------------------------------------------------------------------
+
+    def subscribe(self, callback: Subscriber) -> None:
+        self._subscribers.append(callback)
+
+    def unsubscribe(self, callback: Subscriber) -> None:
+        if callback in self._subscribers:
+            self._subscribers.remove(callback)
+
+    def _emit(self, event: Event) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception:  # a broken subscriber must not stop the engine
+                log.exception("event subscriber failed on %s", type(event).__name__)
+
+    def _job_changed(self, job: Job, previous: JobState) -> None:
+        self._last_progress[job.id] = time.monotonic()
+        self._emit(JobChanged(snapshot(job), previous))
+
+    def _job_progress(self, job: Job) -> None:
+        now = time.monotonic()
+        if job.progress < 1.0 and now - self._last_progress.get(job.id, 0.0) < PROGRESS_INTERVAL:
+            return
+        self._last_progress[job.id] = now
+        self._emit(JobChanged(snapshot(job), job.state))
+
+    # -- adding work -------------------------------------------------------------------------
+
+    async def add(self, paths: Sequence[str | os.PathLike[str]], options: RunOptions) -> str:
+        """Make a batch of the given files and folders (bad inputs become REJECTED jobs).
+
+        Does not start it: call `estimate()` to show the cost, then `start()`.
+        Raises NamingError for a bad template/layout, NoInputsError when nothing was found,
+        ApiError when the workflow cannot be read.
+        """
+        _validate(options)
+        walk = await asyncio.to_thread(find_inputs, list(paths))
+        if not walk.inputs and not walk.missing:
+            ignored = f" ({len(walk.ignored)} files ignored)" if walk.ignored else ""
+            raise NoInputsError(f"no images found in the given paths{ignored}")
+        probes: list[ProbeResult] = await asyncio.gather(
+            *(self._hasher.run(probe_image, found.path) for found in walk.inputs)
+        )
+        workflow = await self._client.get_workflow(options.workflow_id, options.org_id)
+        now = time.time()
+        out_dir = options.out_dir
+        if out_dir is None and options.layout != "beside":
+            first_root = walk.inputs[0].root if walk.inputs else Path.cwd()
+            out_dir = first_root.parent / f"{first_root.name} retouched"
+        record = BatchRecord(
+            id=str(uuid.uuid4()),
+            name=options.batch_name or datetime.now().strftime("ORDER %Y-%m-%d %H:%M:%S"),
+            created_at=now,
+            created_at_iso=iso_utc(now),
+            org_id=options.org_id,
+            workflow_id=workflow.id or options.workflow_id,
+            workflow_name=workflow.name,
+            workflow_version=options.workflow_version or workflow.version,
+            price=workflow.execution_price,
+            options={
+                "out_dir": str(out_dir) if out_dir else "",
+                "layout": options.layout,
+                "name_template": options.name_template,
+                "on_exists": options.on_exists,
+                "source": options.source,
+                "duplicates": walk.duplicates,
+                "ignored": len(walk.ignored),
+            },
+        )
+        jobs: list[Job] = []
+        for seq, (found, probe) in enumerate(zip(walk.inputs, probes, strict=True)):
+            job = self._new_job(record.id, found.path, seq, now)
+            job.extra["relative"] = found.relative.as_posix()
+            job.size = probe.size
+            job.content_type = probe.content_type
+            if not probe.ok:
+                job.state, job.error, job.finished_at = JobState.REJECTED, probe.reason, now
+            jobs.append(job)
+        for offset, (path, reason) in enumerate(walk.missing):
+            job = self._new_job(record.id, path, len(walk.inputs) + offset, now)
+            job.state, job.error, job.finished_at = JobState.REJECTED, reason, now
+            jobs.append(job)
+        await self._journal.run(self._journal.add_batch, record, [snapshot(j) for j in jobs])
+        self._register(record, jobs)
+        if walk.ignored:
+            self._emit(
+                EngineNotice(
+                    "info",
+                    f"{len(walk.ignored)} files ignored (hidden, temporary or not images)",
+                )
+            )
+        return record.id
+
+    @staticmethod
+    def _new_job(batch_id: str, path: Path, seq: int, now: float) -> Job:
+        return Job(
+            id=str(uuid.uuid4()),
+            batch_id=batch_id,
+            input_path=str(path),
+            name=path.name,
+            created_at=now,
+            extra={"seq": str(seq)},
+        )
+
+    def _register(self, record: BatchRecord, jobs: Iterable[Job]) -> None:
+        jobs = list(jobs)
+        self._batches[record.id] = BatchContext(record)
+        self._emit(
+            BatchAdded(record.id, record.name, record.workflow_id, record.workflow_name, len(jobs))
+        )
+        for job in jobs:
+            self._jobs[job.id] = job
+            self._emit(JobAdded(snapshot(job)))
+
+    async def estimate(self, batch_id: str) -> CostEstimate:
+        batch = self._batches[batch_id]
+        jobs = self._jobs_of(batch_id)
+        to_create = [j for j in jobs if not j.state.is_final and not j.execution_id]
+        try:
+            balance: int | None = await self._client.get_balance(batch.org_id)
+        except ApiError as exc:
+            log.warning("cannot read the balance: %s", exc)
+            balance = None
+        if balance is not None:
+            self._emit(CreditsChanged(balance))
+        price = batch.record.price
+        return CostEstimate(
+            images=len(to_create),
+            price=price,
+            total=len(to_create) * price,
+            balance=balance,
+            deduped=int(batch.option("duplicates", 0) or 0),
+            rejected=sum(1 for j in jobs if j.state is JobState.REJECTED),
+            already_created=sum(1 for j in jobs if j.execution_id and not j.state.is_final),
+        )
+
+    # -- running -------------------------------------------------------------------------------
+
+    def start(self, batch_id: str) -> None:
+        for job in self._jobs_of(batch_id):
+            if not job.state.is_final:
+                self._spawn(job)
+        self._check_finished(batch_id)
+
+    def _spawn(self, job: Job) -> None:
+        if job.id in self._tasks or self._closing:
+            return
+        self._finished_reported.discard(job.batch_id)
+        self._tasks[job.id] = asyncio.create_task(self._drive(job), name=f"job-{job.id[:8]}")
+
+    async def _drive(self, job: Job) -> None:
+        batch = self._batches[job.batch_id]
+        try:
+            await self._pipeline.run(job, batch)
+        except asyncio.CancelledError:
+            if job.id not in self._cancel_requests or self._closing:
+                raise  # shutting down: the journal keeps the state for resume
+            if not job.state.is_final:
+                await self._pipeline.set_state(job, JobState.CANCELLED, "cancelled")
+        finally:
+            self._tasks.pop(job.id, None)
+            self._cancel_requests.discard(job.id)
+            self._last_progress.pop(job.id, None)
+            if not self._closing:
+                self._check_finished(job.batch_id)
+
+    def _check_finished(self, batch_id: str) -> None:
+        if batch_id in self._finished_reported:
+            return
+        counts = self.counts(batch_id)
+        if not counts.finished or any(
+            self._jobs[j].batch_id == batch_id for j in self._tasks if j in self._jobs
+        ):
+            return
+        self._finished_reported.add(batch_id)
+        batch = self._batches[batch_id]
+        self._emit(
+            BatchFinished(
+                batch_id,
+                batch.name,
+                done=counts.count(JobState.DONE),
+                failed=counts.count(JobState.FAILED, JobState.PAYMENT_REQUIRED, JobState.REJECTED),
+                skipped=counts.count(JobState.SKIPPED),
+                cancelled=counts.count(JobState.CANCELLED),
+                credits=counts.credits,
+            )
+        )
+        asyncio.get_running_loop().create_task(self._after_batch(batch_id))
+
+    async def _after_batch(self, batch_id: str) -> None:
+        await self._journal.run(self._journal.set_batch_finished, batch_id, time.time())
+        try:
+            balance = await self._client.get_balance(self._batches[batch_id].org_id)
+        except ApiError:
+            return
+        self._emit(CreditsChanged(balance))
+
+    async def wait(self, batch_id: str | None = None) -> None:
+        """Return when no job (of that batch) is moving any more."""
+        while True:
+            tasks = [
+                t
+                for job_id, t in self._tasks.items()
+                if batch_id is None or self._jobs[job_id].batch_id == batch_id
+            ]
+            if not tasks:
+                return
+            await asyncio.wait(tasks)
+
+    # -- controls ------------------------------------------------------------------------------
+
+    def pause(self) -> None:
+        """No new hashing or uploads start; executions already created are still watched and
+        their results downloaded."""
+        if self._limits.running.is_set():
+            self._limits.running.clear()
+            self._emit(EngineNotice("info", "Paused: no new uploads; running jobs continue"))
+
+    def resume_processing(self) -> None:
+        if not self._limits.running.is_set():
+            self._limits.running.set()
+            self._emit(EngineNotice("info", "Resumed"))
+
+    @property
+    def paused(self) -> bool:
+        return not self._limits.running.is_set()
+
+    async def cancel(self, job_ids: Iterable[str]) -> None:
+        for job_id in job_ids:
+            job = self._jobs.get(job_id)
+            if job is None or job.state.is_final:
+                continue
+            self._cancel_requests.add(job_id)
+            task = self._tasks.get(job_id)
+            if task is None:
+                await self._pipeline.set_state(job, JobState.CANCELLED, "cancelled")
+                self._cancel_requests.discard(job_id)
+                self._check_finished(job.batch_id)
+            elif job.state is not JobState.CREATING:
+                # Never interrupt a create request: its answer (the execution id) must be
+                # recorded. The pipeline stops the job right after it instead.
+                task.cancel()
+
+    async def cancel_batch(self, batch_id: str) -> None:
+        await self.cancel([j.id for j in self._jobs_of(batch_id)])
+
+    async def retry(self, job_ids: Iterable[str]) -> list[str]:
+        """Retry FAILED / PAYMENT_REQUIRED / CANCELLED jobs; returns the ids retried.
+
+        A remote failure goes through the server's retry endpoint (free for FAILED, charged
+        then for PAYMENT_REQUIRED); a local failure redoes only what is missing (a failed
+        download is downloaded again, never re-created).
+        """
+        retried: list[str] = []
+        for job_id in job_ids:
+            job = self._jobs.get(job_id)
+            if job is None or not job.state.is_retryable or job.id in self._tasks:
+                continue
+            batch = self._batches[job.batch_id]
+            if job.execution_id and job.remote_status in _REMOTE_RETRYABLE:
+                try:
+                    await self._client.retry_execution(job.execution_id, batch.org_id)
+                except NotFoundError:
+                    pass  # completed meanwhile: watching will find the result
+                except ApiError as exc:
+                    self._emit(EngineNotice("error", f"retry of {job.name} refused: {exc}"))
+                    continue
+                next_state, remote = JobState.PROCESSING, ""
+            elif job.execution_id:
+                next_state, remote = JobState.PROCESSING, job.remote_status
+            else:
+                next_state, remote = JobState.QUEUED, job.remote_status
+            job.attempts += 1
+            await self._pipeline.set_state(job, next_state, "retry", remote_status=remote)
+            self._spawn(job)
+            retried.append(job.id)
+        return retried
+
+    async def retry_failed(self, batch_id: str | None = None) -> list[str]:
+        """Retry every FAILED and PAYMENT_REQUIRED job (of one batch, or of the journal)."""
+        if batch_id is None:
+            await self._load_from_journal(
+                [job for state in (JobState.FAILED, JobState.PAYMENT_REQUIRED)
+                 for job, _ in await self._journal.run(
+                     lambda s=state: self._journal.history(status=s.value, limit=100_000))]
+            )  # fmt: skip
+        wanted = (JobState.FAILED, JobState.PAYMENT_REQUIRED)
+        ids = [
+            j.id
+            for j in self._jobs.values()
+            if j.state in wanted and (batch_id is None or j.batch_id == batch_id)
+        ]
+        return await self.retry(ids)
+
+    async def retry_executions(self, execution_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Retry jobs by their execution ids; returns (retried job ids, ids not in the journal)."""
+        found = await self._journal.run(self._journal.jobs_by_execution, execution_ids)
+        await self._load_from_journal(found)
+        known = {j.execution_id for j in found}
+        retried = await self.retry([j.id for j in found])
+        return retried, [e for e in execution_ids if e not in known]
+
+    async def _load_from_journal(self, jobs: Iterable[Job]) -> None:
+        for stored in jobs:
+            if stored.id in self._jobs:
+                continue
+            if stored.batch_id not in self._batches:
+                record = await self._journal.run(self._journal.batch, stored.batch_id)
+                if record is None:
+                    continue
+                self._register(record, [])
+            self._jobs[stored.id] = stored
+            self._emit(JobAdded(snapshot(stored)))
+
+    async def remove(self, job_ids: Iterable[str]) -> None:
+        """Take jobs off the list (not off the server); a moving job is cancelled first."""
+        ids = [i for i in job_ids if i in self._jobs]
+        await self.cancel(ids)
+        for job_id in ids:
+            task = self._tasks.get(job_id)
+            if task is not None:
+                await asyncio.wait([task])
+        await self._journal.run(self._journal.remove_jobs, ids)
+        for job_id in ids:
+            self._jobs.pop(job_id, None)
+            self._emit(JobRemoved(job_id))
+
+    async def set_review(self, job_ids: Iterable[str], review: Review) -> None:
+        """The retoucher's verdict from the viewer; also sent to the server as feedback."""
+        for job_id in job_ids:
+            job = self._jobs.get(job_id)
+            if job is None:
+                continue
+            job.review = review
+            await self._journal.run(self._journal.save_job, snapshot(job), f"review {review}")
+            self._emit(JobChanged(snapshot(job), job.state))
+            if job.execution_id and review is not Review.NONE:
+                batch = self._batches[job.batch_id]
+                try:
+                    await self._client.send_feedback(
+                        job.execution_id, batch.org_id, thumbs_up=review is Review.ACCEPTED
+                    )
+                except ApiError as exc:
+                    log.info("feedback for %s not sent: %s", job.execution_id, exc)
+
+    async def resume_unfinished(self) -> list[str]:
+        """Re-attach every batch the journal says is unfinished (after a crash or quit)."""
+        records = await self._journal.run(self._journal.unfinished_batches)
+        resumed: list[str] = []
+        for record in records:
+            if record.id in self._batches:
+                continue
+            jobs = await self._journal.run(self._journal.jobs_of_batch, record.id)
+            self._register(record, jobs)
+            self.start(record.id)
+            resumed.append(record.id)
+        return resumed
+
+    # -- looking -------------------------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        return [snapshot(j) for j in self._jobs.values()]
+
+    def _jobs_of(self, batch_id: str) -> list[Job]:
+        return [j for j in self._jobs.values() if j.batch_id == batch_id]
+
+    def batch(self, batch_id: str) -> BatchRecord:
+        return self._batches[batch_id].record
+
+    def counts(self, batch_id: str | None = None) -> BatchCounts:
+        jobs = self._jobs_of(batch_id) if batch_id else list(self._jobs.values())
+        by_state: dict[JobState, int] = {}
+        for job in jobs:
+            by_state[job.state] = by_state.get(job.state, 0) + 1
+        return BatchCounts(len(jobs), by_state, sum(j.credits for j in jobs))
+
+    async def aclose(self) -> None:
+        """Stop all work; what was in flight stays in the journal for `resume_unfinished`."""
+        self._closing = True
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._hasher.close()
+
+
+def _validate(options: RunOptions) -> None:
+    validate_template(options.name_template)
+    if options.layout not in LAYOUTS:
+        raise NamingError(f"unknown layout {options.layout!r} (use one of: {', '.join(LAYOUTS)})")
+    if options.on_exists not in ON_EXISTS:
+        raise NamingError(
+            f"unknown on-exists policy {options.on_exists!r} (use one of: {', '.join(ON_EXISTS)})"
+        )
+    if not options.workflow_id:
+        raise ValueError("no workflow given")

@@ -1,0 +1,87 @@
+"""What a run was asked to do, and the batch it became.
+
+`RunOptions` is what a front end passes to `Engine.add`. Once a batch is made, its options are
+stored in the journal with it (`BatchContext` reads them back), so a batch resumed after a crash
+writes its results exactly where and how the original run would have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.engine.naming import DEFAULT_TEMPLATE
+from app.store.journal import BatchRecord
+
+JOB_LABEL = "retouchdesk_job_id"
+
+
+@dataclass
+class RunOptions:
+    org_id: str
+    workflow_id: str
+    workflow_version: str | None = None  # None pins the workflow's current version at add()
+    out_dir: Path | None = None  # None: a "<folder> retouched" folder beside the first input
+    layout: str = "mirror"  # "mirror" | "folder" | "beside"
+    name_template: str = DEFAULT_TEMPLATE
+    on_exists: str = "unique"  # "unique" | "skip" | "overwrite"
+    batch_name: str | None = None  # None: "ORDER YYYY-MM-DD HH:MM:SS", like the web app
+    source: str = ""  # "cli" | "window" | "hotfolder": shown in history
+
+
+@dataclass
+class BatchContext:
+    record: BatchRecord
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def org_id(self) -> str:
+        return self.record.org_id
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return self.record.options.get(key, default)
+
+    @property
+    def out_dir(self) -> Path | None:
+        value = self.option("out_dir")
+        return Path(value) if value else None
+
+    @property
+    def layout(self) -> str:
+        return str(self.option("layout", "mirror"))
+
+    @property
+    def name_template(self) -> str:
+        return str(self.option("name_template", DEFAULT_TEMPLATE))
+
+    @property
+    def on_exists(self) -> str:
+        return str(self.option("on_exists", "unique"))
+
+    @property
+    def date(self) -> str:
+        return datetime.fromtimestamp(self.record.created_at, UTC).strftime("%Y-%m-%d")
+
+    def labels(self, job_id: str) -> dict[str, str]:
+        """The three labels that make the web app show an order, plus our job label."""
+        return {
+            "autoretouch_batch_id": self.record.id,
+            "autoretouch_batch_name": self.record.name,
+            "autoretouch_batch_createdAt": self.record.created_at_iso,
+            JOB_LABEL: job_id,
+        }
+
+
+def iso_utc(ts: float) -> str:
+    """ISO 8601 with milliseconds and Z, as the web app writes autoretouch_batch_createdAt."""
+    moment = datetime.fromtimestamp(ts, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -1,0 +1,425 @@
+"""One job's way from input file to saved result, stage by stage.
+
+hash -> HEAD dedupe -> upload -> create -> watch -> download -> verify -> save.
+
+Each stage takes a slot from its own semaphore, so hashing, uploading and downloading overlap
+across jobs with bounded concurrency each. Every state change is committed to the journal
+*before* the action it announces (`set_state` awaits the commit), which is what makes a crash at any
+point recoverable:
+- a job found in CREATING may have an execution: it is reconciled before anything is created;
+- a job with an execution id only re-attaches to it (watch, then download);
+- a job found in DOWNLOADING first looks for its verified result already on disk.
+
+`run()` starts from whatever state the job is in, so the same code serves a fresh job, a resumed
+one and a retried one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
+from typing import Any
+
+from app.api.client import AutoretouchClient
+from app.api.errors import (
+    ApiError,
+    AuthError,
+    NotFoundError,
+    PaymentRequiredError,
+    ProtocolViolationError,
+    TransientError,
+    UnprocessableError,
+)
+from app.api.models import Execution, ExecutionStatus
+from app.engine.download import (
+    IntegrityError,
+    download_verified,
+    find_saved_result,
+    finish,
+    temp_path_for,
+)
+from app.engine.hashing import Hasher
+from app.engine.jobs import Job, JobState
+from app.engine.naming import (
+    NameContext,
+    destination_dir,
+    plan_target,
+    render_name,
+    result_extension,
+)
+from app.engine.options import BatchContext
+from app.engine.reconcile import find_created_execution
+from app.engine.testhooks import crash_point
+from app.engine.watcher import StatusWatcher
+from app.store.journal import Journal
+
+log = logging.getLogger(__name__)
+
+CREATE_ATTEMPTS = 5
+DOWNLOAD_ATTEMPTS = 3
+STAGE_ATTEMPTS = 3  # rounds of our own on top of the client's retries, for transient trouble
+
+Notify = Callable[[Job, JobState], None]  # (job after the change, previous state)
+Progress = Callable[[Job], None]
+
+
+class StageFailure(Exception):
+    """A local stage failed for good; the message is the reason shown to the user."""
+
+
+@dataclass
+class StageLimits:
+    hash: asyncio.Semaphore
+    upload: asyncio.Semaphore
+    download: asyncio.Semaphore
+    running: asyncio.Event  # cleared while paused: no new hashing or uploads start
+
+    @classmethod
+    def create(cls, hash_workers: int, uploads: int, downloads: int) -> StageLimits:
+        running = asyncio.Event()
+        running.set()
+        return cls(
+            asyncio.Semaphore(max(1, hash_workers)),
+            asyncio.Semaphore(max(1, uploads)),
+            asyncio.Semaphore(max(1, downloads)),
+            running,
+        )
+
+
+def snapshot(job: Job) -> Job:
+    """A copy safe to hand to another thread or a subscriber while the job moves on."""
+    return replace(job, extra=dict(job.extra))
+
+
+class JobPipeline:
+    def __init__(
+        self,
+        client: AutoretouchClient,
+        journal: Journal,
+        hasher: Hasher,
+        watcher: StatusWatcher,
+        limits: StageLimits,
+        *,
+        notify: Notify,
+        progress: Progress,
+        cancel_requested: Callable[[str], bool],
+    ) -> None:
+        self._client = client
+        self._journal = journal
+        self._hasher = hasher
+        self._watcher = watcher
+        self._limits = limits
+        self._notify = notify
+        self._progress = progress
+        self._cancel_requested = cancel_requested
+
+    # -- driving -------------------------------------------------------------------------------
+
+    async def run(self, job: Job, batch: BatchContext) -> None:
+        """Move the job to a final state. Task cancellation propagates (the caller decides
+        whether that means "cancelled by the user" or "shutting down, resume later")."""
+        try:
+            await self._advance(job, batch)
+        except asyncio.CancelledError:
+            raise
+        except StageFailure as exc:
+            await self._fail(job, str(exc))
+        except AuthError as exc:
+            await self._fail(job, f"not signed in or not allowed: {exc.message or exc}")
+        except ApiError as exc:
+            await self._fail(job, f"server error: {exc}")
+        except OSError as exc:
+            await self._fail(job, f"file error: {exc.strerror or exc}")
+        except Exception as exc:  # a bug must fail one row, not the whole batch
+            log.exception("job %s failed unexpectedly", job.id)
+            await self._fail(job, f"unexpected error: {type(exc).__name__}: {exc}")
+
+    async def _advance(self, job: Job, batch: BatchContext) -> None:
+        if not job.execution_id:
+            if job.state is JobState.CREATING or job.extra.get("create_sent"):
+                await self._adopt_if_created(job, batch)
+            if not job.execution_id:
+                await self._hash(job)
+                if self._stop_here(job):
+                    return await self.set_state(job, JobState.CANCELLED, "cancelled")
+                await self._upload(job, batch)
+                if await self._create(job, batch) is False:
+                    return
+        if self._stop_here(job):
+            return await self.set_state(job, JobState.CANCELLED, "cancelled")
+        execution = await self._watch(job, batch)
+        if execution is None:
+            return
+        if self._stop_here(job):
+            return await self.set_state(job, JobState.CANCELLED, "cancelled")
+        await self._download(job, batch, execution)
+
+    def _stop_here(self, job: Job) -> bool:
+        return self._cancel_requested(job.id)
+
+    # -- stages --------------------------------------------------------------------------------
+
+    async def _hash(self, job: Job) -> None:
+        await self._limits.running.wait()
+        async with self._limits.hash:
+            await self._limits.running.wait()
+            await self.set_state(job, JobState.HASHING)
+            crash_point("hashing")
+            try:
+                job.content_hash = await self._hasher.sha256(job.input_path)
+            except OSError as exc:
+                raise StageFailure(f"cannot read the input: {exc.strerror or exc}") from exc
+
+    async def _upload(self, job: Job, batch: BatchContext) -> None:
+        async with self._limits.upload:
+            await self._limits.running.wait()  # paused while waiting for a slot: wait on
+            await self.set_state(job, JobState.UPLOADING)
+            crash_point("uploading")
+            for attempt in range(STAGE_ATTEMPTS):
+                try:
+                    if await self._client.upload_exists(job.content_hash, batch.org_id):
+                        job.deduped = True
+                        return
+                    stored = await self._client.upload(
+                        Path(job.input_path),
+                        batch.org_id,
+                        content_type=job.content_type or None,
+                        on_progress=lambda done, total: self._on_bytes(job, done, total),
+                    )
+                except UnprocessableError as exc:
+                    raise StageFailure(
+                        f"the server cannot process this image: {exc.message}"
+                    ) from exc
+                except (TransientError, ProtocolViolationError) as exc:
+                    if attempt + 1 >= STAGE_ATTEMPTS:
+                        raise StageFailure(f"upload failed: {exc}") from exc
+                    await asyncio.sleep(0.5 * 2**attempt)
+                    continue
+                if stored.strip().lower() != job.content_hash:
+                    raise StageFailure(
+                        "upload damaged: the server stored different bytes than were sent"
+                    )
+                return
+
+    async def _create(self, job: Job, batch: BatchContext) -> bool:
+        """Create the execution; False when the job ended here (payment, refusal, cancel)."""
+        for attempt in range(CREATE_ATTEMPTS):
+            job.extra["create_sent"] = "1"
+            await self.set_state(job, JobState.CREATING)  # committed before the POST leaves
+            try:
+                execution_id = await self._client.create_execution(
+                    batch.record.workflow_id,
+                    batch.org_id,
+                    name=job.name,
+                    content_hash=job.content_hash,
+                    content_type=job.content_type or "image/jpeg",
+                    version=batch.record.workflow_version or None,
+                    labels=batch.labels(job.id),
+                )
+            except PaymentRequiredError as exc:
+                job.extra.pop("create_sent", None)
+                await self._payment_required(job, batch, exc.message)
+                return False
+            except UnprocessableError as exc:
+                job.extra.pop("create_sent", None)
+                raise StageFailure(f"the server cannot process this image: {exc.message}") from exc
+            except (TransientError, ProtocolViolationError) as exc:
+                # The request may have created an execution before failing: look before
+                # creating again.
+                log.info("create for job %s ended ambiguously (%s); reconciling", job.id, exc)
+                await asyncio.sleep(min(8.0, 0.5 * 2**attempt))
+                if await self._adopt_if_created(job, batch):
+                    return True
+                continue
+            crash_point("after_create")
+            job.extra.pop("create_sent", None)
+            await self.set_state(
+                job, JobState.PROCESSING, execution_id=execution_id, remote_status="CREATED"
+            )
+            return True
+        raise StageFailure(f"could not create the execution after {CREATE_ATTEMPTS} attempts")
+
+    async def _adopt_if_created(self, job: Job, batch: BatchContext) -> bool:
+        """Reconcile: True (and the job attached to it) if an execution exists for this job."""
+        for attempt in range(STAGE_ATTEMPTS * 2):
+            try:
+                found = await find_created_execution(
+                    self._client,
+                    batch.org_id,
+                    job_id=job.id,
+                    input_file_name=job.name,
+                    workflow_id=batch.record.workflow_id,
+                    batch_name=batch.name,
+                )
+                break
+            except (TransientError, ProtocolViolationError) as exc:
+                if attempt + 1 >= STAGE_ATTEMPTS * 2:
+                    # Creating again without knowing could pay twice: stop and say so.
+                    raise StageFailure(f"cannot check whether the execution exists: {exc}") from exc
+                await asyncio.sleep(0.5 * 2**attempt)
+        if found is None:
+            return False
+        job.extra.pop("create_sent", None)
+        await self.set_state(
+            job,
+            JobState.PROCESSING,
+            "reconciled with the server",
+            execution_id=found.id,
+            remote_status=found.status,
+        )
+        return True
+
+    async def _watch(self, job: Job, batch: BatchContext) -> Execution | None:
+        """Wait for a final status; return the execution when COMPLETED, else end the job."""
+        if job.state is not JobState.DOWNLOADING:
+            if job.state not in (JobState.PROCESSING, JobState.IN_QA):
+                await self.set_state(job, JobState.PROCESSING)
+            crash_point("watching")
+
+        async def on_status(status: str) -> None:
+            if status == job.remote_status or status in _FINAL:
+                return
+            state = JobState.IN_QA if status == ExecutionStatus.IN_QA else JobState.PROCESSING
+            if job.state is JobState.DOWNLOADING:
+                return
+            await self.set_state(job, state, remote_status=status)
+
+        try:
+            execution = await self._watcher.wait_final(job.execution_id, batch.org_id, on_status)
+        except NotFoundError as exc:
+            raise StageFailure("the execution no longer exists on the server") from exc
+        job.credits = execution.charged_credits or job.credits
+        if execution.status == ExecutionStatus.COMPLETED:
+            job.result_hash = (execution.result_content_hash or "").lower()
+            job.result_name = execution.result_file_name or ""
+            job.extra["result_path"] = execution.result_path or ""
+            job.extra["result_type"] = execution.result_content_type or ""
+            job.remote_status = execution.status
+            return execution
+        if execution.status == ExecutionStatus.PAYMENT_REQUIRED:
+            await self._payment_required(job, batch, "", remote=True)
+            return None
+        await self.set_state(
+            job,
+            JobState.FAILED,
+            remote_status=execution.status,
+            error="processing failed on the server (retrying is free)",
+            failed_stage="",
+        )
+        return None
+
+    async def _download(self, job: Job, batch: BatchContext, execution: Execution) -> None:
+        async with self._limits.download:
+            target = self._plan_target(job, batch)
+            temp = temp_path_for(target, job.id)
+            if job.state is JobState.DOWNLOADING and job.extra.get("target") == str(target):
+                saved = await asyncio.to_thread(find_saved_result, target, job.result_hash)
+                if saved is not None:
+                    await self.set_state(job, JobState.DONE, "found saved before a crash",
+                                    output_path=str(saved), progress=1.0)  # fmt: skip
+                    return
+            if batch.on_exists == "skip" and await asyncio.to_thread(target.exists):
+                await self.set_state(
+                    job, JobState.SKIPPED, "output exists", output_path=str(target)
+                )
+                return
+            job.extra["target"] = str(target)
+            await self.set_state(job, JobState.DOWNLOADING, remote_status=execution.status)
+            for attempt in range(DOWNLOAD_ATTEMPTS):
+                try:
+                    await download_verified(
+                        self._client,
+                        batch.org_id,
+                        job.execution_id,
+                        temp=temp,
+                        expected_sha256=job.result_hash,
+                        result_path=job.extra.get("result_path") or None,
+                        on_progress=lambda done, total: self._on_bytes(job, done, total),
+                    )
+                    break
+                except (IntegrityError, TransientError, ProtocolViolationError) as exc:
+                    if attempt + 1 >= DOWNLOAD_ATTEMPTS:
+                        raise StageFailure(f"download failed: {exc}") from exc
+                    log.info("download of job %s failed (%s); again", job.id, exc)
+                    await asyncio.sleep(0.5 * 2**attempt)
+            crash_point("downloading")
+            final = await asyncio.to_thread(finish, temp, target, batch.on_exists)
+            if final is None:
+                await self.set_state(
+                    job, JobState.SKIPPED, "output exists", output_path=str(target)
+                )
+            else:
+                await self.set_state(job, JobState.DONE, output_path=str(final), progress=1.0)
+
+    def _plan_target(self, job: Job, batch: BatchContext) -> Path:
+        ext = result_extension(job.result_name, job.extra.get("result_type", ""))
+        context = NameContext(
+            stem=Path(job.name).stem,
+            ext=ext,
+            workflow=batch.record.workflow_name or batch.record.workflow_id,
+            batch=batch.name,
+            date=batch.date,
+            n=int(job.extra.get("seq", "0") or 0) + 1,
+        )
+        relative = PurePath(job.extra.get("relative") or job.name)
+        dest = destination_dir(batch.layout, batch.out_dir, Path(job.input_path), relative)
+        return plan_target(dest, render_name(batch.name_template, context))
+
+    async def _payment_required(
+        self, job: Job, batch: BatchContext, message: str, *, remote: bool = False
+    ) -> None:
+        price = batch.record.price
+        try:
+            balance: int | None = await self._client.get_balance(batch.org_id)
+        except ApiError:
+            balance = None
+        if balance is not None and price:
+            missing = max(price - balance, 0) or price
+            reason = f"not enough credits: {price} needed, balance {balance} ({missing} missing)"
+            job.extra["credits_missing"] = str(missing)
+        else:
+            reason = "not enough credits" + (f": {message}" if message else "")
+        await self.set_state(
+            job,
+            JobState.PAYMENT_REQUIRED,
+            remote_status="PAYMENT_REQUIRED" if remote else job.remote_status,
+            error=reason,
+            failed_stage="",
+        )
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    async def _fail(self, job: Job, reason: str) -> None:
+        stage = job.state.value if job.state.is_active else job.failed_stage
+        await self.set_state(job, JobState.FAILED, error=reason, failed_stage=stage)
+
+    async def set_state(self, job: Job, state: JobState, detail: str = "", **changes: Any) -> None:
+        """Change the job, commit it to the journal, then tell subscribers. In that order."""
+        previous = job.state
+        for name, value in changes.items():
+            setattr(job, name, value)
+        now = time.time()
+        if state is not previous:
+            job.progress = changes.get("progress", 0.0)
+        if previous is JobState.QUEUED and state is not JobState.QUEUED and not job.started_at:
+            job.started_at = now
+        job.state = state
+        job.finished_at = now if state.is_final else 0.0
+        if state not in (JobState.FAILED, JobState.PAYMENT_REQUIRED, JobState.REJECTED):
+            job.error = ""
+            job.failed_stage = ""
+        await self._journal.run(self._journal.save_job, snapshot(job), detail)
+        self._notify(job, previous)
+
+    def _on_bytes(self, job: Job, done: int, total: int | None) -> None:
+        if total:
+            job.progress = min(1.0, done / total)
+            self._progress(job)
+
+
+_FINAL = {s.value for s in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED,
+                            ExecutionStatus.PAYMENT_REQUIRED)}  # fmt: skip

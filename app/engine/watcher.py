@@ -1,0 +1,94 @@
+"""Follow an execution's status until it reaches a final state.
+
+The status stream (SSE) is the cheap way: one open request, answers as soon as the status
+changes. But a server may stream only the final status, a stream may close early or break, and
+IN_QA can last for hours. So:
+- the stream is used while it works (reconnect with exponential backoff when it ends early);
+- after each stream ends, the execution is re-read: the truth is the execution, not the stream;
+- after a few broken streams in a row, or when all stream slots are busy (each open stream holds
+  a connection of the shared pool, which uploads and downloads need too), it polls instead,
+  slowly, and keeps trying the stream again later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+
+from app.api.client import AutoretouchClient
+from app.api.errors import ProtocolViolationError, TransientError
+from app.api.models import Execution, is_final_status
+
+log = logging.getLogger(__name__)
+
+StatusCallback = Callable[[str], Awaitable[None]]
+
+
+class StatusWatcher:
+    def __init__(
+        self,
+        client: AutoretouchClient,
+        stream_slots: int = 32,
+        *,
+        max_stream_failures: int = 3,
+        poll_min: float = 0.5,
+        poll_max: float = 5.0,
+    ) -> None:
+        self._client = client
+        self._slots = asyncio.Semaphore(stream_slots)
+        self._max_failures = max_stream_failures
+        self._poll_min = poll_min
+        self._poll_max = poll_max
+
+    async def wait_final(
+        self, execution_id: str, org_id: str, on_status: StatusCallback
+    ) -> Execution:
+        """Return the execution once COMPLETED, FAILED or PAYMENT_REQUIRED.
+
+        Raises AuthError / NotFoundError (not worth waiting out); transient trouble is waited out.
+        """
+        failures = 0
+        delay = self._poll_min
+        while True:
+            execution = await self._read(execution_id, org_id)
+            if execution is not None:
+                await on_status(execution.status)
+                if execution.is_final:
+                    return execution
+            if failures < self._max_failures and not self._slots.locked():
+                async with self._slots:
+                    final_seen = await self._follow_stream(execution_id, org_id, on_status)
+                if final_seen:
+                    failures = 0
+                    continue  # re-read for the result fields
+                failures += 1
+                await asyncio.sleep(min(self._poll_max, self._poll_min * 2**failures))
+            else:
+                # Polling: streams keep failing or every slot is taken. Try streaming again
+                # now and then, since the failures may have been a passing network problem.
+                await asyncio.sleep(delay * random.uniform(0.8, 1.2))
+                delay = min(self._poll_max, delay * 1.5)
+                if failures >= self._max_failures and random.random() < 0.2:
+                    failures = self._max_failures - 1
+
+    async def _read(self, execution_id: str, org_id: str) -> Execution | None:
+        try:
+            return await self._client.get_execution(execution_id, org_id)
+        except (TransientError, ProtocolViolationError) as exc:
+            log.info("reading execution %s failed (%s); will try again", execution_id, exc)
+            return None
+
+    async def _follow_stream(
+        self, execution_id: str, org_id: str, on_status: StatusCallback
+    ) -> bool:
+        """True when the stream delivered a final status."""
+        try:
+            async for status in self._client.stream_status(execution_id, org_id):
+                await on_status(status)
+                if is_final_status(status):
+                    return True
+        except (TransientError, ProtocolViolationError) as exc:
+            log.info("status stream of %s failed: %s", execution_id, exc)
+        return False
