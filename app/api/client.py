@@ -594,15 +594,21 @@ def _seg(value: str) -> str:
 
 
 def _safe_result_path(result_path: str) -> str:
-    """A server-given resultPath, re-quoted segment by segment and kept on the API host.
+    """A server-given resultPath made safe to request on the API host.
 
-    Names with spaces or non-ASCII must be quoted; an absolute URL or `//host` must not send
-    our token elsewhere, and `..` must not climb out of the path.
+    `/image/{hash}/{fileName}`: the file name becomes one quoted segment whatever it contains
+    (spaces, non-ASCII, `/`, `..`), so it can neither break the URL nor walk the path. Servers
+    send it raw or already quoted; a name with `%XX` in it is taken as quoted. An absolute URL or
+    `//host` is refused: it would send our token to another host.
     """
     if not result_path.startswith("/") or result_path.startswith("//"):
         raise ProtocolViolationError(200, "result path is not a path on the API host")
+    prefix, _, rest = result_path.lstrip("/").partition("/")
+    content_hash, _, name = rest.partition("/")
+    if prefix == "image" and content_hash and name:
+        return f"/image/{quote(unquote(content_hash), safe='')}/{quote(unquote(name), safe='')}"
     segments = [unquote(s) for s in result_path.split("/")[1:]]
-    if any(s in ("", ".", "..") for s in segments):
+    if any(s in ("", ".", "..") or "/" in s for s in segments):
         raise ProtocolViolationError(200, "result path has empty or relative segments")
     return "/" + "/".join(quote(s, safe="") for s in segments)
 

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 import webbrowser
 from collections.abc import Callable
 from typing import Any
@@ -57,6 +58,7 @@ class Session:
         poll_sleep: Sleep | None = None,
         stream_idle_limit: float = DEFAULT_STREAM_IDLE_LIMIT,
         token_margin: float = 120.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.profile = profile
         self.secrets = secrets if secrets is not None else SecretStore()
@@ -64,6 +66,7 @@ class Session:
         self._owns_http = http is None
         self.oauth = OAuthClient(self._http, profile.auth_url, retry=retry)
         self._token_margin = token_margin
+        self._clock = clock  # wall clock for token expiry; replaceable so tests can jump ahead
         self.tokens = self._new_token_manager(None)
         self.client = AutoretouchClient(
             profile, self.tokens, http=self._http, retry=retry, stream_idle_limit=stream_idle_limit
@@ -218,6 +221,7 @@ class Session:
             refresh_token,
             on_refresh_token=store if persist else None,
             margin=self._token_margin,
+            clock=self._clock,
         )
 
     def _account_from_claims(self, tokens: TokenManager) -> str:

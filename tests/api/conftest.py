@@ -56,9 +56,7 @@ def run(coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
     return asyncio.run(bounded())
 
 
-async def open_session(
-    sandbox: Any, *, retry: RetryPolicy | None = None, **kwargs: Any
-) -> Session:
+async def open_session(sandbox: Any, *, retry: RetryPolicy | None = None, **kwargs: Any) -> Session:
     """A session signed in by the device flow against an auto-approving sandbox."""
     session = Session(profile_for(sandbox), SecretStore(), retry=retry or fast_retry(), **kwargs)
     await session.sign_in_device_flow(lambda code: None, open_browser=False)
@@ -69,9 +67,7 @@ async def open_session(
 def session_runner(sandbox: Any) -> Callable[..., Any]:
     """run_with_session(fn): sign in to the default sandbox, await fn(session), close it."""
 
-    def run_with_session(
-        work: Callable[[Session], Coroutine[Any, Any, T]], **kwargs: Any
-    ) -> T:
+    def run_with_session(work: Callable[[Session], Coroutine[Any, Any, T]], **kwargs: Any) -> T:
         async def go() -> T:
             session = await open_session(sandbox, **kwargs)
             try:
