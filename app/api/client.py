@@ -39,7 +39,7 @@ from app.api.models import (
     Workflow,
     is_final_status,
 )
-from app.api.retry import RetryPolicy, parse_retry_after
+from app.api.retry import NO_RETRY, RetryPolicy, parse_retry_after
 from app.api.servers import ServerProfile
 from app.api.streams import ProgressReader
 from app.api.uploads import guess_content_type
@@ -89,7 +89,10 @@ class AutoretouchClient:
 
     async def health(self) -> bool:
         try:
-            response = await self._send("GET", "/health", auth=False, idempotent=True)
+            # A probe answers "up right now?": one try, no backoff.
+            response = await self._send(
+                "GET", "/health", auth=False, idempotent=True, retry=NO_RETRY
+            )
         except ApiError:
             return False
         return response.status_code == 200
@@ -427,6 +430,7 @@ class AutoretouchClient:
         stream: bool = False,
         timeout: httpx.Timeout | None = None,
         follow_redirects: bool = False,
+        retry: RetryPolicy | None = None,
     ) -> httpx.Response:
         """Send one logical request; returns a 2xx/3xx response or raises a typed ApiError.
 
@@ -434,6 +438,7 @@ class AutoretouchClient:
         With stream=True the caller must close the returned response.
         """
         query = _clean_params(params or {})
+        policy = retry or self._retry
         attempt = 0
         rejected_once = False
         while True:
@@ -454,9 +459,9 @@ class AutoretouchClient:
                 )
             except httpx.TransportError as exc:
                 safe = idempotent or isinstance(exc, _NOT_SENT)
-                if safe and attempt + 1 < self._retry.attempts:
+                if safe and attempt + 1 < policy.attempts:
                     logger.info("%s %s: %s, retrying", method, path, type(exc).__name__)
-                    await _sleep(self._retry.delay(attempt))
+                    await _sleep(policy.delay(attempt))
                     attempt += 1
                     continue
                 raise ConnectionFailedError(
@@ -474,13 +479,9 @@ class AutoretouchClient:
                 await self._after_rejection(token)
                 continue
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if (
-                idempotent
-                and self._retry.should_retry_status(status)
-                and attempt + 1 < self._retry.attempts
-            ):
+            if idempotent and policy.should_retry_status(status) and attempt + 1 < policy.attempts:
                 await response.aclose()
-                wait = self._retry.delay(attempt, retry_after)
+                wait = policy.delay(attempt, retry_after)
                 logger.info("%s %s: %d, retrying in %.2f s", method, path, status, wait)
                 await _sleep(wait)
                 attempt += 1

@@ -26,7 +26,8 @@ VENDOR_EXECUTION = {
     "inputContentHash": "14a47ef8f2a302cf10ebf10e9ac2e368a32ba4c35805aff2f25710e719c38774",
     "resultContentHash": "09ad3a37cdd83475c88f99b65ee64167933c93573d7df0326cca72ab4d155a70",
     "resultFileName": "product.png",
-    "resultPath": "/image/09ad3a37cdd83475c88f99b65ee64167933c93573d7df0326cca72ab4d155a70/product.png",
+    "resultPath": "/image/09ad3a37cdd83475c88f99b65ee64167933c93573d7df0326cca72ab4d155a70"
+    "/product.png",
     "labels": {"autoretouch_batch_name": "Spring Collection"},
     "chargedCredits": 10,
 }

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import keyring
 import pytest
 from keyring.backends import fail
+from keyring_memory import MemoryKeyring
 
 from app.store.secrets import SERVICE, SecretStore
-from keyring_memory import MemoryKeyring
 
 
 @pytest.fixture
