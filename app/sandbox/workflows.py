@@ -69,7 +69,7 @@ def _border_colour(image: Image.Image) -> tuple[int, int, int]:
     frame = Image.new("L", small.size, 255)
     frame.paste(0, (3, 3, 45, 45))
     stats = [
-        sorted(c for c, m in zip(band.getdata(), frame.getdata(), strict=True) if m)
+        sorted(c for c, m in zip(band.tobytes(), frame.tobytes(), strict=True) if m)
         for band in small.split()
     ]
     r, g, b = (values[len(values) // 2] for values in stats)
