@@ -55,9 +55,8 @@ class EngineBridge(QObject):
         """Subscribe to an engine and show the jobs it already has (resumed batches)."""
         self.detach()
         self._model.reset(engine.jobs())
-        result = engine.subscribe(self.on_event)
-        # An engine may hand back an unsubscribe callable; older ones return None.
-        self._unsubscribe = result if callable(result) else None
+        engine.subscribe(self.on_event)
+        self._unsubscribe = lambda: engine.unsubscribe(self.on_event)
         self.jobsApplied.emit()
 
     def detach(self) -> None:

@@ -13,7 +13,6 @@ import logging
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader
@@ -43,24 +42,15 @@ def _decode_with_qt(path: str, size: int) -> QImage:
 
 
 def _decode_with_core(path: str, size: int) -> QImage | None:
-    """The core's thumbnailer (ICC, CMYK, 16-bit handled as for the viewer), when it exists."""
+    """The core's thumbnailer (orientation, ICC, CMYK, 16-bit handled as in the viewer)."""
     try:
-        from app.imaging.thumbnail import make_thumbnail  # type: ignore[import-not-found]
-    except ImportError:
+        from app.imaging.thumbnail import make_thumbnail
+    except ImportError:  # an older core without it: Qt's reader still gives a thumbnail
         return None
-    thumb = make_thumbnail(Path(path), size)
-    # Accept the shapes a thumbnailer plausibly returns: an object with width/height/pixels
-    # (RGBA8), or a Pillow image.
-    width = getattr(thumb, "width", None)
-    height = getattr(thumb, "height", None)
-    pixels = getattr(thumb, "pixels", None) or getattr(thumb, "data", None)
-    if pixels is None and hasattr(thumb, "tobytes"):
-        pixels = thumb.convert("RGBA").tobytes() if hasattr(thumb, "convert") else thumb.tobytes()
-        width, height = thumb.size
-    if not (isinstance(width, int) and isinstance(height, int) and pixels is not None):
-        return None
-    image = QImage(bytes(pixels), width, height, width * 4, QImage.Format.Format_RGBA8888)
-    return image.copy()  # own the pixels: the buffer above dies with this frame
+    thumb = make_thumbnail(path, size, layout="RGBA")
+    image = QImage(thumb.data, thumb.width, thumb.height, thumb.bytes_per_line,
+                   QImage.Format.Format_RGBA8888)
+    return image.copy()  # own the pixels: the Python buffer above dies with this frame
 
 
 def decode_thumbnail(path: str, size: int = THUMB_SIZE) -> QImage:

@@ -30,3 +30,66 @@ def make_job(state: JobState = JobState.QUEUED, **fields: Any) -> Job:
 @pytest.fixture
 def job_factory() -> Callable[..., Job]:
     return make_job
+
+
+# --- the window on a real sandbox, driven on a qasync loop --------------------------------------
+import asyncio  # noqa: E402
+from collections.abc import Awaitable, Iterator  # noqa: E402
+
+import qasync  # noqa: E402
+
+from gui_helpers import run  # noqa: E402
+
+
+@pytest.fixture
+def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop over the test's QApplication. Tests drive it with `run_until_complete`:
+    pytest-qt's waitUntil does not run asyncio tasks on a loop that is not running."""
+    event_loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.run_until_complete(asyncio.sleep(0))
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def open_window(
+    qtbot: Any, loop: asyncio.AbstractEventLoop, sandbox_factory: Callable[..., Any]
+) -> Iterator[Callable[..., Any]]:
+    """Open the main window on a sandbox (started if not given), signed in like main.py does."""
+    from app.store.settings import Settings
+    from ui.main_window import MainWindow
+    from ui.workspace import Workspace, sandbox_profile
+
+    windows: list[Any] = []
+
+    def open_(sandbox: Any = None, settings: Settings | None = None) -> Any:
+        sandbox = sandbox or sandbox_factory()
+        settings = settings or Settings.load()
+        window = MainWindow(settings)
+        windows.append(window)
+        window.show()
+        workspace = Workspace(sandbox_profile(sandbox.base_url), settings)
+
+        async def connect() -> None:
+            if not await workspace.connect():
+                await workspace.sign_in_silently()
+            await workspace.start_engine()
+            await window.attach(workspace)
+
+        run(loop, connect())
+        window.sandbox = sandbox
+        return window
+
+    yield open_
+    for window in windows:
+        run(loop, window.wait_idle())
+        run(loop, window.detach())
+        window.shutdown()
+        window.close()
+        window.deleteLater()
+    # Deferred deletes run now, so no widget outlives its test.
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -1,47 +1,566 @@
-"""CompareViewer: early API skeleton (the painting canvas lands next)."""
+"""CompareViewer: step through jobs and judge each result against its original.
+
+It owns the walk through the list (zoom and pan stay put, so a batch is reviewed at the same
+spot), the image loading for the current job (and its neighbours, ahead of time), the keys, the
+info line and the review commands. What the commands *do* (journal, feedback endpoint, retry,
+file manager) is the main window's business: the viewer only emits signals.
+
+Keys: Left/Right previous/next; 1 2 3 divider left/centre/right; S split, D side by side,
+T toggle, R result only; hold Space or \\ for the original; F fit; 0 or Ctrl+1 100%;
++/- zoom; A accept, X reject.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+import dataclasses
 
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.viewer.cache import ImageCache
+from ui.viewer.canvas import CompareCanvas, ImageSlot
+from ui.viewer.info_line import describe
 from ui.viewer.item import ViewerItem
-from ui.viewer.modes import CompareMode
+from ui.viewer.loader import ImageLoader, cache_key
+from ui.viewer.modes import BackgroundKind, CompareMode
+from ui.viewer.pixels import LoadedImage
+from ui.viewer.viewport import format_zoom, parse_zoom_text
+
+DIVIDER_POSITIONS = {Qt.Key.Key_1: 0.25, Qt.Key.Key_2: 0.5, Qt.Key.Key_3: 0.75}
+ZOOM_PRESETS = ("Fit", "25%", "50%", "100%", "200%", "400%", "800%")
+# Jobs that may be sent through the pipeline again.
+RETRYABLE = {"", "FAILED", "PAYMENT_REQUIRED", "COMPLETED"}
+
+
+class ViewerActions(QObject):
+    """Every command as a QAction, so a toolbar or menu can show them.
+
+    Shortcuts are handled by the viewer's key handler rather than QAction shortcuts: Space must
+    act on press *and* release, and the keys must also work when the viewer is docked.
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.previous = self._action("Previous", "Previous job (Left)")
+        self.next = self._action("Next", "Next job (Right)")
+
+        self.modes = QActionGroup(self)
+        self.mode_split = self._mode_action("Split", "Split with a draggable divider (S; 1/2/3)")
+        self.mode_side_by_side = self._mode_action("Side by side", "Side by side (D)")
+        self.mode_toggle = self._mode_action("Toggle", "Result; hold Space or \\ for original (T)")
+        self.mode_result = self._mode_action("Result", "Result only (R)")
+
+        self.zoom_fit = self._action("Fit", "Zoom to fit (F)")
+        self.zoom_actual = self._action("100%", "Actual pixels (0 or Ctrl+1)")
+        self.zoom_in = self._action("Zoom in", "Zoom in (+)")
+        self.zoom_out = self._action("Zoom out", "Zoom out (-)")
+
+        self.backgrounds = QActionGroup(self)
+        self.background_checker = self._background_action("Checkerboard")
+        self.background_white = self._background_action("White")
+        self.background_black = self._background_action("Black")
+        self.background_custom = self._background_action("Choose colour…")
+        self.background_checker.setChecked(True)
+
+        self.accept = self._action("Accept", "Mark the result accepted (A)", checkable=True)
+        self.reject = self._action("Reject", "Mark the result rejected (X)", checkable=True)
+        self.thumbs_up = self._action("👍", "Tell autoretouch this result is good")
+        self.thumbs_down = self._action("👎", "Tell autoretouch this result is not good")
+        self.retry = self._action("Retry", "Process this image again")
+        self.open_in_editor = self._action("Open in editor", "Open the result in your image editor")
+        self.show_in_folder = self._action("Show in folder", "Show the result in its folder")
+
+    def _action(self, text: str, tip: str, *, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setCheckable(checkable)
+        return action
+
+    def _mode_action(self, text: str, tip: str) -> QAction:
+        action = self._action(text, tip, checkable=True)
+        self.modes.addAction(action)
+        return action
+
+    def _background_action(self, text: str) -> QAction:
+        action = self._action(text, f"Show transparency over: {text.lower()}", checkable=True)
+        self.backgrounds.addAction(action)
+        return action
 
 
 class CompareViewer(QWidget):
-    reviewRequested = Signal(str, str)  # job_id, "accepted" | "rejected" | ""
+    reviewRequested = Signal(str, str)  # job_id, "accepted" | "rejected" | "" (cleared)
     feedbackRequested = Signal(str, bool)  # job_id, thumbs_up
-    retryRequested = Signal(str)
-    openInEditorRequested = Signal(str)
-    showInFolderRequested = Signal(str)
-    currentChanged = Signal(str)
+    retryRequested = Signal(str)  # job_id
+    openInEditorRequested = Signal(str)  # job_id
+    showInFolderRequested = Signal(str)  # job_id
+    currentChanged = Signal(str)  # job_id
+    # For progress indicators (and tests): the current job's images on screen.
+    previewShown = Signal(str)  # job_id: something of every image is painted
+    fullResolutionShown = Signal(str)  # job_id: every image is at full resolution
+    zoomChanged = Signal(float)  # effective zoom (screen px per image px)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        cache_items: int = 8,
+        cache_bytes: int = 1 << 30,
+        prefetch: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._items: list[ViewerItem] = []
         self._index = -1
-        self._mode = CompareMode.SPLIT
+        self._prefetch = prefetch
+        self._announced: tuple[str, bool] | None = None  # (job_id, complete) last announced
+        self.loader = ImageLoader(ImageCache(cache_items, cache_bytes), self)
+        self.loader.imageReady.connect(self._on_image_ready)
+        self.loader.imageFailed.connect(self._on_image_failed)
+
+        self.canvas = CompareCanvas(self)
+        # The canvas has the focus; keys it ignores (all of them) propagate to keyPressEvent here.
+        self.canvas.viewChanged.connect(self._on_view_changed)
+        self.info_label = QLabel(self)
+        self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.info_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.zoom_box = QComboBox(self)
+        self.zoom_box.setEditable(True)
+        self.zoom_box.addItems(ZOOM_PRESETS)
+        self.zoom_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.zoom_box.setToolTip("Zoom: pick or type a level, e.g. 150%")
+        self.zoom_box.setMinimumContentsLength(6)
+        self.zoom_box.textActivated.connect(self.set_zoom_text)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 2, 8, 4)
+        bar.addWidget(self.info_label, 1)
+        bar.addWidget(self.zoom_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.canvas, 1)
+        layout.addLayout(bar)
+        self.setFocusProxy(self.canvas)
+
+        self.actions_ = ViewerActions(self)
+        self._connect_actions()
+        self._sync_actions()
+
+    # --- items --------------------------------------------------------------------------
 
     def set_items(self, items: list[ViewerItem], index: int = 0) -> None:
         self._items = list(items)
-        self._index = max(0, min(index, len(self._items) - 1)) if self._items else -1
-        if self._index >= 0:
-            self.currentChanged.emit(self._items[self._index].job_id)
+        self._go_to(index if self._items else -1, force=True)
+
+    def items(self) -> list[ViewerItem]:
+        return list(self._items)
+
+    def current_index(self) -> int:
+        return self._index
 
     def current_item(self) -> ViewerItem | None:
-        return self._items[self._index] if self._index >= 0 else None
+        return self._items[self._index] if 0 <= self._index < len(self._items) else None
 
     def next(self) -> None:
-        if 0 <= self._index < len(self._items) - 1:
-            self.set_items(self._items, self._index + 1)
+        if self._index + 1 < len(self._items):
+            self._go_to(self._index + 1)
 
     def previous(self) -> None:
         if self._index > 0:
-            self.set_items(self._items, self._index - 1)
+            self._go_to(self._index - 1)
+
+    def update_item(self, item: ViewerItem) -> None:
+        """Take a newer state of a job (status, review, a result that arrived after a retry)."""
+        for position, existing in enumerate(self._items):
+            if existing.job_id == item.job_id:
+                self._items[position] = item
+                if position == self._index:
+                    files_changed = (existing.original_path, existing.result_path) != (
+                        item.original_path,
+                        item.result_path,
+                    )
+                    if files_changed:
+                        self._go_to(position, force=True)
+                    else:
+                        self._refresh_info()
+                        self._sync_actions()
+
+    def _go_to(self, index: int, *, force: bool = False) -> None:
+        if index == self._index and not force:
+            return
+        self._index = index
+        self._announced = None
+        self._load_current()
+        self._sync_actions()
+        item = self.current_item()
+        self.currentChanged.emit(item.job_id if item else "")
+
+    # --- mode, divider, background --------------------------------------------------------
 
     def mode(self) -> CompareMode:
-        return self._mode
+        return self.canvas.mode()
 
     def set_mode(self, mode: CompareMode) -> None:
-        self._mode = mode
+        self.canvas.set_mode(CompareMode(mode))
+        self._sync_actions()
+
+    def divider_position(self) -> float:
+        return self.canvas.divider()
+
+    def set_divider_position(self, fraction: float) -> None:
+        self.canvas.set_divider(fraction)
+
+    def background(self) -> tuple[BackgroundKind, QColor]:
+        return self.canvas.background()
+
+    def set_background(self, kind: BackgroundKind, colour: QColor | None = None) -> None:
+        self.canvas.set_background(BackgroundKind(kind), colour)
+        self._sync_actions()
+
+    def showing_original(self) -> bool:
+        """True while Space or backslash is held: the original fills the view."""
+        return self.canvas.showing_original()
+
+    # --- zoom and pan -----------------------------------------------------------------------
+
+    def zoom(self) -> float:
+        """The effective zoom: screen pixels per image pixel (also when fitted)."""
+        return self.canvas.effective_zoom()
+
+    def is_fitted(self) -> bool:
+        return self.canvas.viewport.fit
+
+    def set_zoom(self, zoom: float) -> None:
+        self.canvas.set_zoom(zoom)
+
+    def zoom_to_fit(self) -> None:
+        self.canvas.zoom_to_fit()
+
+    def zoom_actual_pixels(self) -> None:
+        self.canvas.set_zoom(1.0)
+
+    def zoom_in(self) -> None:
+        self.canvas.step_zoom(1)
+
+    def zoom_out(self) -> None:
+        self.canvas.step_zoom(-1)
+
+    def set_zoom_text(self, text: str) -> bool:
+        """Apply a typed zoom level ('150', '150%', 'fit'); False if it is not one."""
+        if text.strip().lower() == "fit":
+            self.zoom_to_fit()
+            return True
+        zoom = parse_zoom_text(text)
+        if zoom is None:
+            self._show_zoom()  # put the real value back instead of the garbage
+            return False
+        self.set_zoom(zoom)
+        return True
+
+    def view_centre(self) -> tuple[float, float]:
+        """The point at the centre of the view, as fractions of the image's width and height."""
+        viewport = self.canvas.viewport
+        return (0.5, 0.5) if viewport.fit else (viewport.centre_x, viewport.centre_y)
+
+    def set_view_centre(self, x: float, y: float) -> None:
+        viewport = self.canvas.viewport
+        if viewport.fit:
+            viewport.zoom = self.zoom()
+            viewport.fit = False
+        viewport.centre_x = min(1.0, max(0.0, x))
+        viewport.centre_y = min(1.0, max(0.0, y))
+        self.canvas.update()
+        self._on_view_changed()
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Move the image by (dx, dy) screen pixels, as dragging it would."""
+        self.canvas.pan_by(dx, dy)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def is_loading(self) -> bool:
+        return not self.loader.is_idle()
+
+    def shutdown(self) -> None:
+        """Stop background decoding (waits for running decodes). Safe to call twice."""
+        self.loader.shutdown()
+
+    def _current_paths(self) -> list[str]:
+        item = self.current_item()
+        if item is None:
+            return []
+        return [path for path in (item.original_path, item.result_path) if path]
+
+    def _neighbour_paths(self) -> list[str]:
+        paths: list[str] = []
+        for index in (self._index + 1, self._index - 1):
+            if 0 <= index < len(self._items):
+                item = self._items[index]
+                paths += [p for p in (item.result_path, item.original_path) if p]
+        return paths
+
+    def _load_current(self) -> None:
+        item = self.current_item()
+        current = self._current_paths()
+        neighbours = self._neighbour_paths() if self._prefetch else []
+        self.loader.set_wanted(current + neighbours)
+        self.loader.pin(current)
+        if item is None:
+            self.canvas.set_images(ImageSlot(message="No job"), ImageSlot(message="No job"))
+            self._refresh_info()
+            return
+        self.canvas.set_images(
+            self._slot_for(item.original_path, "The original file is missing"),
+            self._slot_for(item.result_path, _no_result_message(item)),
+        )
+        self._refresh_info()
+        self._announce_progress()
+
+    def _slot_for(self, path: str, missing: str) -> ImageSlot:
+        if not path:
+            return ImageSlot(message=missing)
+        complete = self.loader.request(path)
+        if complete is not None:
+            return ImageSlot(image=complete)
+        # A preview from an earlier visit beats a blank while the full image decodes again.
+        partial = self.loader.cache.get(cache_key(path))
+        return ImageSlot(image=partial, message="Loading…")
+
+    def _on_image_ready(self, path: str, loaded: LoadedImage) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        changed = False
+        if path == item.original_path:
+            self.canvas.original = ImageSlot(image=loaded)
+            changed = True
+        if path == item.result_path:
+            self.canvas.result = ImageSlot(image=loaded)
+            changed = True
+        if changed:
+            self.canvas.update()
+            self._refresh_info()
+            self._announce_progress()
+            self._on_view_changed()  # the scene size may just have become known
+
+    def _on_image_failed(self, path: str, message: str) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        if path == item.original_path and self.canvas.original.image is None:
+            self.canvas.original = ImageSlot(message=message)
+        if path == item.result_path and self.canvas.result.image is None:
+            self.canvas.result = ImageSlot(message=message)
+        self.canvas.update()
+        self._refresh_info()
+
+    def _announce_progress(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        slots = [
+            slot
+            for slot, path in (
+                (self.canvas.original, item.original_path),
+                (self.canvas.result, item.result_path),
+            )
+            if path
+        ]
+        if not slots or any(slot.image is None for slot in slots):
+            return
+        complete = all(slot.image is not None and slot.image.complete for slot in slots)
+        state = (item.job_id, complete)
+        if self._announced == state:
+            return
+        if self._announced is None or not self._announced[1]:
+            if not complete or self._announced is None:
+                self.previewShown.emit(item.job_id)
+            if complete:
+                self.fullResolutionShown.emit(item.job_id)
+                self._prefetch_neighbours()
+        self._announced = state
+
+    def _prefetch_neighbours(self) -> None:
+        if not self._prefetch:
+            return
+        for path in self._neighbour_paths():
+            self.loader.request(path, prefetch=True)
+
+    # --- info line and zoom box -----------------------------------------------------------
+
+    def _refresh_info(self) -> None:
+        text = describe(self.current_item(), self.canvas.original.image, self.canvas.result.image)
+        if len(self._items) > 1:
+            text = f"{self._index + 1} / {len(self._items)}   |   {text}"
+        self.info_label.setText(text)
+        self.info_label.setToolTip(text.replace("   |   ", "\n"))
+
+    def _on_view_changed(self) -> None:
+        self._show_zoom()
+        self.zoomChanged.emit(self.zoom())
+
+    def _show_zoom(self) -> None:
+        zoom = self.zoom()
+        text = format_zoom(zoom)
+        if self.canvas.viewport.fit:
+            text = f"Fit ({text})"
+        if self.zoom_box.currentText() != text:
+            self.zoom_box.setEditText(text)
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._handle_key_press(event):
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if not self._handle_key_release(event):
+            super().keyReleaseEvent(event)
+
+    def _handle_key_press(self, event: QKeyEvent) -> bool:
+        key = Qt.Key(event.key())
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ctrl = modifiers == Qt.KeyboardModifier.ControlModifier
+        plain = modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+        if key in (Qt.Key.Key_Space, Qt.Key.Key_Backslash) and plain:
+            # Hold to see the original (in every mode: a quick look is always welcome).
+            if not event.isAutoRepeat():
+                self.canvas.set_showing_original(True)
+            return True
+        if ctrl and key == Qt.Key.Key_1:
+            self.zoom_actual_pixels()
+            return True
+        if not plain:
+            return False
+        handlers = {
+            Qt.Key.Key_Right: self.next,
+            Qt.Key.Key_Left: self.previous,
+            Qt.Key.Key_F: self.zoom_to_fit,
+            Qt.Key.Key_0: self.zoom_actual_pixels,
+            Qt.Key.Key_Plus: self.zoom_in,
+            Qt.Key.Key_Equal: self.zoom_in,
+            Qt.Key.Key_Minus: self.zoom_out,
+            Qt.Key.Key_S: lambda: self.set_mode(CompareMode.SPLIT),
+            Qt.Key.Key_D: lambda: self.set_mode(CompareMode.SIDE_BY_SIDE),
+            Qt.Key.Key_T: lambda: self.set_mode(CompareMode.TOGGLE),
+            Qt.Key.Key_R: lambda: self.set_mode(CompareMode.RESULT),
+            Qt.Key.Key_A: lambda: self._review("accepted"),
+            Qt.Key.Key_X: lambda: self._review("rejected"),
+        }
+        if key in DIVIDER_POSITIONS:
+            if self.mode() is not CompareMode.SPLIT:
+                self.set_mode(CompareMode.SPLIT)
+            self.set_divider_position(DIVIDER_POSITIONS[key])
+            return True
+        handler = handlers.get(key)
+        if handler is None:
+            return False
+        handler()
+        return True
+
+    def _handle_key_release(self, event: QKeyEvent) -> bool:
+        if event.key() not in (Qt.Key.Key_Space, Qt.Key.Key_Backslash):
+            return False
+        if not event.isAutoRepeat():
+            self.canvas.set_showing_original(False)
+        return True
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def _connect_actions(self) -> None:
+        a = self.actions_
+        a.previous.triggered.connect(self.previous)
+        a.next.triggered.connect(self.next)
+        a.mode_split.triggered.connect(lambda: self.set_mode(CompareMode.SPLIT))
+        a.mode_side_by_side.triggered.connect(lambda: self.set_mode(CompareMode.SIDE_BY_SIDE))
+        a.mode_toggle.triggered.connect(lambda: self.set_mode(CompareMode.TOGGLE))
+        a.mode_result.triggered.connect(lambda: self.set_mode(CompareMode.RESULT))
+        a.zoom_fit.triggered.connect(self.zoom_to_fit)
+        a.zoom_actual.triggered.connect(self.zoom_actual_pixels)
+        a.zoom_in.triggered.connect(self.zoom_in)
+        a.zoom_out.triggered.connect(self.zoom_out)
+        a.background_checker.triggered.connect(
+            lambda: self.set_background(BackgroundKind.CHECKERBOARD)
+        )
+        a.background_white.triggered.connect(lambda: self.set_background(BackgroundKind.WHITE))
+        a.background_black.triggered.connect(lambda: self.set_background(BackgroundKind.BLACK))
+        a.background_custom.triggered.connect(self._choose_background_colour)
+        a.accept.triggered.connect(lambda: self._review("accepted"))
+        a.reject.triggered.connect(lambda: self._review("rejected"))
+        a.thumbs_up.triggered.connect(lambda: self._emit_for_current(self.feedbackRequested, True))
+        a.thumbs_down.triggered.connect(
+            lambda: self._emit_for_current(self.feedbackRequested, False)
+        )
+        a.retry.triggered.connect(lambda: self._emit_for_current(self.retryRequested))
+        a.open_in_editor.triggered.connect(
+            lambda: self._emit_for_current(self.openInEditorRequested)
+        )
+        a.show_in_folder.triggered.connect(
+            lambda: self._emit_for_current(self.showInFolderRequested)
+        )
+
+    def _emit_for_current(self, signal: Signal, *args: object) -> None:
+        item = self.current_item()
+        if item is not None:
+            signal.emit(item.job_id, *args)  # type: ignore[attr-defined]
+
+    def _review(self, verdict: str) -> None:
+        """Mark the current job; the same verdict again clears it, as in culling tools."""
+        item = self.current_item()
+        if item is None or not item.result_path:
+            self._sync_actions()
+            return
+        new = "" if item.review == verdict else verdict
+        self._items[self._index] = dataclasses.replace(item, review=new)
+        self._sync_actions()
+        self._refresh_info()
+        self.reviewRequested.emit(item.job_id, new)
+
+    def _choose_background_colour(self) -> None:
+        _, current = self.canvas.background()
+        colour = QColorDialog.getColor(current, self, "Background behind transparency")
+        if colour.isValid():
+            self.set_background(BackgroundKind.CUSTOM, colour)
+        else:
+            self._sync_actions()
+
+    def _sync_actions(self) -> None:
+        a = self.actions_
+        item = self.current_item()
+        has_result = item is not None and bool(item.result_path)
+        a.previous.setEnabled(self._index > 0)
+        a.next.setEnabled(0 <= self._index < len(self._items) - 1)
+        for action in (a.accept, a.reject, a.thumbs_up, a.thumbs_down, a.open_in_editor):
+            action.setEnabled(has_result)
+        a.show_in_folder.setEnabled(item is not None)
+        a.retry.setEnabled(item is not None and item.status in RETRYABLE)
+        a.accept.setChecked(item is not None and item.review == "accepted")
+        a.reject.setChecked(item is not None and item.review == "rejected")
+        mode_actions = {
+            CompareMode.SPLIT: a.mode_split,
+            CompareMode.SIDE_BY_SIDE: a.mode_side_by_side,
+            CompareMode.TOGGLE: a.mode_toggle,
+            CompareMode.RESULT: a.mode_result,
+        }
+        mode_actions[self.mode()].setChecked(True)
+        background_actions = {
+            BackgroundKind.CHECKERBOARD: a.background_checker,
+            BackgroundKind.WHITE: a.background_white,
+            BackgroundKind.BLACK: a.background_black,
+            BackgroundKind.CUSTOM: a.background_custom,
+        }
+        background_actions[self.canvas.background()[0]].setChecked(True)
+
+
+def _no_result_message(item: ViewerItem) -> str:
+    if item.status in ("FAILED", "PAYMENT_REQUIRED"):
+        return f"No result: {item.status.replace('_', ' ').lower()}"
+    return "No result yet" + (f" ({item.status.lower()})" if item.status else "")

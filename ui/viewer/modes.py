@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class CompareMode(str, Enum):
+class CompareMode(StrEnum):
     SPLIT = "split"  # original left of a draggable divider, result right of it
     SIDE_BY_SIDE = "side_by_side"  # two panes, zoom and pan locked together
     TOGGLE = "toggle"  # result; the original while Space or backslash is held
     RESULT = "result"  # the result alone
 
 
-class BackgroundKind(str, Enum):
+class BackgroundKind(StrEnum):
     CHECKERBOARD = "checkerboard"
     WHITE = "white"
     BLACK = "black"

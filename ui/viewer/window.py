@@ -1,15 +1,100 @@
-"""ViewerWindow: early API skeleton."""
+"""ViewerWindow: the viewer as a top-level window with a toolbar.
+
+Opening the result in an editor and showing it in the file manager are plain desktop
+operations, so the window can do them itself (`handle_files=True`, the default); the viewer's
+signals are emitted either way, so the main window may log them or do it its own way instead.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QWidget
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
 from ui.viewer.compare_viewer import CompareViewer
 
 
 class ViewerWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, handle_files: bool = True) -> None:
         super().__init__(parent)
         self.viewer = CompareViewer(self)
         self.setCentralWidget(self.viewer)
         self.setWindowTitle("Before / after")
+        self.resize(1200, 800)
+        self.addToolBar(self._build_toolbar())
+        self.viewer.currentChanged.connect(self._update_title)
+        if handle_files:
+            self.viewer.openInEditorRequested.connect(self._open_in_editor)
+            self.viewer.showInFolderRequested.connect(self._show_in_folder)
+
+    def _build_toolbar(self) -> QToolBar:
+        a = self.viewer.actions_
+        bar = QToolBar("Viewer", self)
+        bar.setObjectName("viewerToolbar")  # so saveState() can restore it
+        bar.setMovable(False)
+        bar.addActions([a.previous, a.next])
+        bar.addSeparator()
+        bar.addActions([a.mode_split, a.mode_side_by_side, a.mode_toggle, a.mode_result])
+        bar.addSeparator()
+        bar.addActions([a.zoom_fit, a.zoom_actual])
+        background = QToolButton(bar)
+        background.setText("Background")
+        background.setToolTip("What shows through transparent pixels")
+        background.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(background)
+        menu.addActions(a.backgrounds.actions())
+        background.setMenu(menu)
+        bar.addWidget(background)
+        bar.addSeparator()
+        bar.addActions([a.accept, a.reject, a.thumbs_up, a.thumbs_down])
+        bar.addSeparator()
+        bar.addActions([a.retry, a.open_in_editor, a.show_in_folder])
+        # Keys belong to the canvas: a toolbar button must not steal focus when clicked.
+        for button in bar.findChildren(QToolButton):
+            button.setFocusPolicy(button.focusPolicy().NoFocus)
+        return bar
+
+    def _update_title(self, job_id: str) -> None:
+        item = self.viewer.current_item()
+        title = item.title if item is not None and item.title else job_id
+        self.setWindowTitle(f"{title} – Before / after" if title else "Before / after")
+
+    def _result_path(self, job_id: str) -> Path | None:
+        item = self.viewer.current_item()
+        if item is None or item.job_id != job_id or not item.result_path:
+            return None
+        return Path(item.result_path)
+
+    def _open_in_editor(self, job_id: str) -> None:
+        path = self._result_path(job_id)
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _show_in_folder(self, job_id: str) -> None:
+        path = self._result_path(job_id)
+        if path is None:
+            item = self.viewer.current_item()
+            if item is None or not item.original_path:
+                return
+            path = Path(item.original_path)
+        # Select the file where the platform's file manager can; elsewhere open its folder.
+        if sys.platform == "win32":
+            subprocess.Popen(["explorer", "/select,", str(path)])
+        elif sys.platform == "darwin":
+            subprocess.Popen(["open", "-R", str(path)])
+        else:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("viewer/geometry", self.saveGeometry())
+        self.viewer.shutdown()
+        super().closeEvent(event)
+
+    def restore_geometry(self) -> None:
+        geometry = QSettings().value("viewer/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)

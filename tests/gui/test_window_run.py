@@ -1,0 +1,92 @@
+"""The window end to end on a real sandbox: drop, confirm, run, retry, top up."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gui_helpers import accept_confirmation, drop, run, states, until, uri_list
+
+from app.engine.jobs import JobState
+from ui.context_menu import JobAction
+
+SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
+
+
+def copy_samples(folder: Path, names: list[str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(SAMPLES / name, folder / name)) for name in names]
+
+
+async def start_and_confirm(window: Any) -> None:
+    starting = asyncio.ensure_future(window.start_pending())
+    await accept_confirmation(window)
+    assert await starting is True
+
+
+def test_drop_of_files_and_a_folder_adds_the_right_rows(
+    open_window: Callable[..., Any], loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    window = open_window()
+    assert window.pages.currentIndex() == 0  # the empty state
+    loose = copy_samples(tmp_path / "loose", ["rocket.jpg", "coffee.png"])
+    folder = tmp_path / "shoot"
+    copy_samples(folder / "day1", ["chelsea.png"])
+    copy_samples(folder, ["astronaut.png"])
+    (folder / "notes.txt").write_text("not an image")
+    upper = folder / "day1" / "LOUD.JPG"
+    shutil.copy(SAMPLES / "rocket.jpg", upper)
+
+    drop(window, uri_list([*loose, folder]))
+    # The drop handler returned at once; the walk and the hand-off run on the loop.
+    run(loop, until(lambda: window.model.rowCount() == 5, what="five rows"))
+    names = sorted(job.name for job in window.model.jobs())
+    assert names == ["LOUD.JPG", "astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"]
+    assert set(states(window)) == {"queued"}
+    assert window.pages.currentIndex() == 1
+    assert "skipped" in window.statusBar().currentMessage()  # notes.txt, said plainly
+    assert window.act_start.isEnabled()
+
+
+def test_a_batch_runs_to_done_with_files_on_disk(
+    open_window: Callable[..., Any], loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    window = open_window()
+    inputs = copy_samples(tmp_path / "in", ["rocket.jpg", "coffee.png", "chelsea.png"])
+    window.settings.output_folder = str(tmp_path / "out")
+    run(loop, window.queue_paths(inputs))
+    run(loop, start_and_confirm(window))
+    run(loop, until(lambda: states(window) == ["done"] * 3, what="all done"), timeout=60)
+    for job in window.model.jobs():
+        assert Path(job.output_path).is_file()
+        assert Path(job.output_path).is_relative_to(tmp_path / "out")
+    run(loop, until(lambda: "3 / 3 done" in window.summary_label.text(), what="summary"))
+    run(loop, until(lambda: getattr(window, "last_batch_summary", ""), what="batch summary"))
+    assert "3 done" in window.last_batch_summary
+
+
+def test_a_failed_row_is_retried_from_its_context_menu(
+    open_window: Callable[..., Any],
+    sandbox_factory: Callable[..., Any],
+    loop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+) -> None:
+    sandbox = sandbox_factory(faults="fail=1", seed=1)
+    window = open_window(sandbox)
+    inputs = copy_samples(tmp_path / "in", ["rocket.jpg"])
+    window.settings.output_folder = str(tmp_path / "out")
+    run(loop, window.queue_paths(inputs))
+    run(loop, start_and_confirm(window))
+    run(loop, until(lambda: states(window) == ["failed"], what="failed"), timeout=60)
+    job = window.model.jobs()[0]
+    assert job.error
+    # The faults stop; the retry must now complete.
+    sandbox.set_faults("") if hasattr(sandbox, "set_faults") else None
+    window.view.selectAll()
+    entries = {e.action: e for e in window.menu_entries(window.selected_jobs()) if e}
+    assert entries[JobAction.RETRY].enabled
+    run(loop, window.run_action(JobAction.RETRY, window.selected_jobs()))
+    run(loop, until(lambda: states(window) == ["done"], what="done after retry"), timeout=60)

@@ -1,0 +1,311 @@
+"""Account: which server, sign in (device flow or a pasted refresh token), sign out.
+
+The device flow shows the user code in large type with a copy button and an "Open browser"
+button, a busy indicator while the server waits for the user, and Cancel. Errors are said in
+plain words (expired, declined, offline) rather than as exception text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from ui import icons
+
+logger = logging.getLogger(__name__)
+
+SERVER_CHOICES = [("Sandbox (local, free)", "sandbox"), ("autoretouch", "autoretouch"),
+                  ("Custom URL", "custom")]
+
+
+def plain_error(exc: BaseException) -> str:
+    """What went wrong, in words a retoucher can act on."""
+    from app.api import auth, errors
+
+    if isinstance(exc, auth.DeviceCodeExpiredError):
+        return "The code expired before it was confirmed. Start the sign-in again."
+    if isinstance(exc, auth.AccessDeniedError):
+        return "The sign-in was declined in the browser."
+    if isinstance(exc, auth.SignInCancelledError | asyncio.CancelledError):
+        return "Sign-in cancelled."
+    if isinstance(exc, errors.ConnectionFailedError):
+        return "Cannot reach the server. Check the network connection and try again."
+    if isinstance(exc, errors.AuthError):
+        return "The server did not accept these credentials. Check the token and try again."
+    if isinstance(exc, errors.TransientError):
+        return "The server is busy or unavailable right now. Try again in a minute."
+    return f"Sign-in failed: {exc}"
+
+
+class AccountDialog(QDialog):
+    signedIn = Signal()
+    codeShown = Signal(str)  # the user code, once on screen
+
+    def __init__(self, window: Any, workspace: Any, *, sign_in_only: bool = False) -> None:
+        super().__init__(window)
+        self.setObjectName("accountDialog")
+        self.setWindowTitle("Account")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(520)
+        self._window = window
+        self.workspace = workspace
+        self._cancel: asyncio.Event | None = None
+        self._verification_url = ""
+        self._task: asyncio.Task[Any] | None = None
+
+        # Server
+        server_box = QGroupBox("Server")
+        self.server_combo = QComboBox()
+        for label, value in SERVER_CHOICES:
+            self.server_combo.addItem(label, value)
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("https://api.example.com")
+        self.switch_button = QPushButton("Switch")
+        server_row = QHBoxLayout()
+        server_row.addWidget(self.server_combo)
+        server_row.addWidget(self.url_edit, 1)
+        server_row.addWidget(self.switch_button)
+        server_layout = QVBoxLayout(server_box)
+        server_layout.addLayout(server_row)
+        self.server_combo.currentIndexChanged.connect(self._server_choice_changed)
+        self.switch_button.clicked.connect(self._switch)
+        server_box.setVisible(not sign_in_only)
+
+        # Account
+        account_box = QGroupBox("Account")
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.sign_in_button = QPushButton(icons.icon("browser"), "Sign in with the browser")
+        self.sign_out_button = QPushButton("Sign out")
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.sign_in_button)
+        buttons_row.addWidget(self.sign_out_button)
+        buttons_row.addStretch(1)
+
+        self.code_panel = QWidget()
+        code_layout = QVBoxLayout(self.code_panel)
+        code_layout.setContentsMargins(0, 8, 0, 8)
+        instructions = QLabel("Confirm this code in your browser:")
+        self.code_label = QLabel()
+        self.code_label.setObjectName("userCode")
+        code_font = QFont("monospace")
+        code_font.setStyleHint(QFont.StyleHint.Monospace)
+        code_font.setPointSize(28)
+        code_font.setBold(True)
+        self.code_label.setFont(code_font)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.copy_button = QPushButton(icons.icon("copy"), "Copy code")
+        self.open_button = QPushButton(icons.icon("browser"), "Open browser")
+        self.cancel_button = QPushButton("Cancel")
+        code_buttons = QHBoxLayout()
+        code_buttons.addStretch(1)
+        code_buttons.addWidget(self.copy_button)
+        code_buttons.addWidget(self.open_button)
+        code_buttons.addWidget(self.cancel_button)
+        code_buttons.addStretch(1)
+        self.waiting = QProgressBar()
+        self.waiting.setRange(0, 0)  # busy indicator
+        self.waiting.setTextVisible(False)
+        self.waiting.setMaximumHeight(6)
+        self.waiting_label = QLabel("Waiting for you to confirm in the browser…")
+        self.waiting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        code_layout.addWidget(instructions)
+        code_layout.addWidget(self.code_label)
+        code_layout.addLayout(code_buttons)
+        code_layout.addWidget(self.waiting)
+        code_layout.addWidget(self.waiting_label)
+        self.code_panel.hide()
+
+        token_form = QFormLayout()
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("from a device connection in the autoretouch web app")
+        self.token_button = QPushButton("Use token")
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.token_button)
+        token_form.addRow("Or paste a refresh token:", token_row)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #d64541;")
+        self.error_label.hide()
+        self.keyring_warning = QLabel(
+            "No system keyring found: the sign-in is kept for this session only."
+        )
+        self.keyring_warning.setStyleSheet("color: #d98a14;")
+        self.keyring_warning.hide()
+
+        account_layout = QVBoxLayout(account_box)
+        account_layout.addWidget(self.status_label)
+        account_layout.addLayout(buttons_row)
+        account_layout.addWidget(self.code_panel)
+        account_layout.addLayout(token_form)
+        account_layout.addWidget(self.error_label)
+        account_layout.addWidget(self.keyring_warning)
+
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(server_box)
+        layout.addWidget(account_box)
+        layout.addWidget(close)
+
+        self.sign_in_button.clicked.connect(self.start_device_flow)
+        self.sign_out_button.clicked.connect(self._sign_out)
+        self.copy_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.code_label.text())
+        )
+        self.open_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl(self._verification_url))
+        )
+        self.cancel_button.clicked.connect(self._cancel_flow)
+        self.token_button.clicked.connect(self._use_token)
+        self.token_edit.returnPressed.connect(self._use_token)
+        self.finished.connect(lambda _r: self._cancel_flow())
+        self._select_current_server()
+        self._refresh()
+
+    # --- state ---------------------------------------------------------------------------------
+    def _session(self) -> Any:
+        return self.workspace.session if self.workspace is not None else None
+
+    def _refresh(self) -> None:
+        session = self._session()
+        signed_in = bool(session is not None and session.signed_in)
+        profile = self.workspace.profile if self.workspace is not None else None
+        if profile is None:
+            self.status_label.setText("Not connected to a server.")
+        elif signed_in:
+            who = session.account or "this device"
+            where = "the local sandbox" if profile.is_sandbox else profile.name
+            self.status_label.setText(f"Signed in as <b>{who}</b> on {where}.")
+        else:
+            self.status_label.setText(f"Not signed in to {profile.name}.")
+        self.sign_in_button.setVisible(not signed_in and session is not None)
+        self.sign_out_button.setVisible(signed_in)
+        self.token_edit.setEnabled(not signed_in and session is not None)
+        self.token_button.setEnabled(not signed_in and session is not None)
+        self.keyring_warning.setVisible(bool(session is not None and not session.secrets.persistent))
+
+    def _select_current_server(self) -> None:
+        profile = self.workspace.profile if self.workspace is not None else None
+        value = "sandbox"
+        if profile is not None and not profile.is_sandbox:
+            value = "autoretouch" if profile.name == "autoretouch" else "custom"
+            if value == "custom":
+                self.url_edit.setText(profile.api_url)
+        self.server_combo.setCurrentIndex(max(0, self.server_combo.findData(value)))
+        self._server_choice_changed()
+
+    def _server_choice_changed(self, *_args: Any) -> None:
+        self.url_edit.setVisible(self.server_combo.currentData() == "custom")
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    # --- actions -------------------------------------------------------------------------------
+    @asyncSlot()
+    async def _switch(self) -> None:
+        choice = self.server_combo.currentData()
+        spec = self.url_edit.text().strip() if choice == "custom" else choice
+        if not spec:
+            self._show_error("Enter the server's address.")
+            return
+        switch = getattr(self._window, "switch_server", None)
+        if switch is None:
+            return
+        self.accept()
+        await switch(spec)
+
+    @asyncSlot()
+    async def start_device_flow(self) -> None:
+        await self.device_flow()
+
+    async def device_flow(self) -> bool:
+        session = self._session()
+        if session is None:
+            return False
+        self._show_error("")
+        self._cancel = asyncio.Event()
+        self.sign_in_button.setEnabled(False)
+        try:
+            await session.sign_in_device_flow(self._show_code, self._cancel, open_browser=False)
+        except Exception as exc:
+            logger.info("device sign-in ended: %s", exc)
+            self._show_error(plain_error(exc))
+            return False
+        finally:
+            self.code_panel.hide()
+            self.sign_in_button.setEnabled(True)
+            self._cancel = None
+        self._signed_in()
+        return True
+
+    def _show_code(self, code: Any) -> None:
+        self._verification_url = code.verification_uri_complete or code.verification_uri
+        self.code_label.setText(code.user_code)
+        self.open_button.setToolTip(self._verification_url)
+        self.open_button.setDefault(True)
+        self.code_panel.show()
+        self.codeShown.emit(code.user_code)
+
+    def _cancel_flow(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+
+    @asyncSlot()
+    async def _use_token(self) -> None:
+        session = self._session()
+        token = self.token_edit.text().strip()
+        if session is None or not token:
+            return
+        self._show_error("")
+        try:
+            await session.sign_in_with_refresh_token(token)
+        except Exception as exc:
+            self._show_error(plain_error(exc))
+            return
+        finally:
+            self.token_edit.clear()  # never keep a secret in a widget longer than needed
+        self._signed_in()
+
+    def _signed_in(self) -> None:
+        self._refresh()
+        self.signedIn.emit()
+        self.accept()
+
+    @asyncSlot()
+    async def _sign_out(self) -> None:
+        session = self._session()
+        if session is None:
+            return
+        await session.sign_out()
+        self._refresh()
+        switch = getattr(self._window, "switch_server", None)
+        if switch is not None and not self.workspace.profile.is_sandbox:
+            # Signed out of autoretouch: back to the sandbox so the window stays usable.
+            self.accept()
+            await switch("sandbox")

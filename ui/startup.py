@@ -1,0 +1,94 @@
+"""The start-up sequence after the window is on screen, and switching servers later.
+
+One coroutine, in the order a user would narrate it: which server, (start the local sandbox),
+signed in already? (the sandbox signs in by itself), engine, show it. Errors end up in the
+status bar and a dialog, never in a dead window.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from app.api.servers import SERVER_ENV, resolve_server
+from app.store.settings import Settings
+from ui.sandbox_process import SandboxProcess
+from ui.workspace import Workspace, sandbox_profile
+
+logger = logging.getLogger(__name__)
+
+
+class Startup:
+    def __init__(
+        self,
+        window: Any,
+        settings: Settings,
+        *,
+        server: str | None = None,
+        org: str | None = None,
+        paths: list[str] | None = None,
+    ) -> None:
+        self.window = window
+        self.settings = settings
+        self.server = server or os.environ.get(SERVER_ENV) or settings.server or "sandbox"
+        self.org = org
+        self.paths = list(paths or [])
+        self.sandbox: SandboxProcess | None = None
+        window.switch_server = self.switch
+
+    async def run(self) -> None:
+        try:
+            await self.open(self.server, queue=self.paths)
+        except Exception as exc:
+            logger.exception("start-up failed")
+            self.window.statusMessage.emit(f"Could not connect: {exc}")
+            self.window._show_server("Not connected")
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self.window, "Retouch Desk", f"Could not connect: {exc}")
+
+    async def open(self, spec: str, queue: list[str] | None = None) -> Workspace:
+        window = self.window
+        if spec.lower() == "sandbox":
+            window._show_server("Starting the local sandbox…")
+            if self.sandbox is None or not self.sandbox.running():
+                self.sandbox = SandboxProcess(parent=window)
+                await self.sandbox.start()
+            profile = sandbox_profile(self.sandbox.url)
+        else:
+            profile = resolve_server(spec)
+        workspace = Workspace(profile, self.settings)
+        window._show_server("Signing in…")
+        signed_in = await workspace.connect()
+        if self.org:
+            workspace.session.organization_override = self.org
+        if not signed_in:
+            if profile.is_sandbox:
+                await workspace.sign_in_silently()
+            else:
+                window.workspace_for_sign_in = workspace
+                await window.sign_in_to(workspace)
+                if not workspace.session.signed_in:
+                    await workspace.aclose()
+                    window._show_server("Not signed in")
+                    raise RuntimeError(f"not signed in to {profile.name}")
+        await workspace.start_engine()
+        await window.attach(workspace, queue or [])
+        return workspace
+
+    async def switch(self, spec: str) -> None:
+        """Close the current server's workspace and open another (from the account dialog)."""
+        await self.window.detach()
+        if spec.lower() != "sandbox" and self.sandbox is not None:
+            self.sandbox.stop()
+        self.settings.server = spec
+        self.settings.save()
+        await self.open(spec)
+
+    async def shutdown(self) -> None:
+        try:
+            await self.window.detach()
+        finally:
+            if self.sandbox is not None:
+                self.sandbox.stop()

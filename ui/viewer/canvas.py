@@ -1,0 +1,418 @@
+"""CompareCanvas: the one widget that paints original and result, and is dragged and zoomed.
+
+Painting cost is what decides whether a 100 MP image pans smoothly, so:
+- only the visible source rectangle is drawn, from the smallest pyramid level that still has a
+  pixel per screen pixel (never a whole 400 MB image scaled per frame);
+- image origins are whole device pixels and 100%+ is drawn without filtering, so pixels are
+  crisp where a retoucher judges them;
+- the QImages are ARGB32_Premultiplied, which QPainter blits without conversion.
+
+Both images live in one "scene" the size of the result (the thing being judged); an original of
+another size is fitted into that frame, so split and side-by-side compare the same content.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ui.viewer.modes import BackgroundKind, CompareMode
+from ui.viewer.pixels import LoadedImage
+from ui.viewer.viewport import Placement, Size, Viewport
+
+WINDOW_COLOUR = QColor(38, 38, 40)
+CHECKER_LIGHT = QColor(204, 204, 204)
+CHECKER_DARK = QColor(153, 153, 153)
+CHECKER_SQUARE = 8
+SIDE_BY_SIDE_GAP = 2
+DIVIDER_GRAB = 6  # px either side of the divider that grab it rather than pan
+WHEEL_STEP = 1.25  # zoom factor per wheel notch
+
+
+@dataclass
+class ImageSlot:
+    """What one side shows: an image (perhaps still a preview) or a message instead."""
+
+    image: LoadedImage | None = None
+    message: str = ""
+
+
+class CompareCanvas(QWidget):
+    viewChanged = Signal()  # zoom or pan changed
+    dividerMoved = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.viewport = Viewport()
+        self.original = ImageSlot()
+        self.result = ImageSlot()
+        self._mode = CompareMode.SPLIT
+        self._divider = 0.5  # fraction of the pane width
+        self._showing_original = False  # Space or backslash held
+        self._background = BackgroundKind.CHECKERBOARD
+        self._custom_colour = QColor(128, 128, 128)
+        self._checker = _checker_brush()
+        self._drag: str | None = None  # "pan" | "divider"
+        self._last_pos = QPointF()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)  # cursor feedback over the divider
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel is painted
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 600)
+
+    # --- state --------------------------------------------------------------------------
+
+    def set_images(self, original: ImageSlot, result: ImageSlot) -> None:
+        self.original = original
+        self.result = result
+        self.update()
+
+    def mode(self) -> CompareMode:
+        return self._mode
+
+    def set_mode(self, mode: CompareMode) -> None:
+        self._mode = mode
+        self._showing_original = False
+        self.update()
+        self.viewChanged.emit()  # side by side halves the pane, which changes the fit zoom
+
+    def divider(self) -> float:
+        return self._divider
+
+    def set_divider(self, fraction: float) -> None:
+        self._divider = min(1.0, max(0.0, fraction))
+        self.update()
+        self.dividerMoved.emit(self._divider)
+
+    def showing_original(self) -> bool:
+        return self._showing_original
+
+    def set_showing_original(self, showing: bool) -> None:
+        """While a key is held the original fills the view, whatever the mode."""
+        if showing != self._showing_original:
+            self._showing_original = showing
+            self.update()
+
+    def background(self) -> tuple[BackgroundKind, QColor]:
+        return self._background, QColor(self._custom_colour)
+
+    def set_background(self, kind: BackgroundKind, colour: QColor | None = None) -> None:
+        self._background = kind
+        if colour is not None:
+            self._custom_colour = QColor(colour)
+        self.update()
+
+    # --- geometry -----------------------------------------------------------------------
+
+    def scene_size(self) -> Size:
+        """The frame both images are shown in: the result's size, else the original's."""
+        for slot in (self.result, self.original):
+            if slot.image is not None:
+                return Size(slot.image.info.width, slot.image.info.height)
+        return Size(0, 0)
+
+    def panes(self) -> list[QRect]:
+        if self._mode is CompareMode.SIDE_BY_SIDE:
+            half = (self.width() - SIDE_BY_SIDE_GAP) // 2
+            right_x = half + SIDE_BY_SIDE_GAP
+            return [
+                QRect(0, 0, half, self.height()),
+                QRect(right_x, 0, self.width() - right_x, self.height()),
+            ]
+        return [self.rect()]
+
+    def pane_size(self) -> Size:
+        pane = self.panes()[0]
+        return Size(pane.width(), pane.height())
+
+    def placement(self) -> Placement:
+        return self.viewport.placement(self.scene_size(), self.pane_size())
+
+    def effective_zoom(self) -> float:
+        return self.viewport.effective_zoom(self.scene_size(), self.pane_size())
+
+    def divider_x(self) -> int:
+        return round(self._divider * self.width())
+
+    def _pane_at(self, pos: QPointF) -> QRect:
+        for pane in self.panes():
+            if pos.x() < pane.right() + 1:
+                return pane
+        return self.panes()[-1]
+
+    # --- zoom and pan (the viewer's API calls these too) ----------------------------------
+
+    def zoom_to_fit(self) -> None:
+        self.viewport.fit = True
+        self._view_changed()
+
+    def set_zoom(self, zoom: float) -> None:
+        self.viewport.set_zoom(zoom, self.scene_size(), self.pane_size())
+        self._view_changed()
+
+    def step_zoom(self, steps: int) -> None:
+        self.viewport.step_zoom(steps, self.scene_size(), self.pane_size())
+        self._view_changed()
+
+    def zoom_at(self, zoom: float, pos: QPointF) -> None:
+        pane = self._pane_at(pos)
+        local = pos - QPointF(pane.topLeft())
+        self.viewport.zoom_at(zoom, local.x(), local.y(), self.scene_size(), self.pane_size())
+        self._view_changed()
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self.viewport.pan_by(dx, dy, self.scene_size(), self.pane_size())
+        self._view_changed()
+
+    def _view_changed(self) -> None:
+        self.update()
+        self.viewChanged.emit()
+
+    # --- input --------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        self._last_pos = event.position()
+        self._drag = "divider" if self._near_divider(event.position()) else "pan"
+        if self._drag == "pan":
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._drag == "divider":
+            self.set_divider(pos.x() / max(1, self.width()))
+        elif self._drag == "pan":
+            delta = pos - self._last_pos
+            self.pan_by(delta.x(), delta.y())
+        else:
+            self._update_cursor(pos)
+        self._last_pos = pos
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag = None
+            self._update_cursor(event.position())
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # The quickest way to check a spot: double-click it for 100%, again to fit.
+        if event.button() != Qt.MouseButton.LeftButton or self._near_divider(event.position()):
+            return
+        if self.viewport.fit or not math.isclose(self.effective_zoom(), 1.0):
+            self.zoom_at(1.0, event.position())
+        else:
+            self.zoom_to_fit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        notches = event.angleDelta().y() / 120
+        if notches == 0:
+            event.ignore()
+            return
+        self.zoom_at(self.effective_zoom() * WHEEL_STEP**notches, event.position())
+        event.accept()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.viewChanged.emit()  # the fit zoom depends on the size
+
+    def _near_divider(self, pos: QPointF) -> bool:
+        return (
+            self._mode is CompareMode.SPLIT
+            and not self.scene_size().empty
+            and abs(pos.x() - self.divider_x()) <= DIVIDER_GRAB
+        )
+
+    def _update_cursor(self, pos: QPointF) -> None:
+        if self._near_divider(pos):
+            self.setCursor(Qt.CursorShape.SplitHCursor)
+        else:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+
+    # --- painting -----------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), WINDOW_COLOUR)
+        if self.scene_size().empty:
+            message = self.result.message or self.original.message or "No image"
+            self._paint_message(painter, self.rect(), message)
+            return
+        mode = self._mode
+        if self._showing_original and mode is not CompareMode.SIDE_BY_SIDE:
+            self._paint_slot(painter, self.rect(), self.rect(), self.original, "Original")
+        elif mode is CompareMode.SIDE_BY_SIDE:
+            left, right = self.panes()
+            self._paint_slot(painter, left, left, self.original, "Original")
+            self._paint_slot(painter, right, right, self.result, "Result")
+        elif mode is CompareMode.SPLIT:
+            pane = self.rect()
+            x = self.divider_x()
+            left_part = QRect(0, 0, x, self.height())
+            right_part = QRect(x, 0, self.width() - x, self.height())
+            self._paint_slot(painter, pane, left_part, self.original, "Original")
+            self._paint_slot(painter, pane, right_part, self.result, "Result", label_right=True)
+            self._paint_divider(painter, x)
+        else:  # result only, and toggle while no key is held
+            self._paint_slot(painter, self.rect(), self.rect(), self.result, "Result")
+
+    def _paint_slot(
+        self,
+        painter: QPainter,
+        pane: QRect,
+        part: QRect,
+        slot: ImageSlot,
+        label: str,
+        *,
+        label_right: bool = False,
+    ) -> None:
+        """Paint `slot` as placed in `pane`, but only inside `part` of it."""
+        if part.isEmpty():
+            return
+        painter.save()
+        painter.setClipRect(part)
+        if slot.image is None:
+            self._paint_message(painter, part, slot.message or "Loading…")
+        else:
+            self._paint_image(painter, pane, part, slot.image)
+        painter.restore()
+        self._paint_label(painter, part, label, right=label_right)
+
+    def _paint_image(self, painter: QPainter, pane: QRect, part: QRect, image: LoadedImage) -> None:
+        scene = self.scene_size()
+        place = self.viewport.placement(scene, Size(pane.width(), pane.height()))
+        frame = _frame_in_scene(image, scene)  # where this image sits in the scene
+        # The image's full rectangle in widget coordinates.
+        target = QRectF(
+            pane.x() + place.origin_x + frame.x() * place.zoom,
+            pane.y() + place.origin_y + frame.y() * place.zoom,
+            frame.width() * place.zoom,
+            frame.height() * place.zoom,
+        )
+        visible = target.intersected(QRectF(part))
+        if visible.isEmpty():
+            return
+        self._paint_background(painter, visible)
+        screen_per_image_px = target.width() / image.info.width
+        level = image.level_for(screen_per_image_px)
+        level_px = target.width() / level.image.width()  # screen px per level px
+        # The level pixels under `visible`, widened to whole pixels so nothing is resampled
+        # at a fractional offset (and 100% stays a plain copy).
+        left = math.floor((visible.left() - target.left()) / level_px)
+        top = math.floor((visible.top() - target.top()) / level_px)
+        right = math.ceil((visible.right() - target.left()) / level_px)
+        bottom = math.ceil((visible.bottom() - target.top()) / level_px)
+        right = min(right, level.image.width())
+        bottom = min(bottom, level.image.height())
+        source = QRectF(left, top, right - left, bottom - top)
+        dest = QRectF(
+            target.left() + left * level_px,
+            target.top() + top * level_px,
+            (right - left) * level_px,
+            (bottom - top) * level_px,
+        )
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, level_px < 0.999)
+        painter.drawImage(dest, level.image, source)
+
+    def _paint_background(self, painter: QPainter, area: QRectF) -> None:
+        kind = self._background
+        if kind is BackgroundKind.CHECKERBOARD:
+            painter.fillRect(area, self._checker)
+        elif kind is BackgroundKind.WHITE:
+            painter.fillRect(area, Qt.GlobalColor.white)
+        elif kind is BackgroundKind.BLACK:
+            painter.fillRect(area, Qt.GlobalColor.black)
+        else:
+            painter.fillRect(area, self._custom_colour)
+
+    def _paint_divider(self, painter: QPainter, x: int) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(0, 0, 0, 110), 3))
+        painter.drawLine(x, 0, x, self.height())
+        painter.setPen(QPen(QColor(255, 255, 255), 1))
+        painter.drawLine(x, 0, x, self.height())
+        # A round grip in the middle says "drag me" without hiding much of the image.
+        centre = QPointF(x, self.height() / 2)
+        painter.setBrush(QColor(255, 255, 255, 230))
+        painter.setPen(QPen(QColor(0, 0, 0, 120), 1))
+        painter.drawEllipse(centre, 13, 13)
+        painter.setBrush(QColor(40, 40, 40))
+        painter.setPen(Qt.PenStyle.NoPen)
+        for direction in (-1, 1):
+            tip = centre + QPointF(9 * direction, 0)
+            arrow = QPainterPath(tip)
+            arrow.lineTo(centre + QPointF(3 * direction, -5))
+            arrow.lineTo(centre + QPointF(3 * direction, 5))
+            arrow.closeSubpath()
+            painter.drawPath(arrow)
+        painter.restore()
+
+    def _paint_label(self, painter: QPainter, part: QRect, text: str, *, right: bool) -> None:
+        if part.width() < 120:
+            return
+        painter.save()
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.9))
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 16, metrics.height() + 6)
+        margin = 10
+        box.moveTop(part.top() + margin)
+        if right:
+            box.moveRight(part.right() - margin)
+        else:
+            box.moveLeft(part.left() + margin)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.drawRoundedRect(box, 4, 4)
+        painter.setPen(QColor(240, 240, 240))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def _paint_message(self, painter: QPainter, area: QRect, text: str) -> None:
+        painter.save()
+        painter.setPen(QColor(200, 200, 200))
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(area.adjusted(16, 16, -16, -16), flags, text)
+        painter.restore()
+
+
+def _frame_in_scene(image: LoadedImage, scene: Size) -> QRectF:
+    """Where an image of another size sits in the scene: fitted and centred."""
+    width, height = image.info.width, image.info.height
+    if (width, height) == (scene.width, scene.height):
+        return QRectF(0, 0, width, height)
+    scale = min(scene.width / width, scene.height / height)
+    w, h = width * scale, height * scale
+    return QRectF((scene.width - w) / 2, (scene.height - h) / 2, w, h)
+
+
+def _checker_brush() -> QBrush:
+    tile = QPixmap(2 * CHECKER_SQUARE, 2 * CHECKER_SQUARE)
+    tile.fill(CHECKER_LIGHT)
+    painter = QPainter(tile)
+    painter.fillRect(0, 0, CHECKER_SQUARE, CHECKER_SQUARE, CHECKER_DARK)
+    painter.fillRect(CHECKER_SQUARE, CHECKER_SQUARE, CHECKER_SQUARE, CHECKER_SQUARE, CHECKER_DARK)
+    painter.end()
+    return QBrush(tile)

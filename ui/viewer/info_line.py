@@ -1,0 +1,74 @@
+"""The one line of facts under the images: what each file is, and what the job cost."""
+
+from __future__ import annotations
+
+from app.imaging.decode import ImageInfo
+from ui.viewer.item import ViewerItem
+from ui.viewer.pixels import LoadedImage
+
+
+def describe_file(info: ImageInfo) -> str:
+    """'6000 × 4000 px · 8.1 MB · JPEG 8-bit RGB · Adobe RGB (1998)'"""
+    size = f"{info.width} × {info.height} px"
+    kind = f"{info.format} {info.bit_depth}-bit {_channels(info)}"
+    return " · ".join([size, format_bytes(info.file_size), kind, info.colour_profile])
+
+
+def describe(
+    item: ViewerItem | None,
+    original: LoadedImage | None,
+    result: LoadedImage | None,
+) -> str:
+    if item is None:
+        return ""
+    parts = []
+    if result is not None:
+        parts.append("Result: " + describe_file(result.info) + _loading(result))
+    elif item.result_path:
+        parts.append("Result: loading…")
+    else:
+        parts.append("No result yet")
+    if original is not None:
+        parts.append("Original: " + describe_file(original.info) + _loading(original))
+    job = [item.status] if item.status else []
+    job.append(f"{item.credits} credit" + ("" if item.credits == 1 else "s"))
+    if item.review:
+        job.append(item.review)
+    parts.append(" · ".join(job))
+    return "   |   ".join(parts)
+
+
+def format_bytes(size: int) -> str:
+    if size < 1000:
+        return f"{size} B"
+    for unit in ("kB", "MB", "GB"):
+        size_in_unit = size / 1000 ** (["kB", "MB", "GB"].index(unit) + 1)
+        if size_in_unit < 1000 or unit == "GB":
+            return f"{size_in_unit:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def _channels(info: ImageInfo) -> str:
+    names = {
+        "1": "bilevel",
+        "L": "grey",
+        "LA": "grey+alpha",
+        "I;16": "grey",
+        "I;16B": "grey",
+        "I;16L": "grey",
+        "I": "grey",
+        "F": "grey (float)",
+        "P": "palette",
+        "PA": "palette+alpha",
+        "CMYK": "CMYK",
+        "LAB": "Lab",
+        "YCbCr": "YCbCr",
+    }
+    name = names.get(info.mode, info.mode)
+    if info.has_alpha and "alpha" not in name and info.mode not in ("RGBA",):
+        name += "+transparency"
+    return name
+
+
+def _loading(image: LoadedImage) -> str:
+    return "" if image.complete else " (preview; full resolution loading…)"

@@ -1,0 +1,86 @@
+"""Workflow choice: searchable by typing, shows price per image and last change, can pin.
+
+An editable combo with a "contains" completer is the native idiom for a searchable list of a
+few dozen entries; the price and date sit in each entry so nobody runs an expensive workflow
+by mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QHBoxLayout, QLabel, QWidget
+
+
+def format_credits(credits: int) -> str:
+    """Credits are euro cents (excl. VAT)."""
+    return f"{credits / 100:.2f} €"
+
+
+def workflow_label(workflow: Any) -> str:
+    date = (workflow.date or "")[:10]
+    price = format_credits(workflow.execution_price)
+    changed = f" · changed {date}" if date else ""
+    return f"{workflow.name or workflow.id} · {price} / image{changed}"
+
+
+class WorkflowPicker(QWidget):
+    workflowChanged = Signal(object)  # the Workflow, or None
+    pinChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._workflows: list[Any] = []
+        label = QLabel("&Workflow")
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setMinimumContentsLength(34)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.lineEdit().setPlaceholderText("Search workflows…")
+        completer = QCompleter(self.combo.model(), self.combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.combo.setCompleter(completer)
+        label.setBuddy(self.combo)
+        self.pin = QCheckBox("Pin version")
+        self.pin.setToolTip(
+            "Keep using the workflow's current version even if someone changes the workflow"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label)
+        layout.addWidget(self.combo, 1)
+        layout.addWidget(self.pin)
+        self.combo.currentIndexChanged.connect(self._changed)
+        self.pin.toggled.connect(self.pinChanged)
+
+    def set_workflows(self, workflows: list[Any], preferred_id: str = "") -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self._workflows = list(workflows)
+        for workflow in self._workflows:
+            self.combo.addItem(workflow_label(workflow), workflow.id)
+            self.combo.setItemData(
+                self.combo.count() - 1,
+                f"{workflow.name}\nAuthor: {workflow.author.display_name}\nVersion: {workflow.version}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        index = max(0, self.combo.findData(preferred_id)) if self._workflows else -1
+        self.combo.setCurrentIndex(index)
+        self.combo.blockSignals(False)
+        self._changed(index)
+
+    def current(self) -> Any:
+        index = self.combo.currentIndex()
+        return self._workflows[index] if 0 <= index < len(self._workflows) else None
+
+    def select(self, workflow_id: str) -> None:
+        index = self.combo.findData(workflow_id)
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+
+    def _changed(self, _index: int) -> None:
+        self.workflowChanged.emit(self.current())
