@@ -150,15 +150,22 @@ class Engine:
 
     # -- adding work -------------------------------------------------------------------------
 
-    async def add(self, paths: Sequence[str | os.PathLike[str]], options: RunOptions) -> str:
+    async def add(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        options: RunOptions,
+        *,
+        root: Path | None = None,
+    ) -> str:
         """Make a batch of the given files and folders (bad inputs become REJECTED jobs).
 
-        Does not start it: call `estimate()` to show the cost, then `start()`.
+        Does not start it: call `estimate()` to show the cost, then `start()`. `root`: the
+        tree that single files belong to (for the mirror layout).
         Raises NamingError for a bad template/layout, NoInputsError when nothing was found,
         ApiError when the workflow cannot be read.
         """
         _validate(options)
-        walk = await asyncio.to_thread(find_inputs, list(paths))
+        walk = await asyncio.to_thread(find_inputs, list(paths), root)
         if not walk.inputs and not walk.missing:
             ignored = f" ({len(walk.ignored)} files ignored)" if walk.ignored else ""
             raise NoInputsError(f"no images found in the given paths{ignored}")
@@ -481,6 +488,10 @@ class Engine:
         return resumed
 
     # -- looking -------------------------------------------------------------------------------
+
+    @property
+    def journal(self) -> Journal:
+        return self._journal
 
     def jobs(self) -> list[Job]:
         return [snapshot(j) for j in self._jobs.values()]

@@ -83,8 +83,12 @@ def _looks_like_image(path: Path) -> bool:
     return head.startswith(_MAGIC)
 
 
-def find_inputs(paths: list[str | os.PathLike[str]]) -> WalkResult:
-    """Walk the given files and folders. Pure file-system work: run it off the event loop."""
+def find_inputs(paths: list[str | os.PathLike[str]], root: Path | None = None) -> WalkResult:
+    """Walk the given files and folders. Pure file-system work: run it off the event loop.
+
+    `root`: files given one by one but belonging to one tree (the hot folder) keep their path
+    below it, so the mirror layout re-creates that tree.
+    """
     result = WalkResult()
     seen_files: set[tuple[int, int]] = set()
     for given in paths:
@@ -96,6 +100,8 @@ def find_inputs(paths: list[str | os.PathLike[str]]) -> WalkResult:
             continue
         if path.is_dir():
             _walk_folder(path, result, seen_files)
+        elif root is not None and path.is_relative_to(root):
+            _take(path, root, path.relative_to(root), st, result, seen_files)
         else:
             _take(path, path.parent, PurePath(path.name), st, result, seen_files)
     return result

@@ -344,6 +344,22 @@ class Journal:
             )
         return cur.rowcount == 1
 
+    def hot_job(self, folder: str, path: str, size: int, mtime_ns: int) -> str | None:
+        """The job id a hot-folder file went to ("pending" while its batch is being made)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT job_id FROM hot_seen WHERE folder=? AND path=? AND size=? AND mtime_ns=?",
+                (folder, path, size, mtime_ns),
+            ).fetchone()
+        return None if row is None else str(row["job_id"])
+
+    def set_hot_job(self, folder: str, path: str, size: int, mtime_ns: int, job_id: str) -> None:
+        with self._tx() as c:
+            c.execute(
+                "UPDATE hot_seen SET job_id=? WHERE folder=? AND path=? AND size=? AND mtime_ns=?",
+                (job_id, folder, path, size, mtime_ns),
+            )
+
 
 def _job_values(job: Job) -> tuple[Any, ...]:
     seq = int(job.extra.get("seq", "0") or 0)

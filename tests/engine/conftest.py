@@ -32,7 +32,7 @@ async def engine_for(
 ) -> AsyncIterator[tuple[Engine, Session, list[Event]]]:
     """A signed-in session against `sandbox` and an Engine on a real journal file."""
     session = Session(resolve_server(sandbox.base_url), secrets=SecretStore())
-    await session.sign_in_device_flow(on_code=lambda code: None)
+    await session.sign_in_device_flow(on_code=lambda code: None, open_browser=False)
     journal = Journal(journal_path)
     engine = Engine(session.client, journal, settings or Settings())
     events: list[Event] = []
