@@ -238,7 +238,8 @@ class OAuthClient:
             try:
                 response = await self._http.post(url, data=data, json=json_body)
             except httpx.TransportError as exc:
-                if attempt + 1 >= self._retry.attempts:
+                not_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+                if attempt + 1 >= self._retry.attempts_for_transport_error(not_sent):
                     raise ConnectionFailedError(
                         f"cannot reach the sign-in server: {type(exc).__name__}", path
                     ) from None

@@ -458,8 +458,9 @@ class AutoretouchClient:
                     request, stream=stream, follow_redirects=follow_redirects
                 )
             except httpx.TransportError as exc:
-                safe = idempotent or isinstance(exc, _NOT_SENT)
-                if safe and attempt + 1 < policy.attempts:
+                not_sent = isinstance(exc, _NOT_SENT)
+                limit = policy.attempts_for_transport_error(not_sent)
+                if (idempotent or not_sent) and attempt + 1 < limit:
                     logger.info("%s %s: %s, retrying", method, path, type(exc).__name__)
                     await _sleep(policy.delay(attempt))
                     attempt += 1

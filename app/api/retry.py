@@ -21,6 +21,9 @@ class RetryPolicy:
     base_delay: float = 0.5  # seconds; doubles each attempt
     max_delay: float = 20.0  # cap of the exponential part
     max_retry_after: float = 60.0  # a server asking for longer is trusted only this far
+    # A refused connection mostly means "server not running": say so soon instead of backing
+    # off for many seconds; blips on an established path (5xx, resets) get all `attempts`.
+    connect_attempts: int = 3
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
@@ -34,6 +37,9 @@ class RetryPolicy:
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.max_retry_after))
         return wait
+
+    def attempts_for_transport_error(self, connect_failed: bool) -> int:
+        return min(self.attempts, self.connect_attempts) if connect_failed else self.attempts
 
     def should_retry_status(self, status: int) -> bool:
         return status in RETRYABLE_STATUSES

@@ -125,10 +125,17 @@ class Session:
         tokens = self._new_token_manager(token, persist=source == "keyring", account=account)
         try:
             await tokens.access_token()
-        except AuthError:
+        except AuthError as exc:
+            if source == "environment":
+                # Not ours to delete, and "not signed in" would send the user the wrong way.
+                raise AuthError(
+                    exc.status,
+                    f"The refresh token in {REFRESH_TOKEN_ENV} was rejected: replace or unset it",
+                    exc.path,
+                    exc.error,
+                ) from None
             logger.warning("Saved sign-in for %s was rejected", self.profile.name)
-            if source == "keyring":
-                self._forget(account)
+            self._forget(account)
             return False
         self._install(tokens, source, account or self._account_from_claims(tokens))
         return True
