@@ -73,8 +73,8 @@ class ViewerActions(QObject):
 
         self.accept = self._action("Accept", "Mark the result accepted (A)", checkable=True)
         self.reject = self._action("Reject", "Mark the result rejected (X)", checkable=True)
-        self.thumbs_up = self._action("👍", "Tell autoretouch this result is good")
-        self.thumbs_down = self._action("👎", "Tell autoretouch this result is not good")
+        self.thumbs_up = self._action("Thumbs up", "Tell autoretouch this result is good")
+        self.thumbs_down = self._action("Thumbs down", "Tell autoretouch this result is not good")
         self.retry = self._action("Retry", "Process this image again")
         self.open_in_editor = self._action("Open in editor", "Open the result in your image editor")
         self.show_in_folder = self._action("Show in folder", "Show the result in its folder")
@@ -136,7 +136,7 @@ class CompareViewer(QWidget):
         self.zoom_box.addItems(ZOOM_PRESETS)
         self.zoom_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.zoom_box.setToolTip("Zoom: pick or type a level, e.g. 150%")
-        self.zoom_box.setMinimumContentsLength(6)
+        self.zoom_box.setMinimumContentsLength(10)
         self.zoom_box.textActivated.connect(self.set_zoom_text)
 
         bar = QHBoxLayout()
