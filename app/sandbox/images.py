@@ -22,9 +22,9 @@ from app.sandbox.workflows import CONTENT_TYPES, MAX_SIDE, WorkflowVersion, enco
 
 SUPPORTED = {"JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff", "WEBP": "image/webp"}
 MAX_INPUT_SIDE = 10_000
-# A file that unpacks to more than this many pixels per byte is a bomb, not a photograph
-# (a photo is rarely over 20 pixels per byte, even a flat product shot under 100).
-_BOMB_PIXELS_PER_BYTE = 1000
+# An oversized file that unpacks to more than this many pixels per byte is a bomb, not a
+# photograph: even a flat product shot stays well under it, a crafted PNG reaches ~1000.
+_BOMB_PIXELS_PER_BYTE = 200
 
 
 class ImageRejected(Exception):

@@ -56,13 +56,19 @@ def sign_in(base_url: str) -> dict[str, Any]:
     with httpx.Client(base_url=base_url, timeout=10) as auth:
         code = auth.post(
             "/oauth/device/code",
-            data={"client_id": CLIENT_ID, "scope": "offline_access",
-                  "audience": "https://api.autoretouch.com"},
+            data={
+                "client_id": CLIENT_ID,
+                "scope": "offline_access",
+                "audience": "https://api.autoretouch.com",
+            },
         ).json()
         answer = auth.post(
             "/oauth/token",
-            data={"grant_type": DEVICE_GRANT, "device_code": code["device_code"],
-                  "client_id": CLIENT_ID},
+            data={
+                "grant_type": DEVICE_GRANT,
+                "device_code": code["device_code"],
+                "client_id": CLIENT_ID,
+            },
         )
         assert answer.status_code == 200, answer.text
         tokens: dict[str, Any] = answer.json()
@@ -97,8 +103,13 @@ class Api:
         return response.text
 
     def create(
-        self, workflow: str, data: bytes, name: str = "product.jpg", *,
-        version: str | None = None, labels: dict[str, str] | None = None,
+        self,
+        workflow: str,
+        data: bytes,
+        name: str = "product.jpg",
+        *,
+        version: str | None = None,
+        labels: dict[str, str] | None = None,
         settings: dict[str, Any] | None = None,
     ) -> str:
         content_hash = self.upload(data, name)
@@ -122,8 +133,12 @@ class Api:
         result: dict[str, Any] = response.json()
         return result
 
-    def wait(self, execution_id: str, until: Callable[[str], bool] = FINAL.__contains__,
-             timeout: float = 20) -> dict[str, Any]:
+    def wait(
+        self,
+        execution_id: str,
+        until: Callable[[str], bool] = FINAL.__contains__,
+        timeout: float = 20,
+    ) -> dict[str, Any]:
         """Polls the execution until its status satisfies `until` (no fixed sleeps)."""
         deadline = time.monotonic() + timeout
         while True:

@@ -16,22 +16,31 @@ ORG_CLAIM = "https://autoretouch.com/selectedOrganization"
 
 
 def device_code(auth: httpx.Client) -> dict[str, Any]:
-    response = auth.post("/oauth/device/code", data={
-        "client_id": CLIENT_ID, "scope": "offline_access",
-        "audience": "https://api.autoretouch.com"})
+    response = auth.post(
+        "/oauth/device/code",
+        data={
+            "client_id": CLIENT_ID,
+            "scope": "offline_access",
+            "audience": "https://api.autoretouch.com",
+        },
+    )
     assert response.status_code == 200
     body: dict[str, Any] = response.json()
     return body
 
 
 def poll(auth: httpx.Client, code: str) -> httpx.Response:
-    return auth.post("/oauth/token", data={
-        "grant_type": DEVICE_GRANT, "device_code": code, "client_id": CLIENT_ID})
+    return auth.post(
+        "/oauth/token",
+        data={"grant_type": DEVICE_GRANT, "device_code": code, "client_id": CLIENT_ID},
+    )
 
 
 def claims(token: str) -> dict[str, Any]:
     payload = token.split(".")[1]
-    result: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    result: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
     return result
 
 
@@ -39,8 +48,14 @@ def test_device_flow_pending_then_approved_on_the_activate_page(sandbox_factory:
     sandbox = sandbox_factory(auto_approve=False)
     with httpx.Client(base_url=sandbox.base_url) as auth:
         code = device_code(auth)
-        assert list(code) == ["device_code", "user_code", "verification_uri",
-                              "verification_uri_complete", "expires_in", "interval"]
+        assert list(code) == [
+            "device_code",
+            "user_code",
+            "verification_uri",
+            "verification_uri_complete",
+            "expires_in",
+            "interval",
+        ]
         assert re.fullmatch(r"[A-Z]{4}-[A-Z]{4}", code["user_code"])
         assert re.fullmatch(r"[A-Za-z0-9_.-]+", code["device_code"])
         assert code["verification_uri"] == f"{sandbox.base_url}/activate"
@@ -53,15 +68,15 @@ def test_device_flow_pending_then_approved_on_the_activate_page(sandbox_factory:
 
         page = auth.get(code["verification_uri_complete"])
         assert page.status_code == 200 and code["user_code"] in page.text
-        approved = auth.post("/activate", data={"user_code": code["user_code"],
-                                                "action": "approve"})
+        approved = auth.post(
+            "/activate", data={"user_code": code["user_code"], "action": "approve"}
+        )
         assert approved.status_code == 200 and "approved" in approved.text
 
         tokens = poll(auth, code["device_code"])
         assert tokens.status_code == 200
         body = tokens.json()
-        assert list(body) == ["access_token", "refresh_token", "scope", "expires_in",
-                              "token_type"]
+        assert list(body) == ["access_token", "refresh_token", "scope", "expires_in", "token_type"]
         assert body["token_type"] == "Bearer" and body["expires_in"] == 86400
         token_claims = claims(body["access_token"])
         assert token_claims[ORG_CLAIM] == sandbox.org_id
@@ -110,20 +125,31 @@ def test_expired_code_says_expired_token_once_then_invalid_grant(sandbox_factory
 def test_refresh_gives_a_new_access_token_and_no_refresh_token(sandbox: Any) -> None:
     tokens = sign_in(sandbox.base_url)
     with httpx.Client(base_url=sandbox.base_url) as auth:
-        refreshed = auth.post("/oauth/token", data={
-            "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
-            "client_id": CLIENT_ID})
+        refreshed = auth.post(
+            "/oauth/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": tokens["refresh_token"],
+                "client_id": CLIENT_ID,
+            },
+        )
         assert refreshed.status_code == 200
         assert list(refreshed.json()) == ["access_token", "scope", "expires_in", "token_type"]
         access = refreshed.json()["access_token"]
         assert auth.get("/v1/workflow", headers={"Authorization": f"Bearer {access}"}).is_success
 
-        revoked = auth.post("/oauth/revoke", json={"client_id": CLIENT_ID,
-                                                   "token": tokens["refresh_token"]})
+        revoked = auth.post(
+            "/oauth/revoke", json={"client_id": CLIENT_ID, "token": tokens["refresh_token"]}
+        )
         assert revoked.status_code == 200
-        after = auth.post("/oauth/token", data={
-            "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
-            "client_id": CLIENT_ID})
+        after = auth.post(
+            "/oauth/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": tokens["refresh_token"],
+                "client_id": CLIENT_ID,
+            },
+        )
         assert after.status_code == 403 and after.json()["error"] == "invalid_grant"
         unknown = auth.post("/oauth/token", data={"grant_type": "password"})
         assert unknown.json()["error"] == "unsupported_grant_type"

@@ -11,9 +11,23 @@ import httpx
 from tests.sandbox.conftest import Api, product_image, sha256
 
 EXECUTION_FIELDS = [
-    "id", "workflow", "workflowVersion", "workflowName", "organizationId", "status", "userId",
-    "createdAt", "startedAt", "finishedAt", "inputFileName", "inputContentHash",
-    "resultContentHash", "resultContentType", "resultFileName", "resultPath", "labels",
+    "id",
+    "workflow",
+    "workflowVersion",
+    "workflowName",
+    "organizationId",
+    "status",
+    "userId",
+    "createdAt",
+    "startedAt",
+    "finishedAt",
+    "inputFileName",
+    "inputContentHash",
+    "resultContentHash",
+    "resultContentType",
+    "resultFileName",
+    "resultPath",
+    "labels",
     "chargedCredits",
 ]
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -40,10 +54,15 @@ def test_health_needs_no_token(sandbox: Any) -> None:
 def test_every_api_call_without_a_valid_token_is_401_json(sandbox: Any) -> None:
     with httpx.Client(base_url=sandbox.base_url) as anonymous:
         for method, path in [
-            ("GET", "/v1/workflow"), ("GET", "/workflow"), ("GET", "/v1/organization"),
-            ("GET", "/organization/balance"), ("POST", "/v1/upload"),
-            ("POST", "/v1/workflow/execution/create"), ("GET", "/v2/workflow/execution/"),
-            ("GET", "/v1/workflow/execution/x"), ("GET", "/v1/batch"),
+            ("GET", "/v1/workflow"),
+            ("GET", "/workflow"),
+            ("GET", "/v1/organization"),
+            ("GET", "/organization/balance"),
+            ("POST", "/v1/upload"),
+            ("POST", "/v1/workflow/execution/create"),
+            ("GET", "/v2/workflow/execution/"),
+            ("GET", "/v1/workflow/execution/x"),
+            ("GET", "/v1/batch"),
             ("GET", f"/image/{'0' * 64}/a.png"),
         ]:
             body = assert_spring_error(anonymous.request(method, path), 401, path)
@@ -62,11 +81,18 @@ def test_vendor_example_upload_create_status_result(api: Api) -> None:
 
     create = api.http.post(
         "/v1/workflow/execution/create",
-        params={"workflow": api.workflow_id("Background to white"),
-                "organization": api.sandbox.org_id},
-        json={"image": {"name": "product.jpg", "contentHash": upload.text,
-                        "contentType": "image/jpeg"},
-              "webhooks": ["https://your-server.com/webhook"]},
+        params={
+            "workflow": api.workflow_id("Background to white"),
+            "organization": api.sandbox.org_id,
+        },
+        json={
+            "image": {
+                "name": "product.jpg",
+                "contentHash": upload.text,
+                "contentType": "image/jpeg",
+            },
+            "webhooks": ["https://your-server.com/webhook"],
+        },
     )
     assert create.status_code == 201
     assert create.headers["content-type"].startswith("text/plain")
@@ -74,7 +100,8 @@ def test_vendor_example_upload_create_status_result(api: Api) -> None:
     assert str(uuid.UUID(execution_id)) == execution_id
 
     with api.http.stream(
-        "GET", f"/v1/workflow/execution/{execution_id}/status",
+        "GET",
+        f"/v1/workflow/execution/{execution_id}/status",
         params={"organization": api.sandbox.org_id},
     ) as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
@@ -101,7 +128,9 @@ def test_vendor_example_upload_create_status_result(api: Api) -> None:
         assert api.http.get(path).content == result.content
 
 
-def test_blocking_download_waits_for_a_slow_execution(sandbox_factory: Any, api_factory: Any) -> None:
+def test_blocking_download_waits_for_a_slow_execution(
+    sandbox_factory: Any, api_factory: Any
+) -> None:
     api = api_factory(sandbox_factory(latency=0.4))
     execution_id = api.create("Web export", product_image())
     assert api.execution(execution_id)["status"] in ("CREATED", "ACTIVE")
@@ -117,13 +146,21 @@ def test_fields_are_null_until_known(sandbox_factory: Any, api_factory: Any) -> 
     execution = api.execution(queued)
     assert list(execution) == EXECUTION_FIELDS
     assert execution["status"] == "CREATED"
-    for key in ("startedAt", "finishedAt", "resultContentHash", "resultContentType",
-                "resultFileName", "resultPath"):
+    for key in (
+        "startedAt",
+        "finishedAt",
+        "resultContentHash",
+        "resultContentType",
+        "resultFileName",
+        "resultPath",
+    ):
         assert execution[key] is None
     assert api.wait(first, lambda s: s == "ACTIVE")["startedAt"] is not None
 
 
-def test_final_only_stream_sends_just_the_final_state(sandbox_factory: Any, api_factory: Any) -> None:
+def test_final_only_stream_sends_just_the_final_state(
+    sandbox_factory: Any, api_factory: Any
+) -> None:
     api = api_factory(sandbox_factory(sse_mode="final-only", latency=0.3))
     execution_id = api.create("Web export", product_image())
     with api.http.stream("GET", f"/workflow/execution/{execution_id}/status") as stream:
@@ -148,8 +185,11 @@ def test_create_with_multipart_file_and_label_params(api: Api) -> None:
     data = product_image()
     response = api.http.post(
         "/workflow/execution/create",
-        params={"workflow": api.workflow_id("Transparent cut-out"), "label[shoot]": "spring",
-                "label[sku]": "A-17"},
+        params={
+            "workflow": api.workflow_id("Transparent cut-out"),
+            "label[shoot]": "spring",
+            "label[sku]": "A-17",
+        },
         files={"file": ("Shot 01.JPG", data, "image/jpeg")},
     )
     assert response.status_code == 201
@@ -168,8 +208,9 @@ def test_head_upload_dedupe(api: Api) -> None:
     data = product_image()
     assert api.http.head("/v1/upload", params={"contentHash": sha256(data)}).status_code == 404
     api.upload(data)
-    found = api.http.head("/v1/upload", params={"contentHash": sha256(data),
-                                                 "organization": api.sandbox.org_id})
+    found = api.http.head(
+        "/v1/upload", params={"contentHash": sha256(data), "organization": api.sandbox.org_id}
+    )
     assert found.status_code == 200
     assert found.content == b""
     # Uploading the same bytes again gives the same hash and creates nothing.
@@ -183,16 +224,20 @@ def test_404_bodies(api: Api) -> None:
     )
     assert body == body | {"error": "Not Found", "message": "Workflow execution not found"}
     unknown = f"/v1/workflow/{uuid.uuid4()}"
-    assert assert_spring_error(api.http.get(unknown), 404, unknown)["message"] == "Workflow not found"
-    missing = api.http.post("/v1/workflow/execution/create",
-                            params={"workflow": str(uuid.uuid4())},
-                            json={"image": {"name": "a.jpg", "contentHash": "0" * 64,
-                                            "contentType": "image/jpeg"}})
+    assert (
+        assert_spring_error(api.http.get(unknown), 404, unknown)["message"] == "Workflow not found"
+    )
+    missing = api.http.post(
+        "/v1/workflow/execution/create",
+        params={"workflow": str(uuid.uuid4())},
+        json={"image": {"name": "a.jpg", "contentHash": "0" * 64, "contentType": "image/jpeg"}},
+    )
     assert missing.json()["message"] == "Workflow not found"
-    no_image = api.http.post("/v1/workflow/execution/create",
-                             params={"workflow": api.workflow_id("Web export")},
-                             json={"image": {"name": "a.jpg", "contentHash": "0" * 64,
-                                             "contentType": "image/jpeg"}})
+    no_image = api.http.post(
+        "/v1/workflow/execution/create",
+        params={"workflow": api.workflow_id("Web export")},
+        json={"image": {"name": "a.jpg", "contentHash": "0" * 64, "contentType": "image/jpeg"}},
+    )
     assert no_image.status_code == 404
     assert_spring_error(api.http.get("/v1/no-such-thing"), 404, "/v1/no-such-thing")
     assert_spring_error(api.http.get(f"/image/{'a' * 64}/x.png"), 404, f"/image/{'a' * 64}/x.png")
@@ -203,8 +248,12 @@ def test_400_for_malformed_requests(api: Api) -> None:
     create = "/v1/workflow/execution/create"
     workflow = api.workflow_id("Web export")
     assert_spring_error(api.http.post(create, json={"image": {}}), 400, create)  # no workflow
-    broken = api.http.post(create, params={"workflow": workflow}, content=b"{not json",
-                           headers={"content-type": "application/json"})
+    broken = api.http.post(
+        create,
+        params={"workflow": workflow},
+        content=b"{not json",
+        headers={"content-type": "application/json"},
+    )
     assert_spring_error(broken, 400, create)
     assert_spring_error(api.http.get("/v1/workflow", params={"limit": "many"}), 400, "/v1/workflow")
     assert api.http.head("/v1/upload").status_code == 400
@@ -227,16 +276,24 @@ def test_organizations_balance_and_org_fallback(api: Api) -> None:
     # Without ?organization= the token's selected organization is used.
     assert api.http.get("/v1/organization/balance").text == "5000"
     other = str(uuid.uuid4())
-    assert_spring_error(api.http.get("/v1/workflow", params={"organization": other}),
-                        403, "/v1/workflow")
+    assert_spring_error(
+        api.http.get("/v1/workflow", params={"organization": other}), 403, "/v1/workflow"
+    )
 
 
 def test_workflows_have_prices_components_versions(api: Api) -> None:
     page = api.http.get("/workflow", params={"limit": 2, "offset": 1}).json()
     assert page["total"] >= 5 and len(page["entries"]) == 2
     for workflow in api.workflows().values():
-        assert set(workflow) == {"id", "version", "name", "date", "author", "workflowComponents",
-                                 "executionPrice"}
+        assert set(workflow) == {
+            "id",
+            "version",
+            "name",
+            "date",
+            "author",
+            "workflowComponents",
+            "executionPrice",
+        }
         assert workflow["executionPrice"] > 0
         assert workflow["workflowComponents"]
         uuid.UUID(workflow["version"])
@@ -244,10 +301,15 @@ def test_workflows_have_prices_components_versions(api: Api) -> None:
 
 
 def test_v2_list_filters_and_paging(api: Api) -> None:
-    batch = {"autoretouch_batch_id": str(uuid.uuid4()), "autoretouch_batch_name": "Spring",
-             "autoretouch_batch_createdAt": "2026-02-08T09:09:01.960Z"}
-    in_batch = [api.create("Web export", product_image(size=(200 + i, 150)), f"b{i}.jpg",
-                           labels=batch) for i in range(3)]
+    batch = {
+        "autoretouch_batch_id": str(uuid.uuid4()),
+        "autoretouch_batch_name": "Spring",
+        "autoretouch_batch_createdAt": "2026-02-08T09:09:01.960Z",
+    }
+    in_batch = [
+        api.create("Web export", product_image(size=(200 + i, 150)), f"b{i}.jpg", labels=batch)
+        for i in range(3)
+    ]
     loose = api.create("Auto levels and white balance", product_image(), "loose.jpg")
     for execution_id in [*in_batch, loose]:
         api.wait(execution_id)
@@ -265,8 +327,9 @@ def test_v2_list_filters_and_paging(api: Api) -> None:
     assert ids(status="FAILED") == []
     page = api.http.get("/v2/workflow/execution", params={"limit": 1}).json()
     assert page["total"] == 4 and len(page["entries"]) == 1
-    v1 = api.http.get("/v1/workflow/execution",
-                      params={"workflow": api.workflow_id("Web export")}).json()
+    v1 = api.http.get(
+        "/v1/workflow/execution", params={"workflow": api.workflow_id("Web export")}
+    ).json()
     assert v1["total"] == 3
 
     batches = api.http.get("/v1/batch").json()

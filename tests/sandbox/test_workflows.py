@@ -35,7 +35,11 @@ def test_square_crop_and_centre(api: Api) -> None:
     result = decode(api.run("Square crop and centre", product_image(size=(600, 300))))
     assert result.width == result.height
     # The product (30% x 50% of the frame) fills the square but for the 10% margins.
-    columns = [x for x in range(result.width) if close(result.getpixel((x, result.height // 2)), PRODUCT, 40)]
+    columns = [
+        x
+        for x in range(result.width)
+        if close(result.getpixel((x, result.height // 2)), PRODUCT, 40)
+    ]
     left, right = columns[0], columns[-1]
     assert abs(left - (result.width - 1 - right)) <= 3  # centred
     assert 0.05 * result.width < left < 0.2 * result.width
@@ -73,9 +77,11 @@ def test_web_export_versions_differ_and_pinning_is_observable(api: Api) -> None:
     red, green, blue = old.getpixel((400, 300))
     assert abs(red - green) < 6 and abs(green - blue) < 6  # the old version was greyscale
 
-    unknown = api.http.post("/v1/workflow/execution/create",
-                            params={"workflow": workflow["id"], "version": workflow["id"]},
-                            files={"file": ("a.jpg", big)})
+    unknown = api.http.post(
+        "/v1/workflow/execution/create",
+        params={"workflow": workflow["id"], "version": workflow["id"]},
+        files={"file": ("a.jpg", big)},
+    )
     assert unknown.status_code == 404
 
 
@@ -112,8 +118,9 @@ def test_icc_profile_is_kept(api: Api) -> None:
 
 
 def test_large_inputs_are_scaled_down_to_4096(api: Api) -> None:
-    result = decode(api.run("Auto levels and white balance",
-                            product_image(size=(6000, 1500), quality=50)))
+    result = decode(
+        api.run("Auto levels and white balance", product_image(size=(6000, 1500), quality=50))
+    )
     assert result.size == (4096, 1024)
 
 

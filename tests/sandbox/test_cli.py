@@ -1,0 +1,109 @@
+"""`retouchdesk sandbox` as a user (or a parent process) runs it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.sandbox.conftest import sign_in
+
+
+def test_ready_line_serves_and_sigterm_stops_cleanly(
+    tmp_path: Path, subprocess_env: dict[str, str]
+) -> None:
+    data_dir = tmp_path / "cli-data"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "sandbox",
+            "--port",
+            "0",
+            "--data",
+            str(data_dir),
+            "--auto-approve",
+            "--device-interval",
+            "0",
+            "--credits",
+            "123",
+        ],
+        env=subprocess_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        ready = process.stdout.readline().strip()
+        assert ready.startswith("READY http://127.0.0.1:"), ready
+        base_url = ready.removeprefix("READY ")
+        human = process.stdout.readline()
+        assert base_url in human
+        assert httpx.get(f"{base_url}/health").status_code == 200
+        tokens = sign_in(base_url)
+        balance = httpx.get(
+            f"{base_url}/v1/organization/balance",
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        )
+        assert balance.text == "123"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert "Traceback" not in process.stderr.read()  # type: ignore[union-attr]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert (data_dir / "sandbox.sqlite3").is_file()
+
+
+def test_credits_add_offline(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    data_dir = tmp_path / "offline"
+    for expected in ("5010", "5030"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "sandbox",
+                "credits",
+                "add",
+                "10" if expected == "5010" else "20",
+                "--data",
+                str(data_dir),
+            ],
+            env=subprocess_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"balance is now {expected}" in done.stdout
+
+
+def test_bad_fault_spec_is_a_usage_error(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "sandbox",
+            "--port",
+            "0",
+            "--data",
+            str(tmp_path),
+            "--faults",
+            "gremlins=1",
+        ],
+        env=subprocess_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "gremlins" in done.stderr
