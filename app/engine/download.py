@@ -56,6 +56,18 @@ async def download_verified(
     await asyncio.to_thread(_fsync_file, temp)
 
 
+def remove_leftovers(target: Path, job_id: str) -> int:
+    """Delete this job's partial downloads left by a killed run (ours and the client's own
+    temp names both contain the job's temp name). Blocking; run in a thread."""
+    removed = 0
+    if not target.parent.is_dir():
+        return 0
+    for stale in target.parent.glob(f"*{job_id[:12]}{PART_SUFFIX}*"):
+        stale.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def finish(temp: Path, target: Path, on_exists: str) -> Path | None:
     """Give the verified temp file its final name (blocking; run in a thread)."""
     final = place_file(temp, target, on_exists)

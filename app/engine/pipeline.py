@@ -40,6 +40,7 @@ from app.engine.download import (
     download_verified,
     find_saved_result,
     finish,
+    remove_leftovers,
     temp_path_for,
 )
 from app.engine.hashing import Hasher
@@ -329,6 +330,7 @@ class JobPipeline:
                 return
             job.extra["target"] = str(target)
             await self.set_state(job, JobState.DOWNLOADING, remote_status=execution.status)
+            await asyncio.to_thread(remove_leftovers, target, job.id)
             for attempt in range(DOWNLOAD_ATTEMPTS):
                 try:
                     await download_verified(

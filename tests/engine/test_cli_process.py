@@ -1,0 +1,114 @@
+"""`retouchdesk process` / `resume` / `history` as a user runs them: real subprocesses, real
+sandbox over loopback, a file keyring in a temporary home, and kill -9 at every stage."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from corpus import make_image, write_bad_corpus
+
+from app.store.journal import Journal
+
+CLI = [sys.executable, "-m", "app"]
+PRICE = 15  # "Transparent cut-out" in the sandbox catalogue
+
+
+def _run(env: dict[str, str], *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], env=env, capture_output=True, text=True, timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def cli(sandbox: Any, subprocess_env: dict[str, str]) -> Any:
+    """Sign in once (device flow, approved at once by the sandbox); return a runner."""
+    result = _run(subprocess_env, "--server", sandbox.base_url, "login", "--no-browser")
+    assert result.returncode == 0, result.stderr
+
+    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return _run({**subprocess_env, **(env or {})}, "--server", sandbox.base_url, *args)
+
+    return run
+
+
+def _images(folder: Path, n: int) -> Path:
+    for i in range(n):
+        make_image(folder / ("a" if i % 2 else "b") / f"IMG_{i:02d}.jpg", seed=i + 1)
+    return folder
+
+
+def test_process_then_history(cli: Any, sandbox: Any, tmp_path: Path) -> None:
+    src = _images(tmp_path / "in", 5)
+    out = tmp_path / "out"
+    result = cli("process", str(src), "--workflow", "cut-out", "--out", str(out), "--batch-name", "CLI run")
+    assert result.returncode == 0, result.stderr
+    assert "done 5" in result.stdout and "75 credits" in result.stdout
+    assert sorted(p.name for p in out.rglob("*.png")) == sorted(f"IMG_{i:02d}.png" for i in range(5))
+    history = cli("history", "--batch", "CLI run", "--json")
+    rows = json.loads(history.stdout)
+    assert len(rows) == 5 and {r["state"] for r in rows} == {"done"}
+    assert sandbox.execution_count() == 5
+
+
+def test_bad_inputs_exit_1_with_one_reason_each(cli: Any, sandbox: Any, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    expected = write_bad_corpus(src)
+    make_image(src / "fine.jpg", seed=9)
+    result = cli("process", str(src), "-w", "cut-out", "--out", str(tmp_path / "out"), "--json")
+    assert result.returncode == 1, result.stderr
+    jobs = {j["name"]: j for j in json.loads(result.stdout)["jobs"]}
+    assert jobs["fine.jpg"]["state"] == "done"
+    for name in expected:
+        assert jobs[name]["state"] == "rejected" and jobs[name]["error"], name
+    assert sandbox.execution_count() == 1
+
+
+def test_usage_errors_exit_2(cli: Any, tmp_path: Path, isolated_home: Path) -> None:
+    src = _images(tmp_path / "in", 1)
+    assert cli("process", str(src), "-w", "no such workflow").returncode == 2
+    assert cli("process", str(src), "-w", "cut-out", "--name", "{bogus}").returncode == 2
+    assert cli("process", str(tmp_path / "empty-dir-missing"), "-w", "cut-out").returncode == 1
+
+
+def test_cost_above_threshold_without_tty_is_refused(cli: Any, sandbox: Any, tmp_path: Path, isolated_home: Path) -> None:
+    (isolated_home / "config").mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config" / "settings.json").write_text(json.dumps({"cost_confirm_threshold": 20}))
+    src = _images(tmp_path / "in", 2)  # 30 credits
+    refused = cli("process", str(src), "-w", "cut-out", "--out", str(tmp_path / "out"))
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    assert sandbox.execution_count() == 0
+    accepted = cli("process", str(src), "-w", "cut-out", "--out", str(tmp_path / "out"), "--yes")
+    assert accepted.returncode == 0, accepted.stderr
+    assert sandbox.execution_count() == 2
+    assert "Nothing to resume" in cli("resume").stdout  # the refused batch is not pending
+
+
+@pytest.mark.parametrize("stage", ["hashing", "uploading", "after_create", "watching", "downloading"])
+def test_kill_9_at_each_stage_then_resume(cli: Any, sandbox: Any, tmp_path: Path, isolated_home: Path, stage: str) -> None:
+    n = 6
+    src = _images(tmp_path / "in", n)
+    out = tmp_path / "out"
+    before = sandbox.balance()
+    crashed = cli("process", str(src), "-w", "cut-out", "--out", str(out), "--batch-name", "crashy",
+                  env={"RETOUCHDESK_TEST_CRASH_AT": f"{stage}:3"})  # fmt: skip
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    journal = Journal(isolated_home / "data" / "journal.sqlite3")
+    try:
+        assert len(journal.unfinished_batches()) == 1
+    finally:
+        journal.close()
+
+    resumed = cli("resume")
+    assert resumed.returncode == 0, resumed.stderr + resumed.stdout
+    results = sorted(p.name for p in out.rglob("*") if p.is_file())
+    assert results == sorted(f"IMG_{i:02d}.png" for i in range(n))  # each once, no "(2)", no temp
+    assert sandbox.execution_count() == n
+    assert before - sandbox.balance() == n * PRICE
+    assert "Nothing to resume" in cli("resume").stdout
