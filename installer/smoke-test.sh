@@ -17,7 +17,8 @@
 #   process    `retouchdesk --server URL process IMG1 IMG2 --workflow W --out DIR --yes`
 #   window     the window opens offscreen, runs its start-up for a few seconds, quits cleanly
 #   startup    cold start to window shown, median of N runs, at most 2 s
-#   quit-x11   (when xvfb-run and xdotool exist) the window on a virtual X screen quits on Ctrl+Q
+#   quit-x11   the window on a virtual X screen (xvfb-run, xdotool) starts its own sandbox child
+#              from the frozen executable, quits on Ctrl+Q with exit 0, and the child goes too
 #   sandbox-stop  SIGTERM stops the sandbox with exit status 0
 # Any Python traceback in any output fails the step that printed it.
 set -uo pipefail
@@ -66,8 +67,18 @@ trap cleanup EXIT
 pass() { RESULTS+=("PASS  $1  ${2:-}"); echo "PASS  $1  ${2:-}"; }
 fail() { RESULTS+=("FAIL  $1  ${2:-}"); echo "FAIL  $1  ${2:-}" >&2; FAILED=1; }
 # no_traceback STEP FILE...: a traceback anywhere means the step failed, whatever its status.
+# The app's own log file is read too (the window's excepthook logs there and shows a dialog),
+# from where the previous check stopped, so each traceback is blamed on the step that made it.
+LOG_MARK=0
 no_traceback() {
   local step="$1"; shift
+  local log="$RETOUCHDESK_HOME/logs/retouchdesk.log" size
+  if [ -f "$log" ]; then
+    size=$(stat -c %s "$log")
+    [ "$size" -lt "$LOG_MARK" ] && LOG_MARK=0  # rotated
+    tail -c +$((LOG_MARK + 1)) "$log" > "$TMP/$step.applog"; LOG_MARK=$size
+    set -- "$@" "$TMP/$step.applog"
+  fi
   if grep -l "Traceback (most recent call last)" "$@" >/dev/null 2>&1; then
     echo "--- traceback in $step:" >&2; grep -h -A30 "Traceback (most recent call last)" "$@" >&2
     return 1
@@ -300,16 +311,36 @@ RETOUCHDESK_STARTUP_PROBE=1 "$app" "$@" > "$out.out" 2> "$out.err" &
 pid=$!
 for _ in $(seq 1 300); do grep -q '^WINDOW_SHOWN' "$out.out" 2>/dev/null && break; sleep 0.1; done
 sleep 2  # let the start-up coroutine (sign-in, workflows) run, as a user would
+# With no --server the window starts its own sandbox: `retouchdesk sandbox` from the frozen
+# executable (no `python -m` exists there). Wait for that child, then quit, then make sure the
+# child went away with the window.
+child=""
+for _ in $(seq 1 200); do
+  child=$(pgrep -P "$pid" -f 'sandbox --port 0' | head -1)
+  [ -n "$child" ] && break; sleep 0.1
+done
+[ -n "$child" ] && echo "sandbox child $child: $(tr '\0' ' ' < /proc/$child/cmdline)" >> "$out.note" \
+  || echo "no sandbox child appeared within 20 s" >> "$out.note"
+sleep 2  # let the start-up coroutine finish (sign-in, workflows), as a user would
 win=$(xdotool search --sync --onlyvisible --pid "$pid" 2>/dev/null | head -1)
 [ -n "$win" ] && xdotool windowfocus --sync "$win" && xdotool key --clearmodifiers ctrl+q
 for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then echo "still running 15 s after Ctrl+Q" >> "$out.note"; kill -KILL "$pid"; fi
-wait "$pid"
+wait "$pid"; rc=$?
+if [ -n "$child" ]; then
+  for _ in $(seq 1 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$child" 2>/dev/null; then
+    echo "sandbox child $child outlived the window" >> "$out.note"; kill -KILL "$child"; rc=99
+  fi
+else
+  rc=98
+fi
+exit $rc
 EOF
-  timeout 120 xvfb-run -a -s "-screen 0 1440x900x24" bash "$TMP/x11.sh" "$APP" "$TMP/x11" ${URL:+--server "$URL"}
+  timeout 120 xvfb-run -a -s "-screen 0 1440x900x24" bash "$TMP/x11.sh" "$APP" "$TMP/x11"
   rc=$?
   if [ $rc = 0 ] && grep -q '^WINDOW_SHOWN' "$TMP/x11.out" && no_traceback $step "$TMP"/x11.*; then
-    pass $step "window on Xvfb closed by Ctrl+Q, exit 0"
+    pass $step "window on Xvfb started its own frozen sandbox child, Ctrl+Q -> exit 0, child gone"
   else
     show $step $rc "$TMP/x11.out" "$TMP/x11.err" "$TMP/x11.note"; fail $step "exit $rc"
   fi
