@@ -123,6 +123,8 @@ def configure_logging(verbosity: int = 0, *, console: bool = True) -> Path:
         handler._retouchdesk = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(min(file_level, console_level))
-    # httpcore's DEBUG is a byte-level trace (headers included): keep it out unless asked twice.
+    # httpx logs every request at INFO: useful with -v, noise in a thousand-image batch without.
+    # httpcore's DEBUG is a connection-level trace: only with -vvv.
+    logging.getLogger("httpx").setLevel(logging.INFO if verbosity >= 1 else logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.DEBUG if verbosity >= 3 else logging.INFO)
     return path

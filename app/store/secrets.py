@@ -1,15 +1,18 @@
 """Secrets (refresh tokens) in the OS keyring, and nowhere else on disk.
 
-When the machine has no keyring backend (CI, a bare server, a locked-down desktop) the secret is
-kept in this process's memory only and `persistent` turns False so the front end can warn that
-the user will have to sign in again next time. There is intentionally no plaintext fallback.
+When the machine has no keyring backend (CI, a bare server, a locked-down desktop), or only a
+plaintext-file one nobody chose, the secret is kept in this process's memory only and
+`persistent` turns False so the front end can warn that the user will have to sign in again
+next time. There is intentionally no plaintext fallback.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 import keyring
+import keyring.core
 import keyring.errors
 from keyring.backends import fail
 
@@ -76,6 +79,33 @@ def _has_usable_backend() -> bool:
         return False
     if isinstance(backend, fail.Keyring):
         return False
+    if _is_weak(backend) and not _explicitly_chosen(backend):
+        # keyring picks keyrings.alt's plaintext file by itself when no real keyring exists;
+        # that would be exactly the plaintext fallback we refuse. Only a user who names such a
+        # backend (PYTHON_KEYRING_BACKEND or keyringrc.cfg) gets it.
+        logger.warning("Ignoring the weak keyring backend %s", _class_path(backend))
+        return False
     # A chainer with nothing to chain behaves like the fail backend.
     backends = getattr(backend, "backends", None)
     return not (isinstance(backends, list) and not backends)
+
+
+def _class_path(backend: object) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def _is_weak(backend: object) -> bool:
+    """Backends that store secrets in files readable by anyone with the user's files."""
+    return type(backend).__module__.startswith("keyrings.alt") or "plaintext" in (
+        type(backend).__name__.lower()
+    )
+
+
+def _explicitly_chosen(backend: object) -> bool:
+    if os.environ.get("PYTHON_KEYRING_BACKEND") == _class_path(backend):
+        return True
+    try:
+        configured = keyring.core.load_config()
+    except Exception:  # a broken keyringrc must not stop the app; it just is not a choice
+        return False
+    return configured is not None and type(configured) is type(backend)

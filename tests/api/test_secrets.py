@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
 from keyring_memory import MemoryKeyring
+from keyrings.alt.file import PlaintextKeyring
 
 from app.store.secrets import SERVICE, SecretStore
 
@@ -56,3 +58,27 @@ def test_failing_backend_degrades_to_memory() -> None:
     store.set("k", "v")
     assert not store.persistent
     assert store.get("k") == "v"
+
+
+def test_plaintext_file_backend_is_refused_unless_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """keyring would pick keyrings.alt's plaintext file by itself on a machine without a real
+    keyring; the app must not fall back to plaintext that way."""
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring_pass.cfg")  # type: ignore[misc]
+    keyring.set_keyring(backend)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))  # no keyringrc.cfg
+
+    store = SecretStore()
+    assert not store.persistent
+    store.set("k", "plaintext-must-not-happen")
+    assert store.get("k") == "plaintext-must-not-happen"
+    assert not (tmp_path / "keyring_pass.cfg").exists()
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    chosen = SecretStore()
+    assert chosen.persistent
+    chosen.set("k", "the user asked for this")
+    assert (tmp_path / "keyring_pass.cfg").exists()
