@@ -71,7 +71,6 @@ def run(args: list[str]) -> int:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
-    from qasync import QEventLoop
 
     QCoreApplication.setOrganizationName("Retouch Desk")
     QCoreApplication.setApplicationName("retouchdesk")
@@ -84,11 +83,11 @@ def run(args: list[str]) -> int:
 
     from app.store.settings import Settings
     from ui import icons
+    from ui.qloop import make_loop
     from ui.main_window import MainWindow
 
     app.setWindowIcon(icons.app_icon())
-    loop = QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = make_loop(app)
     loop.set_exception_handler(_loop_exception_handler)
 
     settings = Settings.load()

@@ -738,9 +738,13 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _notice(self, level: str, message: str) -> None:
-        self.statusMessage.emit(message)
+        # Never a modal box here: notices arrive from engine callbacks, and a nested event
+        # loop inside one would run asyncio tasks outside the running loop.
+        self.last_notice = (level, message)
         if level == "error":
-            QMessageBox.warning(self, "Retouch Desk", message)
+            self.statusBar().showMessage(f"⚠ {message}", 20000)
+        else:
+            self.statusMessage.emit(message)
 
     def _update_actions(self) -> None:
         ws = self.workspace

@@ -36,7 +36,9 @@ def job_factory() -> Callable[..., Job]:
 import asyncio  # noqa: E402
 from collections.abc import Awaitable, Iterator  # noqa: E402
 
-import qasync  # noqa: E402
+import sys  # noqa: E402
+
+from ui.qloop import make_loop  # noqa: E402
 
 from gui_helpers import run  # noqa: E402
 
@@ -45,12 +47,13 @@ from gui_helpers import run  # noqa: E402
 def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop over the test's QApplication. Tests drive it with `run_until_complete`:
     pytest-qt's waitUntil does not run asyncio tasks on a loop that is not running."""
-    event_loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(event_loop)
+    hooks = sys.get_asyncgen_hooks()
+    event_loop = make_loop(qapp)
     yield event_loop
-    event_loop.run_until_complete(asyncio.sleep(0))
+    event_loop.run_until_complete(event_loop.shutdown_asyncgens())
     event_loop.close()
     asyncio.set_event_loop(None)
+    sys.set_asyncgen_hooks(*hooks)
 
 
 @pytest.fixture

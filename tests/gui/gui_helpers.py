@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,13 @@ def uri_list(paths: Sequence[Path]) -> QMimeData:
 def drop(window: Any, mime: QMimeData) -> None:
     """Deliver a real drag-enter and drop to the window, as the platform would."""
     pos = QPointF(window.width() / 2, window.height() / 2)
-    enter = QDragEnterEvent(
-        pos, Qt.DropAction.CopyAction, mime,
-        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-    )
+    with warnings.catch_warnings():
+        # Qt marks this constructor deprecated but offers no QPointF one for drag-enter.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(
+            pos.toPoint(), Qt.DropAction.CopyAction, mime,
+            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+        )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     event = QDropEvent(
