@@ -76,21 +76,39 @@ def _border_colour(image: Image.Image) -> tuple[int, int, int]:
     return r, g, b
 
 
-def foreground_mask(image: Image.Image, threshold: int = 38) -> Image.Image:
+def _sweep(small: Image.Image) -> Image.Image:
+    """The empty backdrop behind the subject, row by row.
+
+    A studio sweep darkens from wall to floor, so one colour does not fit it: each row takes
+    the mean of its own left and right edges.
+    """
+    width, height = small.size
+    strip = max(2, width // 50)
+    left = small.crop((0, 0, strip, height)).resize((1, height), Image.Resampling.BOX)
+    right = small.crop((width - strip, 0, width, height)).resize((1, height), Image.Resampling.BOX)
+    return Image.blend(left, right, 0.5).resize((width, height), Image.Resampling.NEAREST)
+
+
+def _distance(image: Image.Image, backdrop: Image.Image) -> Image.Image:
+    r, g, b = ImageChops.difference(image, backdrop).split()
+    return ImageChops.lighter(ImageChops.lighter(r, g), b)
+
+
+def foreground_mask(image: Image.Image, threshold: int = 30) -> Image.Image:
     """White where the subject is, black where the backdrop is, soft at the edge.
 
-    Computed on a reduced copy (cheap, and the upscale gives a natural feather), from the
-    largest per-channel distance to the backdrop colour, then opened to drop speckles.
+    A pixel is backdrop when it is close to either backdrop model: the row-wise sweep (handles
+    gradients) or the single border colour (holds when the subject touches a side edge).
+    Computed on a reduced copy (cheap, and the upscale gives a natural feather), then
+    median-filtered so sensor noise leaves no speckles.
     """
     rgb = image.convert("RGB")
-    factor = max(1, min(rgb.size) // 512)
+    factor = max(1, min(rgb.size) // 384)
     small = rgb.reduce(factor) if factor > 1 else rgb
-    backdrop = Image.new("RGB", small.size, _border_colour(small))
-    r, g, b = ImageChops.difference(small, backdrop).split()
-    distance = ImageChops.lighter(ImageChops.lighter(r, g), b)
+    flat = Image.new("RGB", small.size, _border_colour(small))
+    distance = ImageChops.darker(_distance(small, _sweep(small)), _distance(small, flat))
     mask = distance.point(lambda v: 255 if v > threshold else 0)
-    mask = mask.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
-    mask = mask.filter(ImageFilter.GaussianBlur(1))
+    mask = mask.filter(ImageFilter.MedianFilter(5)).filter(ImageFilter.GaussianBlur(1))
     return mask.resize(rgb.size, Image.Resampling.BILINEAR) if factor > 1 else mask
 
 
@@ -150,23 +168,35 @@ def square_centre(image: Image.Image, settings: Mapping[str, Any]) -> Image.Imag
     return canvas
 
 
+def _percentile(histogram: list[int], fraction: float) -> int:
+    wanted, seen = fraction * sum(histogram), 0
+    for value, count in enumerate(histogram):
+        seen += count
+        if seen >= wanted:
+            return value
+    return 255
+
+
 def levels_and_white_balance(image: Image.Image, settings: Mapping[str, Any]) -> Image.Image:
+    """White balance on the brightest tones, then levels on luminance.
+
+    The bright end of each channel (its 99.5th percentile) is scaled to a common white, so a
+    cast disappears without a coloured product pulling the backdrop off neutral; the tonal
+    stretch is then the same for all channels (preserve_tone), so it adds no new cast.
+    """
     rgb = _flatten(image)
-    # Grey world: scale each channel so that the three means meet at their common average.
-    means = [
-        sum(i * n for i, n in enumerate(band.histogram())) / (rgb.width * rgb.height)
-        for band in rgb.split()
-    ]
-    target = sum(means) / 3
-    gains = [target / max(mean, 1.0) for mean in means]
+    bands = rgb.split()
+    whites = [max(1, _percentile(band.histogram(), 0.995)) for band in bands]
+    target = max(whites)
     balanced = Image.merge(
         "RGB",
         [
-            band.point([min(255, round(v * gain)) for v in range(256)])
-            for band, gain in zip(rgb.split(), gains, strict=True)
+            band.point([min(255, round(v * target / white)) for v in range(256)])
+            for band, white in zip(bands, whites, strict=True)
         ],
     )
-    return ImageOps.autocontrast(balanced, cutoff=0.5)
+    cutoff = _fraction(settings.get("cutoff"), 0.5, 0.0, 10.0)
+    return ImageOps.autocontrast(balanced, cutoff=cutoff, preserve_tone=True)
 
 
 def _web_export(long_side: int, sharpen: bool) -> Render:
@@ -227,7 +257,7 @@ CATALOG: list[Workflow] = [
         "Background to white",
         10,
         [
-            _component("BACKGROUND_REMOVAL", "Remove backdrop", threshold=38),
+            _component("BACKGROUND_REMOVAL", "Remove backdrop", threshold=30),
             _component("BACKGROUND_COLOR", "Pure white", backgroundColor="#FFFFFF"),
             _component("EXPORT", "JPEG", format="jpg", quality=92),
         ],
@@ -238,7 +268,7 @@ CATALOG: list[Workflow] = [
         "Transparent cut-out",
         15,
         [
-            _component("BACKGROUND_REMOVAL", "Remove backdrop", threshold=38),
+            _component("BACKGROUND_REMOVAL", "Remove backdrop", threshold=30),
             _component("EXPORT", "PNG with alpha", format="png"),
         ],
         [(transparent_cutout, "png", 0)],
@@ -259,8 +289,8 @@ CATALOG: list[Workflow] = [
         "Auto levels and white balance",
         5,
         [
-            _component("WHITE_BALANCE", "Grey world"),
-            _component("LEVELS", "Auto levels", cutoff=0.5),
+            _component("WHITE_BALANCE", "Neutral highlights"),
+            _component("LEVELS", "Auto levels on luminance", cutoff=0.5),
             _component("EXPORT", "JPEG", format="jpg", quality=92),
         ],
         [(levels_and_white_balance, "jpg", 92)],
