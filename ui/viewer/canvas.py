@@ -51,6 +51,7 @@ class ImageSlot:
 
     image: LoadedImage | None = None
     message: str = ""
+    absent: bool = False  # nothing to load (no result yet): the other side gets the whole view
 
 
 class CompareCanvas(QWidget):
@@ -258,7 +259,11 @@ class CompareCanvas(QWidget):
             self._paint_message(painter, self.rect(), message)
             return
         mode = self._mode
-        if self._showing_original and mode is not CompareMode.SIDE_BY_SIDE:
+        if self.result.absent:
+            # Half a view of nothing helps no one: show the original whole, and say why.
+            self._paint_slot(painter, self.rect(), self.rect(), self.original, "Original")
+            self._paint_notice(painter, self.result.message)
+        elif self._showing_original and mode is not CompareMode.SIDE_BY_SIDE:
             self._paint_slot(painter, self.rect(), self.rect(), self.original, "Original")
         elif mode is CompareMode.SIDE_BY_SIDE:
             left, right = self.panes()
@@ -387,6 +392,22 @@ class CompareCanvas(QWidget):
         painter.setBrush(QColor(0, 0, 0, 150))
         painter.drawRoundedRect(box, 4, 4)
         painter.setPen(QColor(240, 240, 240))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def _paint_notice(self, painter: QPainter, text: str) -> None:
+        """A badge at the top centre for facts about the whole view (e.g. no result yet)."""
+        if not text:
+            return
+        painter.save()
+        metrics = painter.fontMetrics()
+        box = QRectF(0, 10, metrics.horizontalAdvance(text) + 24, metrics.height() + 10)
+        box.moveLeft((self.width() - box.width()) / 2)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(200, 120, 20, 220))
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setPen(QColor(255, 255, 255))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 

@@ -20,15 +20,14 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QHBoxLayout,
-    QLabel,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.viewer.cache import ImageCache
 from ui.viewer.canvas import CompareCanvas, ImageSlot
-from ui.viewer.info_line import describe
+from ui.viewer.elided_label import ElidedLabel
+from ui.viewer.info_line import SEPARATOR, describe
 from ui.viewer.item import ViewerItem
 from ui.viewer.loader import ImageLoader, cache_key
 from ui.viewer.modes import BackgroundKind, CompareMode
@@ -128,9 +127,7 @@ class CompareViewer(QWidget):
         self.canvas = CompareCanvas(self)
         # The canvas has the focus; keys it ignores (all of them) propagate to keyPressEvent here.
         self.canvas.viewChanged.connect(self._on_view_changed)
-        self.info_label = QLabel(self)
-        self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.info_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.info_label = ElidedLabel(self)
         self.zoom_box = QComboBox(self)
         self.zoom_box.setEditable(True)
         self.zoom_box.addItems(ZOOM_PRESETS)
@@ -326,7 +323,7 @@ class CompareViewer(QWidget):
 
     def _slot_for(self, path: str, missing: str) -> ImageSlot:
         if not path:
-            return ImageSlot(message=missing)
+            return ImageSlot(message=missing, absent=True)
         complete = self.loader.request(path)
         if complete is not None:
             return ImageSlot(image=complete)
@@ -399,9 +396,8 @@ class CompareViewer(QWidget):
     def _refresh_info(self) -> None:
         text = describe(self.current_item(), self.canvas.original.image, self.canvas.result.image)
         if len(self._items) > 1:
-            text = f"{self._index + 1} / {len(self._items)}   |   {text}"
+            text = f"{self._index + 1} / {len(self._items)}{SEPARATOR}{text}"
         self.info_label.setText(text)
-        self.info_label.setToolTip(text.replace("   |   ", "\n"))
 
     def _on_view_changed(self) -> None:
         self._show_zoom()

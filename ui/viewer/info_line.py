@@ -19,9 +19,14 @@ def describe(
     original: LoadedImage | None,
     result: LoadedImage | None,
 ) -> str:
+    """Job facts first (they decide the review), then the result's file, then the original's."""
     if item is None:
         return ""
-    parts = []
+    job = [item.status] if item.status else []
+    job.append(f"{item.credits} credit" + ("" if item.credits == 1 else "s"))
+    if item.review:
+        job.append(item.review)
+    parts = [" · ".join(job)]
     if result is not None:
         parts.append("Result: " + describe_file(result.info) + _loading(result))
     elif item.result_path:
@@ -30,12 +35,10 @@ def describe(
         parts.append("No result yet")
     if original is not None:
         parts.append("Original: " + describe_file(original.info) + _loading(original))
-    job = [item.status] if item.status else []
-    job.append(f"{item.credits} credit" + ("" if item.credits == 1 else "s"))
-    if item.review:
-        job.append(item.review)
-    parts.append(" · ".join(job))
-    return "   |   ".join(parts)
+    return SEPARATOR.join(parts)
+
+
+SEPARATOR = "   |   "
 
 
 def format_bytes(size: int) -> str:
