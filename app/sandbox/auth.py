@@ -25,6 +25,9 @@ ORG_CLAIM = "https://autoretouch.com/selectedOrganization"
 SCOPE = "offline_access"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 _USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"  # no vowels: no accidental words
+# A client that waits exactly `interval` between polls may still reach us a little early
+# when its previous request was slow to arrive; that is not polling too fast.
+_POLL_TOLERANCE = 0.25
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ class Authority:
             }
         last_poll = row["last_poll"]
         self._store.update_device_code(device_code, last_poll=now)
-        if last_poll is not None and now - last_poll < row["interval"]:
+        if last_poll is not None and now - last_poll < row["interval"] - _POLL_TOLERANCE:
             raise OAuthError(429, "slow_down", "You are polling faster than the interval.")
         raise OAuthError(403, "authorization_pending", "User has yet to authorize device code.")
 

@@ -563,7 +563,10 @@ class _Api:
             return HTMLResponse(_activate_page(code, ""))
         form = await request.form()
         code = str(form.get("user_code") or "")
-        approve = str(form.get("action") or "") == "approve"
+        action = str(form.get("action") or "")
+        if action not in ("approve", "deny"):
+            return HTMLResponse(_activate_page(code, "Choose Approve or Deny."), status_code=400)
+        approve = action == "approve"
         if not self.s.authority.decide(code, approve):
             return HTMLResponse(
                 _activate_page(code, "That code is unknown, already used or expired."),
