@@ -119,6 +119,7 @@ class Engine:
         self._subscribers: list[Subscriber] = []
         self._last_progress: dict[str, float] = {}
         self._finished_reported: set[str] = set()
+        self._background: set[asyncio.Task[None]] = set()  # bookkeeping after a batch ends
         self._closing = False
 
     # -- events --------------------------------------------------------------------------------
@@ -316,7 +317,9 @@ class Engine:
                 credits=counts.credits,
             )
         )
-        asyncio.get_running_loop().create_task(self._after_batch(batch_id))
+        task = asyncio.get_running_loop().create_task(self._after_batch(batch_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _after_batch(self, batch_id: str) -> None:
         await self._journal.run(self._journal.set_batch_finished, batch_id, time.time())
@@ -512,7 +515,7 @@ class Engine:
     async def aclose(self) -> None:
         """Stop all work; what was in flight stays in the journal for `resume_unfinished`."""
         self._closing = True
-        tasks = list(self._tasks.values())
+        tasks = list(self._tasks.values()) + list(self._background)
         for task in tasks:
             task.cancel()
         if tasks:

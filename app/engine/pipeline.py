@@ -171,9 +171,11 @@ class JobPipeline:
             await self.set_state(job, JobState.HASHING)
             crash_point("hashing")
             try:
-                job.content_hash = await self._hasher.sha256(job.input_path)
+                content_hash = await self._hasher.sha256(job.input_path)
             except OSError as exc:
                 raise StageFailure(f"cannot read the input: {exc.strerror or exc}") from exc
+        # Hashed and waiting for an upload slot: shown as queued, not as still hashing.
+        await self.set_state(job, JobState.QUEUED, "hashed", content_hash=content_hash)
 
     async def _upload(self, job: Job, batch: BatchContext) -> None:
         async with self._limits.upload:

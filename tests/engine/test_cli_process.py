@@ -47,10 +47,14 @@ def _images(folder: Path, n: int) -> Path:
 def test_process_then_history(cli: Any, sandbox: Any, tmp_path: Path) -> None:
     src = _images(tmp_path / "in", 5)
     out = tmp_path / "out"
-    result = cli("process", str(src), "--workflow", "cut-out", "--out", str(out), "--batch-name", "CLI run")
+    result = cli(
+        "process", str(src), "--workflow", "cut-out", "--out", str(out), "--batch-name", "CLI run"
+    )
     assert result.returncode == 0, result.stderr
     assert "done 5" in result.stdout and "75 credits" in result.stdout
-    assert sorted(p.name for p in out.rglob("*.png")) == sorted(f"IMG_{i:02d}.png" for i in range(5))
+    assert sorted(p.name for p in out.rglob("*.png")) == sorted(
+        f"IMG_{i:02d}.png" for i in range(5)
+    )
     history = cli("history", "--batch", "CLI run", "--json")
     rows = json.loads(history.stdout)
     assert len(rows) == 5 and {r["state"] for r in rows} == {"done"}
@@ -77,9 +81,13 @@ def test_usage_errors_exit_2(cli: Any, tmp_path: Path, isolated_home: Path) -> N
     assert cli("process", str(tmp_path / "empty-dir-missing"), "-w", "cut-out").returncode == 1
 
 
-def test_cost_above_threshold_without_tty_is_refused(cli: Any, sandbox: Any, tmp_path: Path, isolated_home: Path) -> None:
+def test_cost_above_threshold_without_tty_is_refused(
+    cli: Any, sandbox: Any, tmp_path: Path, isolated_home: Path
+) -> None:
     (isolated_home / "config").mkdir(parents=True, exist_ok=True)
-    (isolated_home / "config" / "settings.json").write_text(json.dumps({"cost_confirm_threshold": 20}))
+    (isolated_home / "config" / "settings.json").write_text(
+        json.dumps({"cost_confirm_threshold": 20})
+    )
     src = _images(tmp_path / "in", 2)  # 30 credits
     refused = cli("process", str(src), "-w", "cut-out", "--out", str(tmp_path / "out"))
     assert refused.returncode == 2 and "--yes" in refused.stderr
@@ -90,8 +98,12 @@ def test_cost_above_threshold_without_tty_is_refused(cli: Any, sandbox: Any, tmp
     assert "Nothing to resume" in cli("resume").stdout  # the refused batch is not pending
 
 
-@pytest.mark.parametrize("stage", ["hashing", "uploading", "after_create", "watching", "downloading"])
-def test_kill_9_at_each_stage_then_resume(cli: Any, sandbox: Any, tmp_path: Path, isolated_home: Path, stage: str) -> None:
+@pytest.mark.parametrize(
+    "stage", ["hashing", "uploading", "after_create", "watching", "downloading"]
+)
+def test_kill_9_at_each_stage_then_resume(
+    cli: Any, sandbox: Any, tmp_path: Path, isolated_home: Path, stage: str
+) -> None:
     n = 6
     src = _images(tmp_path / "in", n)
     out = tmp_path / "out"

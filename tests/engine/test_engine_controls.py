@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from conftest import CUTOUT, engine_for, wait_for, workflow_id
 from corpus import make_image
+from helpers import CUTOUT, engine_for, wait_for, workflow_id
 
 from app.engine.engine import RunOptions
 from app.engine.hotfolder import HotFolder
@@ -24,7 +24,9 @@ def _opts(sandbox: Any, wf: str, out: Path, **kw: Any) -> RunOptions:
     return RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=out, **kw)
 
 
-def test_pause_holds_uploads_and_resume_finishes(sandbox: Any, tmp_path: Path, run_async: Any) -> None:
+def test_pause_holds_uploads_and_resume_finishes(
+    sandbox: Any, tmp_path: Path, run_async: Any
+) -> None:
     src = _images(tmp_path / "in", 3)
 
     async def go() -> None:
@@ -43,7 +45,9 @@ def test_pause_holds_uploads_and_resume_finishes(sandbox: Any, tmp_path: Path, r
     run_async(go())
 
 
-def test_cancel_while_in_qa_then_retry_reattaches_without_a_new_execution(sandbox_factory: Any, tmp_path: Path, run_async: Any) -> None:
+def test_cancel_while_in_qa_then_retry_reattaches_without_a_new_execution(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
     sandbox = sandbox_factory(qa_seconds=1.0)
     src = _images(tmp_path / "in", 2, seed=40)
 
@@ -68,7 +72,9 @@ def test_cancel_while_in_qa_then_retry_reattaches_without_a_new_execution(sandbo
     assert sandbox.execution_count() == 2
 
 
-def test_payment_required_shows_missing_credits_and_retry_after_top_up(sandbox_factory: Any, tmp_path: Path, run_async: Any) -> None:
+def test_payment_required_shows_missing_credits_and_retry_after_top_up(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
     sandbox = sandbox_factory(credits=20)
     src = _images(tmp_path / "in", 3, seed=60)
 
@@ -93,7 +99,9 @@ def test_payment_required_shows_missing_credits_and_retry_after_top_up(sandbox_f
     assert sandbox.balance() == 20 + 100 - 45  # each image charged exactly once
 
 
-def test_local_download_failure_retries_only_the_download(sandbox: Any, tmp_path: Path, run_async: Any) -> None:
+def test_local_download_failure_retries_only_the_download(
+    sandbox: Any, tmp_path: Path, run_async: Any
+) -> None:
     src = _images(tmp_path / "in", 1, seed=80)
     blocker = tmp_path / "out"
     blocker.write_text("a file where the output folder should be")
@@ -121,7 +129,9 @@ def test_on_exists_policies(sandbox: Any, tmp_path: Path, run_async: Any) -> Non
     out = tmp_path / "out"
 
     async def run_once(engine: Any, wf: str, policy: str) -> list[Any]:
-        batch_id = await engine.add([src], _opts(sandbox, wf, out, layout="folder", on_exists=policy))
+        batch_id = await engine.add(
+            [src], _opts(sandbox, wf, out, layout="folder", on_exists=policy)
+        )
         engine.start(batch_id)
         await engine.wait(batch_id)
         return [j for j in engine.jobs() if j.batch_id == batch_id]
@@ -136,12 +146,19 @@ def test_on_exists_policies(sandbox: Any, tmp_path: Path, run_async: Any) -> Non
             assert {j.state for j in skipped} == {JobState.SKIPPED}
             overwritten = await run_once(engine, wf, "overwrite")
             assert sorted(Path(j.output_path).name for j in overwritten) == ["c0.png", "c1.png"]
-        assert sorted(p.name for p in out.iterdir()) == ["c0 (2).png", "c0.png", "c1 (2).png", "c1.png"]
+        assert sorted(p.name for p in out.iterdir()) == [
+            "c0 (2).png",
+            "c0.png",
+            "c1 (2).png",
+            "c1.png",
+        ]
 
     run_async(go())
 
 
-def test_engine_closed_mid_flight_resumes_without_creating_twice(sandbox_factory: Any, tmp_path: Path, run_async: Any) -> None:
+def test_engine_closed_mid_flight_resumes_without_creating_twice(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
     sandbox = sandbox_factory(qa_seconds=0.5)
     src = _images(tmp_path / "in", 4, seed=120)
     journal = tmp_path / "j.sqlite3"
@@ -167,7 +184,9 @@ def test_engine_closed_mid_flight_resumes_without_creating_twice(sandbox_factory
     assert sandbox.execution_count() == 4
 
 
-def test_hot_folder_takes_settled_files_once_across_restarts(sandbox: Any, tmp_path: Path, run_async: Any) -> None:
+def test_hot_folder_takes_settled_files_once_across_restarts(
+    sandbox: Any, tmp_path: Path, run_async: Any
+) -> None:
     hot = tmp_path / "hot"
     hot.mkdir()
     out = tmp_path / "hot-out"

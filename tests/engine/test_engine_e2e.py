@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from conftest import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
 from corpus import make_image, write_bad_corpus
+from helpers import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
 
 from app.engine.engine import RunOptions
 from app.engine.events import BatchFinished, JobChanged
@@ -19,7 +19,9 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_batch_of_images_completes_with_verified_files(sandbox: Any, tmp_path: Path, run_async: Any) -> None:
+def test_batch_of_images_completes_with_verified_files(
+    sandbox: Any, tmp_path: Path, run_async: Any
+) -> None:
     src = tmp_path / "shoot"
     for i in range(12):
         make_image(src / ("day1" if i % 2 else "day2") / f"IMG_{i:03d}.jpg", seed=i)
@@ -28,7 +30,10 @@ def test_batch_of_images_completes_with_verified_files(sandbox: Any, tmp_path: P
     async def go() -> None:
         async with engine_for(sandbox, tmp_path / "journal.sqlite3") as (engine, session, events):
             wf = await workflow_id(session, CUTOUT)
-            batch_id = await engine.add([src], RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=out, batch_name="Spring"))
+            batch_id = await engine.add(
+                [src],
+                RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=out, batch_name="Spring"),
+            )
             estimate = await engine.estimate(batch_id)
             assert (estimate.images, estimate.price, estimate.total) == (12, 15, 180)
             engine.start(batch_id)
@@ -48,8 +53,16 @@ def test_batch_of_images_completes_with_verified_files(sandbox: Any, tmp_path: P
                 assert remote.labels["retouchdesk_job_id"] == job.id
             finished = [e for e in events if isinstance(e, BatchFinished)]
             assert len(finished) == 1 and finished[0].done == 12 and finished[0].credits == 180
-            states = [e.job.state for e in events if isinstance(e, JobChanged) and e.job.id == jobs[0].id]
-            for expected in (JobState.HASHING, JobState.UPLOADING, JobState.CREATING, JobState.DOWNLOADING, JobState.DONE):
+            states = [
+                e.job.state for e in events if isinstance(e, JobChanged) and e.job.id == jobs[0].id
+            ]
+            for expected in (
+                JobState.HASHING,
+                JobState.UPLOADING,
+                JobState.CREATING,
+                JobState.DOWNLOADING,
+                JobState.DONE,
+            ):
                 assert expected in states
         assert sandbox.execution_count() == 12
         journal = Journal(tmp_path / "journal.sqlite3")
@@ -61,7 +74,9 @@ def test_batch_of_images_completes_with_verified_files(sandbox: Any, tmp_path: P
     run_async(go())
 
 
-def test_bad_inputs_are_rejected_with_reasons_and_good_ones_finish(sandbox: Any, tmp_path: Path, run_async: Any) -> None:
+def test_bad_inputs_are_rejected_with_reasons_and_good_ones_finish(
+    sandbox: Any, tmp_path: Path, run_async: Any
+) -> None:
     src = tmp_path / "mixed"
     expected = write_bad_corpus(src)
     for i in range(3):
@@ -70,7 +85,12 @@ def test_bad_inputs_are_rejected_with_reasons_and_good_ones_finish(sandbox: Any,
     async def go() -> None:
         async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, _):
             wf = await workflow_id(session, WHITE_BACKGROUND)
-            batch_id = await engine.add([src], RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=tmp_path / "out", layout="folder"))
+            batch_id = await engine.add(
+                [src],
+                RunOptions(
+                    org_id=sandbox.org_id, workflow_id=wf, out_dir=tmp_path / "out", layout="folder"
+                ),
+            )
             engine.start(batch_id)
             await engine.wait(batch_id)
             by_name = {j.name: j for j in engine.jobs()}

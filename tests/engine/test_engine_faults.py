@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from conftest import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
 from corpus import make_image
+from helpers import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
 
 from app.engine.engine import RunOptions
 from app.engine.jobs import JobState
@@ -18,7 +18,9 @@ from app.store.settings import Settings
 ALL_FAULTS = "http500=0.1,http503=0.1,sse_cut=0.3,fail=0.1,slow_upload=0.2,evil_names=1"
 
 
-def test_fifty_images_complete_with_correct_files(sandbox_factory: Any, tmp_path: Path, run_async: Any) -> None:
+def test_fifty_images_complete_with_correct_files(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
     sandbox = sandbox_factory(workers=4)
     src = tmp_path / "in"
     for i in range(50):
@@ -28,19 +30,25 @@ def test_fifty_images_complete_with_correct_files(sandbox_factory: Any, tmp_path
     async def go() -> float:
         async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, _):
             wf = await workflow_id(session, WHITE_BACKGROUND)
-            batch_id = await engine.add([src], RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=out))
+            batch_id = await engine.add(
+                [src], RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=out)
+            )
             started = time.monotonic()
             engine.start(batch_id)
             await engine.wait(batch_id)
             elapsed = time.monotonic() - started
             jobs = engine.jobs()
         assert len(jobs) == 50
-        assert all(j.state is JobState.DONE for j in jobs), [(j.name, j.error) for j in jobs if j.error]
+        assert all(j.state is JobState.DONE for j in jobs), [
+            (j.name, j.error) for j in jobs if j.error
+        ]
         for job in jobs:
             data = Path(job.output_path).read_bytes()
             assert hashlib.sha256(data).hexdigest() == job.result_hash
             assert data[:3] == b"\xff\xd8\xff"  # the workflow exports JPEG
-        assert sorted(p.name for p in out.iterdir()) == sorted(f"shot_{i:03d}.jpg" for i in range(50))
+        assert sorted(p.name for p in out.iterdir()) == sorted(
+            f"shot_{i:03d}.jpg" for i in range(50)
+        )
         return elapsed
 
     elapsed = run_async(go())
@@ -48,7 +56,9 @@ def test_fifty_images_complete_with_correct_files(sandbox_factory: Any, tmp_path
     print(f"50 images through the sandbox in {elapsed:.2f} s")
 
 
-def test_every_fault_kind_each_job_ends_done_or_with_a_reason(sandbox_factory: Any, tmp_path: Path, run_async: Any) -> None:
+def test_every_fault_kind_each_job_ends_done_or_with_a_reason(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
     sandbox = sandbox_factory(faults=ALL_FAULTS, seed=7, slow_upload_seconds=0.3)
     n = 20
     src = tmp_path / "in"
@@ -60,7 +70,9 @@ def test_every_fault_kind_each_job_ends_done_or_with_a_reason(sandbox_factory: A
         settings = Settings(upload_concurrency=6, download_concurrency=6)
         async with engine_for(sandbox, tmp_path / "j.sqlite3", settings) as (engine, session, _):
             wf = await workflow_id(session, CUTOUT)
-            batch_id = await engine.add([src], RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=out))
+            batch_id = await engine.add(
+                [src], RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=out)
+            )
             engine.start(batch_id)
             await engine.wait(batch_id)
             jobs = engine.jobs()
@@ -74,7 +86,9 @@ def test_every_fault_kind_each_job_ends_done_or_with_a_reason(sandbox_factory: A
                     break
                 await engine.wait(batch_id)
             jobs = engine.jobs()
-            assert {j.state for j in jobs} == {JobState.DONE}, [(j.name, j.error) for j in jobs if j.error]
+            assert {j.state for j in jobs} == {JobState.DONE}, [
+                (j.name, j.error) for j in jobs if j.error
+            ]
             assert len({j.execution_id for j in jobs}) == n
             for job in jobs:
                 output = Path(job.output_path)
@@ -87,16 +101,20 @@ def test_every_fault_kind_each_job_ends_done_or_with_a_reason(sandbox_factory: A
     assert sandbox.execution_count() == n
 
 
-def test_final_only_status_streams_and_human_qa(sandbox_factory: Any, tmp_path: Path, run_async: Any) -> None:
+def test_final_only_status_streams_and_human_qa(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
     sandbox = sandbox_factory(sse_mode="final-only", qa_seconds=0.3)
     src = tmp_path / "in"
     for i in range(3):
         make_image(src / f"q{i}.png", seed=300 + i, fmt="PNG")
 
     async def go() -> None:
-        async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, events):
+        async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, _events):
             wf = await workflow_id(session, "Retouch with human QA")
-            batch_id = await engine.add([src], RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=tmp_path / "out"))
+            batch_id = await engine.add(
+                [src], RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=tmp_path / "out")
+            )
             engine.start(batch_id)
             await engine.wait(batch_id)
             assert {j.state for j in engine.jobs()} == {JobState.DONE}
