@@ -58,7 +58,7 @@ fi
 PY="$VENV/bin/python"
 "$PY" -c "import PyInstaller" 2>/dev/null || die "$VENV has no PyInstaller: pip install -e '.[installer]'"
 
-VERSION="$("$PY" -c 'import sys; sys.path.insert(0, "installer"); from pyi_support import read_version; print(read_version())')"
+VERSION="$("$PY" installer/pyi_support.py version)"
 DEB="dist/retouchdesk_${VERSION}_amd64.deb"
 TARBALL="dist/retouchdesk-${VERSION}-linux-x86_64.tar.gz"
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
@@ -67,11 +67,7 @@ echo "Retouch Desk $VERSION (python: $("$PY" -c 'import sys; print(sys.version.s
 # --- 2. Desktop integration files: the app's own when it ships them, else the installer's.
 DESKTOP_FILE=installer/linux/retouchdesk.desktop
 [ -f ui/resources/retouchdesk.desktop ] && DESKTOP_FILE=ui/resources/retouchdesk.desktop
-ICON_SVG=installer/linux/retouchdesk.svg
-for candidate in ui/resources/retouchdesk.svg ui/resources/icons/retouchdesk.svg \
-                 ui/resources/icons/app.svg resources/retouchdesk.svg; do
-  if [ -f "$candidate" ]; then ICON_SVG="$candidate"; break; fi
-done
+ICON_SVG="$("$PY" installer/pyi_support.py icon)"
 grep -q '^MimeType=.*image/jpeg' "$DESKTOP_FILE" || die "$DESKTOP_FILE lacks the image MimeType line"
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$DESKTOP_FILE" || die "$DESKTOP_FILE is not a valid desktop entry"

@@ -170,3 +170,26 @@ def desktop_mime_types() -> str:
 
 def windows_extensions() -> list[str]:
     return [ext for _, extensions, _, _ in FILE_TYPES for ext in extensions]
+
+
+def app_icon_svg(root: Path = ROOT) -> Path:
+    """The app's own icon when ui/ ships one, else the installer's."""
+    for candidate in (
+        "ui/resources/retouchdesk.svg",
+        "ui/resources/icons/retouchdesk.svg",
+        "ui/resources/icons/app.svg",
+        "resources/retouchdesk.svg",
+    ):
+        if (root / candidate).is_file():
+            return root / candidate
+    return root / "installer" / "linux" / "retouchdesk.svg"
+
+
+if __name__ == "__main__":
+    # For CI steps and shell scripts: `python installer/pyi_support.py version|icon`.
+    import sys
+
+    queries = {"version": lambda: read_version(), "icon": lambda: str(app_icon_svg())}
+    if len(sys.argv) != 2 or sys.argv[1] not in queries:
+        raise SystemExit(f"usage: pyi_support.py {'|'.join(queries)}")
+    print(queries[sys.argv[1]]())

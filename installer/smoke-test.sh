@@ -45,9 +45,9 @@ if [ -z "$DEB" ]; then
 fi
 [ -f "$DEB" ] || { echo "smoke-test: no .deb (run make installer first)" >&2; exit 2; }
 DEB="$(cd "$(dirname "$DEB")" && pwd)/$(basename "$DEB")"
-VERSION="$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); from pyi_support import read_version; print(read_version())' "$ROOT/installer")"
+VERSION="$(python3 "$ROOT/installer/pyi_support.py" version)"
 
-TMP="$(mktemp -d /tmp/retouchdesk-smoke.XXXXXX)"
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/retouchdesk-smoke.XXXXXX")"
 SANDBOX_PID=""
 declare -a RESULTS=()
 FAILED=0
