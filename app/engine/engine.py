@@ -338,8 +338,10 @@ class Engine:
                 if batch_id is None or self._jobs[job_id].batch_id == batch_id
             ]
             if not tasks:
-                return
+                break
             await asyncio.wait(tasks)
+        if self._background:  # the finished batch's bookkeeping (journal, balance)
+            await asyncio.wait(list(self._background))
 
     # -- controls ------------------------------------------------------------------------------
 
