@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import time
 from pathlib import Path
 from typing import Any
 
-import random
-import time
-
 from corpus import make_image
-from PIL import Image
 from helpers import CUTOUT, engine_for, workflow_id
+from PIL import Image
 
 from app.engine.engine import BatchCounts, CostEstimate, RunOptions
 from app.engine.events import BatchAdded, BatchFinished, CreditsChanged, JobAdded, JobChanged
