@@ -7,6 +7,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,59 @@ def test_kill_9_at_each_stage_then_resume(
     assert sandbox.execution_count() == n
     assert before - sandbox.balance() == n * PRICE
     assert "Nothing to resume" in cli("resume").stdout
+
+
+def test_payment_required_then_retry_failed_and_retry_by_execution_id(
+    sandbox_factory: Any, subprocess_env: dict[str, str], tmp_path: Path
+) -> None:
+    sandbox = sandbox_factory(credits=20)
+    assert (
+        _run(subprocess_env, "--server", sandbox.base_url, "login", "--no-browser").returncode == 0
+    )
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return _run(subprocess_env, "--server", sandbox.base_url, *args)
+
+    src = _images(tmp_path / "in", 3)
+    first = cli("process", str(src), "-w", "cut-out", "--out", str(tmp_path / "out"), "--yes")
+    assert first.returncode == 1
+    assert "needs credits" in first.stdout and "missing" in first.stdout
+    unpaid = json.loads(cli("history", "--status", "payment_required", "--json").stdout)
+    assert len(unpaid) == 2
+    sandbox.add_credits(15)
+    by_id = cli("retry", unpaid[0]["execution_id"])
+    assert by_id.returncode == 0, by_id.stderr + by_id.stdout
+    sandbox.add_credits(100)
+    rest = cli("retry", "--failed")
+    assert rest.returncode == 0, rest.stderr + rest.stdout
+    assert len(list((tmp_path / "out").rglob("*.png"))) == 3
+    assert sandbox.execution_count() == 3 and sandbox.balance() == 20 + 115 - 45
+
+
+def test_watch_processes_a_dropped_file_and_stops_on_ctrl_c(
+    cli: Any, sandbox: Any, subprocess_env: dict[str, str], tmp_path: Path
+) -> None:
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    out = tmp_path / "out"
+    args = ["watch", str(hot), "-w", "cut-out", "--out", str(out), "--interval", "0.1"]
+    proc = subprocess.Popen(
+        [*CLI, "--server", sandbox.base_url, *args],
+        env=subprocess_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        make_image(tmp_path / "staging.jpg", seed=77).rename(hot / "dropped.jpg")
+        deadline = time.monotonic() + 30
+        while not (out / "dropped.png").exists():
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the hot folder did not process the file"
+            time.sleep(0.05)  # polling the file system for the child's result
+    finally:
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode in (0, 130), stderr
+    assert "dropped.jpg" in stdout
+    assert sandbox.execution_count() == 1
