@@ -25,10 +25,12 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -118,14 +120,6 @@ def workflow_by_name(base_url: str, token: str, name: str) -> str:
     raise SystemExit(f"the sandbox has no workflow {name!r}")
 
 
-def execution_total(base_url: str, token: str) -> int:
-    headers = {"Authorization": f"Bearer {token}"}
-    page = httpx.get(
-        f"{base_url}/v2/workflow/execution/", params={"limit": 1}, headers=headers, timeout=30
-    ).json()
-    return int(page["total"])
-
-
 def engine_span(jobs: list[dict[str, object]]) -> float:
     """From the first job leaving the queue to the last one finishing (journal timestamps)."""
     starts = [float(j["started_at"]) for j in jobs if j.get("started_at")]  # type: ignore[arg-type]
@@ -175,9 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
             sandbox_cpu = sum(psutil.Process(sandbox.process.pid).cpu_times()[:4])
             sandbox_cpu -= sandbox_cpu_before
-            executions_ours = execution_total(sandbox.url, token)
+            view = server_view(sandbox.url, token, args.workers)
             naive = naive_client(sandbox.url, token, workflow_id, naive_inputs, run_dir / "naive")
-        report(args, ours, executions_ours, sandbox_cpu, naive, run_dir / "out")
+        report(args, ours, view, sandbox_cpu, naive, run_dir / "out")
     finally:
         if args.keep:
             print(f"run folder kept: {run_dir}")
@@ -189,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 def report(
     args: argparse.Namespace,
     ours: ChildUsage,
-    executions: int,
+    view: ServerView,
     sandbox_cpu: float,
     naive: NaiveResult,
     out: Path,
@@ -221,7 +215,7 @@ def report(
 
     print(
         f"retouchdesk process: exit {ours.returncode}, {done}/{n} done, {files} files written, "
-        f"{executions} executions on the server"
+        f"{view.executions} executions on the server"
     )
     line("makespan (launch to exit)", f"{ours.wall:.2f} s")
     line("engine span (journal)", f"{span:.2f} s")
@@ -242,6 +236,17 @@ def report(
         "sandbox CPU per image",
         f"{sandbox_cpu / n * 1000:.0f} ms  (the server's own work, on the same {cores} cores)",
     )
+    achievable = n * view.median_active / args.workers
+    line(
+        "server time per image",
+        f"{view.median_active * 1000:.0f} ms median (latency {args.latency * 1000:.0f} ms "
+        f"+ rendering; queued {view.median_queued * 1000:.0f} ms median)",
+    )
+    line("server slot occupancy", f"{view.occupancy:.3f}  (busy slot-time / window x workers)")
+    line(
+        "vs. what this server allows",
+        f"{achievable / ours.wall:.3f}  (n x median server time / workers = {achievable:.2f} s)",
+    )
     print(
         f"naive sequential client (upload, create, poll every 2 s, download), "
         f"{naive.images} images:"
@@ -251,7 +256,7 @@ def report(
     line("client CPU per image", f"{naive.cpu / naive.images * 1000:.1f} ms")
     line(f"projected for {n} images", f"{n / naive_rate:.0f} s")
     print(f"ratio: retouchdesk processes {our_rate / naive_rate:.1f} x as many images per second")
-    if done != n or files != n or executions != n or ours.returncode != 0:
+    if done != n or files != n or view.executions != n or ours.returncode != 0:
         print("WARNING: the run was not clean (see the counts above)", file=sys.stderr)
         print(ours.stderr[-3000:], file=sys.stderr)
 
