@@ -120,6 +120,47 @@ def workflow_by_name(base_url: str, token: str, name: str) -> str:
     raise SystemExit(f"the sandbox has no workflow {name!r}")
 
 
+@dataclass
+class ServerView:
+    """What the sandbox's own records say about how busy the client kept it."""
+
+    executions: int
+    window: float  # first created to last finished
+    median_active: float  # startedAt -> finishedAt: the server's time per image
+    median_queued: float  # createdAt -> startedAt: waiting for a free slot
+    occupancy: float  # busy slot-seconds / (window x workers)
+
+
+def parse_iso(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def server_view(base_url: str, token: str, workers: int) -> ServerView:
+    headers = {"Authorization": f"Bearer {token}"}
+    rows: list[dict[str, str]] = []
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
+        while True:
+            page = client.get(
+                "/v2/workflow/execution/", params={"limit": 50, "offset": len(rows)}
+            ).json()
+            rows.extend(page["entries"])
+            if not page["entries"] or len(rows) >= page["total"]:
+                break
+    done = [r for r in rows if r.get("startedAt") and r.get("finishedAt")]
+    created = [parse_iso(r["createdAt"]) for r in done]
+    started = [parse_iso(r["startedAt"]) for r in done]
+    finished = [parse_iso(r["finishedAt"]) for r in done]
+    active = [f - s for s, f in zip(started, finished, strict=True)]
+    window = max(finished) - min(created)
+    return ServerView(
+        executions=len(rows),
+        window=window,
+        median_active=statistics.median(active),
+        median_queued=statistics.median(s - c for c, s in zip(created, started, strict=True)),
+        occupancy=sum(active) / (window * workers),
+    )
+
+
 def engine_span(jobs: list[dict[str, object]]) -> float:
     """From the first job leaving the queue to the last one finishing (journal timestamps)."""
     starts = [float(j["started_at"]) for j in jobs if j.get("started_at")]  # type: ignore[arg-type]
