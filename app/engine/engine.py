@@ -40,6 +40,7 @@ from app.engine.inputs import find_inputs
 from app.engine.jobs import Job, JobState, Review
 from app.engine.naming import LAYOUTS, ON_EXISTS, NamingError, validate_template
 from app.engine.options import BatchContext, RunOptions, iso_utc
+from app.engine.ownership import owner_alive, this_process
 from app.engine.pipeline import JobPipeline, StageLimits, snapshot
 from app.engine.watcher import StatusWatcher
 from app.imaging.probe import ProbeResult, probe_image
@@ -212,7 +213,9 @@ class Engine:
             job = self._new_job(record.id, path, len(walk.inputs) + offset, now)
             job.state, job.error, job.finished_at = JobState.REJECTED, reason, now
             jobs.append(job)
-        await self._journal.run(self._journal.add_batch, record, [snapshot(j) for j in jobs])
+        await self._journal.run(
+            self._journal.add_batch, record, [snapshot(j) for j in jobs], this_process()
+        )
         self._register(record, jobs)
         if walk.ignored:
             self._emit(
@@ -442,11 +445,26 @@ class Engine:
                 continue
             if stored.batch_id not in self._batches:
                 record = await self._journal.run(self._journal.batch, stored.batch_id)
-                if record is None:
+                if record is None or not await self._claim(record):
                     continue
                 self._register(record, [])
             self._jobs[stored.id] = stored
             self._emit(JobAdded(snapshot(stored)))
+
+    async def _claim(self, record: BatchRecord) -> bool:
+        """Only one process works on a batch at a time (else both could create executions)."""
+        claimed = await self._journal.run(
+            self._journal.claim_batch, record.id, this_process(), owner_alive
+        )
+        if not claimed:
+            self._emit(
+                EngineNotice(
+                    "warning",
+                    f"Batch {record.name!r} is being processed by another Retouch Desk;"
+                    " it was left to it",
+                )
+            )
+        return claimed
 
     async def remove(self, job_ids: Iterable[str]) -> None:
         """Take jobs off the list (not off the server); a moving job is cancelled first."""
@@ -484,7 +502,7 @@ class Engine:
         records = await self._journal.run(self._journal.unfinished_batches)
         resumed: list[str] = []
         for record in records:
-            if record.id in self._batches:
+            if record.id in self._batches or not await self._claim(record):
                 continue
             jobs = await self._journal.run(self._journal.jobs_of_batch, record.id)
             self._register(record, jobs)
@@ -523,6 +541,7 @@ class Engine:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         self._hasher.close()
+        await self._journal.run(self._journal.release_batches, this_process())
 
 
 def _validate(options: RunOptions) -> None:

@@ -147,6 +147,7 @@ class Journal:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(_SCHEMA)
+        self._migrate()
         self._conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
         )
@@ -154,6 +155,11 @@ class Journal:
         self._closed = False
 
     # -- plumbing --------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(batches)")}
+        if "owner" not in columns:
+            self._conn.execute("ALTER TABLE batches ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -181,17 +187,17 @@ class Journal:
 
     # -- batches -----------------------------------------------------------------------------
 
-    def add_batch(self, batch: BatchRecord, jobs: Iterable[Job] = ()) -> None:
+    def add_batch(self, batch: BatchRecord, jobs: Iterable[Job] = (), owner: str = "") -> None:
         """A batch and its first jobs, in one transaction: all or nothing."""
         with self._tx() as c:
             c.execute(
                 "INSERT INTO batches(id, name, created_at, created_at_iso, org_id, workflow_id,"
-                " workflow_name, workflow_version, price, options, finished_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " workflow_name, workflow_version, price, options, finished_at, owner)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     batch.id, batch.name, batch.created_at, batch.created_at_iso, batch.org_id,
                     batch.workflow_id, batch.workflow_name, batch.workflow_version, batch.price,
-                    json.dumps(batch.options), batch.finished_at,
+                    json.dumps(batch.options), batch.finished_at, owner,
                 ),
             )  # fmt: skip
             for job in jobs:
@@ -201,6 +207,26 @@ class Journal:
         with self._tx() as c:
             for job in jobs:
                 self._insert_job(c, job)
+
+    def claim_batch(self, batch_id: str, owner: str, is_alive: Callable[[str], bool]) -> bool:
+        """Make `owner` the one process working on a batch, unless another live one is.
+
+        Two processes (the window and a CLI `resume`) moving the same jobs could each create
+        an execution for one image; the claim makes the second one keep its hands off.
+        """
+        with self._tx() as c:
+            row = c.execute("SELECT owner FROM batches WHERE id=?", (batch_id,)).fetchone()
+            if row is None:
+                return False
+            current = str(row["owner"] or "")
+            if current and current != owner and is_alive(current):
+                return False
+            c.execute("UPDATE batches SET owner=? WHERE id=?", (owner, batch_id))
+        return True
+
+    def release_batches(self, owner: str) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE batches SET owner='' WHERE owner=?", (owner,))
 
     def set_batch_finished(self, batch_id: str, finished_at: float) -> None:
         with self._tx() as c:

@@ -122,3 +122,28 @@ def test_settings_roundtrip_and_bad_values_fall_back(
     assert "layout" in caplog.text and "upload_concurrency" in caplog.text
     path.write_text("{not json")
     assert Settings.load(path) == Settings()
+
+
+def test_a_batch_is_claimed_by_one_live_process(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from app.engine.ownership import _identity, owner_alive, this_process
+
+    journal = Journal(tmp_path / "j.sqlite3")
+    try:
+        _batch(journal, 1)
+        parent = _identity(os.getppid())
+        assert owner_alive(this_process()) and owner_alive(parent)
+        assert journal.claim_batch("b1", parent, owner_alive)
+        assert not journal.claim_batch("b1", this_process(), owner_alive)  # parent still runs
+        child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                               capture_output=True, text=True, check=True)  # fmt: skip
+        gone = f"{parent.split(':')[0]}:{child.stdout.strip()}:1.00"
+        assert not owner_alive(gone)
+        journal.release_batches(parent)
+        assert journal.claim_batch("b1", gone, owner_alive)
+        assert journal.claim_batch("b1", this_process(), owner_alive)  # a dead owner holds nothing
+    finally:
+        journal.close()
