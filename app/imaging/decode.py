@@ -29,13 +29,14 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import mmap
 import os
 import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -52,6 +53,10 @@ if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < DISPLAY_PIXEL
 #         QImage.Format_ARGB32_Premultiplied, the format QPainter draws fastest, so a viewer can
 #         wrap the bytes without a per-image conversion pass over 400 MB.
 PixelLayout = Literal["RGBA", "BGRa"]
+
+# Pixels of small images are `bytes`; big ones live in an anonymous memory map (see _pack_rows).
+# Both support len(), slicing and the buffer protocol (QImage and Image.frombuffer wrap them).
+PixelBuffer = bytes | mmap.mmap
 
 _EXIF_ORIENTATION = 0x0112
 _SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
@@ -85,7 +90,7 @@ class DecodedImage:
 
     width: int
     height: int
-    data: bytes
+    data: PixelBuffer
     info: ImageInfo
     layout: PixelLayout = "RGBA"
 
@@ -202,8 +207,33 @@ def pack(im: Image.Image, info: ImageInfo, layout: PixelLayout = "RGBA") -> Deco
     # Always 4 bytes a pixel with a real alpha byte: Qt's 32-bit "RGB" formats require the
     # padding byte to be 0xff, and Pillow's BGRX packer writes 0.
     rgba = im if im.mode == "RGBA" else im.convert("RGBA")
-    data = rgba.tobytes("raw", layout)
+    data = _pack_rows(rgba, layout)
     return DecodedImage(width=rgba.width, height=rgba.height, data=data, info=info, layout=layout)
+
+
+_BAND_BYTES = 8 << 20
+
+
+def _pack_rows(rgba: Image.Image, rawmode: str) -> PixelBuffer:
+    """`rgba.tobytes("raw", rawmode)`, but in bands for big images.
+
+    `tobytes` ends with one join of the whole image while holding the GIL: for 100 MP that is
+    400 MB copied in one go, a visible freeze of a GUI thread waiting for the GIL. Packing
+    ~8 MB bands into one preallocated buffer keeps every GIL-holding step to a millisecond.
+    """
+    row_bytes = rgba.width * 4
+    if row_bytes * rgba.height <= _BAND_BYTES:
+        return rgba.tobytes("raw", rawmode)
+    rows = max(1, _BAND_BYTES // row_bytes)
+    # An anonymous mapping, not bytearray(n): bytearray zero-fills (touching every page) while
+    # holding the GIL, itself a 200 ms freeze for 400 MB. Mapped pages are zeroed lazily.
+    out = mmap.mmap(-1, row_bytes * rgba.height)
+    view = memoryview(out)
+    for top in range(0, rgba.height, rows):
+        band = rgba.crop((0, top, rgba.width, min(rgba.height, top + rows)))
+        chunk = band.tobytes("raw", rawmode)
+        view[top * row_bytes : top * row_bytes + len(chunk)] = chunk
+    return out
 
 
 # --- opening and describing ---------------------------------------------------------------
@@ -432,3 +462,23 @@ def _transform_for(profile_bytes: bytes | None, in_mode: str) -> ImageCms.ImageC
             _transforms.clear()
         _transforms[key] = transform
     return transform
+
+
+def halve(image: DecodedImage) -> DecodedImage:
+    """The same pixels at half the width and height (2x2 box average), same layout.
+
+    Viewers keep a few of these as a mip pyramid: drawing a 100 MP image at 12% zoom from an
+    eighth-size copy costs milliseconds, from the original it costs a frame budget many times.
+    Averaging is channel-wise, so it is valid for both layouts (and exact for premultiplied).
+    """
+    # Wraps the pixels without copying (Pillow's stubs name only bytes; any buffer works).
+    pixels = cast(bytes, image.data)
+    source = Image.frombuffer("RGBA", (image.width, image.height), pixels, "raw", "RGBA", 0, 1)
+    half = source.reduce(2)
+    return DecodedImage(
+        width=half.width,
+        height=half.height,
+        data=_pack_rows(half, "RGBA"),
+        info=image.info,
+        layout=image.layout,
+    )

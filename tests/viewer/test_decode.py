@@ -250,3 +250,15 @@ def test_thumbnail_of_a_large_jpeg_is_bounded(tmp_path: Path) -> None:
     thumb = make_thumbnail(path)
     assert (thumb.width, thumb.height) == (96, 64)
     assert near(rgba_at(thumb, 40, 30)[:3], (10, 120, 230), 4)
+
+
+def test_big_images_are_packed_in_bands_identically(tmp_path: Path) -> None:
+    # Over 8 MB of RGBA takes the banded path (a memory map, not one big join).
+    noise = Image.merge("RGB", [Image.effect_noise((1500, 1500), 80 + n) for n in range(3)])
+    path = tmp_path / "noise.png"
+    noise.save(path, compress_level=1)
+    decoded = decode_for_display(path, layout="BGRa")
+    assert not isinstance(decoded.data, bytes)
+    assert decoded.data[:] == noise.convert("RGBA").tobytes("raw", "BGRa")
+    half = halve(decoded)
+    assert (half.width, half.height) == (750, 750)
