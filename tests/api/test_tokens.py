@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import keyring
@@ -17,6 +18,8 @@ from keyring_memory import MemoryKeyring
 from app.api.errors import AuthError
 from app.api.session import Session
 from app.store.secrets import SERVICE, SecretStore
+
+SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
 
 
 class JumpingClock:
@@ -59,7 +62,7 @@ def test_refreshes_ahead_of_expiry(sandbox_factory: Callable[..., Any]) -> None:
 
 
 def test_401_refreshes_once_and_only_one_refresh_is_in_flight(
-    sandbox_factory: Callable[..., Any],
+    sandbox_factory: Callable[..., Any], tmp_path: Path
 ) -> None:
     # The sandbox's `exp` is whole seconds: a 2 s life is at least 1 s of validity, enough
     # for the refreshed token to carry all eight retried requests.
@@ -76,6 +79,24 @@ def test_401_refreshes_once_and_only_one_refresh_is_in_flight(
             )
             assert balances == [5000] * 8
             assert session.tokens.refresh_count == 1
+
+            # Streams, uploads and downloads recover from a 401 the same way.
+            client, org = session.client, sandbox.org_id
+            workflow = (await client.list_workflows(org))[0]
+            await wait_until_server_rejects(session)
+            digest = await client.upload(SAMPLES / "coffee.png", org)  # the file is re-sent
+            assert session.tokens.refresh_count == 2
+            execution_id = await client.create_execution(
+                workflow.id, org, name="coffee.png", content_hash=digest, content_type="image/png"
+            )
+            await wait_until_server_rejects(session)
+            statuses = [s async for s in client.stream_status(execution_id, org)]
+            assert statuses[-1] == "COMPLETED"
+            assert session.tokens.refresh_count == 3
+            await wait_until_server_rejects(session)
+            info = await client.download_result(execution_id, org, tmp_path / "result")
+            assert info.size == (tmp_path / "result").stat().st_size > 0
+            assert session.tokens.refresh_count == 4
         finally:
             await session.aclose()
 
