@@ -114,7 +114,9 @@ def decode_for_display(
     with open_checked(path) as im:
         info = describe(im, path)
         if max_side is not None:
-            request_draft(im, info, max_side)
+            # Accept a draft down to 3/4 of the size asked for: a 6000 px JPEG then decodes at
+            # 1/4 (1500 px, ~50 ms) rather than at 1/2 plus a resample (~120 ms) for 1600 px.
+            request_draft(im, info, max_side * 3 // 4)
         upright = load_upright(im, path)
         if max_side is None:
             return pack(to_display_image(upright), info, layout)
