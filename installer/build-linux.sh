@@ -151,7 +151,7 @@ INSTALLED_KB="$(du -sk --apparent-size "$STAGE" --exclude=DEBIAN | cut -f1)"
 
 # The Qt platform plugins load these from the system: X11 (xcb and its extensions), Wayland,
 # GL/EGL, fonts, GLib and D-Bus (the keyring and portal talk D-Bus).
-DEPENDS="libc6 (>= ${GLIBC_MIN:-2.28}), libegl1, libgl1, libfontconfig1, libfreetype6, libglib2.0-0, libdbus-1-3, libxkbcommon0, libxkbcommon-x11-0, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-glx0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-xfixes0, libxcb-xinerama0, libxcb-xkb1, libwayland-client0, libwayland-cursor0, libwayland-egl1"
+DEPENDS="libc6 (>= ${GLIBC_MIN:-2.28}), libstdc++6, libgcc-s1, libegl1, libgl1, libfontconfig1, libfreetype6, libglib2.0-0, libdbus-1-3, libxkbcommon0, libxkbcommon-x11-0, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-glx0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xinerama0, libxcb-xkb1, libwayland-client0, libwayland-cursor0, libwayland-egl1"
 cat > "$STAGE/DEBIAN/control" <<EOF
 Package: retouchdesk
 Version: ${VERSION}
@@ -211,14 +211,20 @@ dpkg-deb --info "$DEB" >/dev/null || die "dpkg-deb cannot read back $DEB"
 # Which system libraries does the bundle load that no Depends entry names? Informational:
 # the answer depends on the build host, so it warns instead of failing.
 if command -v dpkg >/dev/null; then
+  declared=" zlib1g "
+  for pkg in $(echo "$DEPENDS" | sed 's/([^)]*)//g; s/,/ /g'); do
+    # A declared package's own dependencies come along with it.
+    declared+="$pkg $(dpkg-query -W -f='${Depends}' "$pkg" 2>/dev/null \
+      | sed 's/([^)]*)//g; s/[,|]/ /g; s/:any//g') "
+  done
   undeclared=$(find "$STAGE/opt" -type f -name '*.so*' -print0 | xargs -0 ldd 2>/dev/null \
     | awk '/=> \// {print $1, $3}' | sort -u \
     | while read -r soname path; do
-        [ -n "$(find "$STAGE/opt" -name "$soname" -print -quit)" ] || echo "$path"
+        [ -n "$(find "$STAGE/opt" -name "$soname" -print -quit)" ] || readlink -f "$path"
       done | sort -u \
     | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u \
     | while read -r pkg; do
-        case " ${DEPENDS//,/ } libc6 libgcc-s1 libstdc++6 zlib1g " in *" $pkg "*) ;; *) echo "$pkg" ;; esac
+        case " $declared " in *" $pkg "*) ;; *) echo "$pkg" ;; esac
       done | tr '\n' ' ' || true)
   [ -z "$undeclared" ] || echo "note: bundled code also links system packages not in Depends: $undeclared"
 fi

@@ -307,6 +307,7 @@ if command -v xvfb-run >/dev/null && command -v xdotool >/dev/null; then
 #!/usr/bin/env bash
 # Runs inside xvfb-run: start the app, wait for its window, focus it, press Ctrl+Q.
 app="$1"; out="$2"; shift 2
+date +%s.%N > "$out.t0"
 RETOUCHDESK_STARTUP_PROBE=1 "$app" "$@" > "$out.out" 2> "$out.err" &
 pid=$!
 for _ in $(seq 1 300); do grep -q '^WINDOW_SHOWN' "$out.out" 2>/dev/null && break; sleep 0.1; done
@@ -340,7 +341,9 @@ EOF
   timeout 120 xvfb-run -a -s "-screen 0 1440x900x24" bash "$TMP/x11.sh" "$APP" "$TMP/x11"
   rc=$?
   if [ $rc = 0 ] && grep -q '^WINDOW_SHOWN' "$TMP/x11.out" && no_traceback $step "$TMP"/x11.*; then
-    pass $step "window on Xvfb started its own frozen sandbox child, Ctrl+Q -> exit 0, child gone"
+    x11_ms=$(awk -v a="$(cat "$TMP/x11.t0")" -v b="$(sed -n 's/^WINDOW_SHOWN //p' "$TMP/x11.out")" \
+      'BEGIN { printf "%d", (b - a) * 1000 }')
+    pass $step "shown after ${x11_ms} ms on Xvfb, own frozen sandbox child started, Ctrl+Q -> exit 0, child gone"
   else
     show $step $rc "$TMP/x11.out" "$TMP/x11.err" "$TMP/x11.note"; fail $step "exit $rc"
   fi
