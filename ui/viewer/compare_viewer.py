@@ -5,9 +5,9 @@ spot), the image loading for the current job (and its neighbours, ahead of time)
 info line and the review commands. What the commands *do* (journal, feedback endpoint, retry,
 file manager) is the main window's business: the viewer only emits signals.
 
-Keys: Left/Right previous/next; 1 2 3 divider left/centre/right; S split, D side by side,
-T toggle, R result only; hold Space or \\ for the original; F fit; 0 or Ctrl+1 100%;
-+/- zoom; A accept, X reject.
+Keys: Left/Right previous/next, Home/End first/last; 1 2 3 divider left/centre/right;
+S split, D side by side, T toggle, R result only; hold Space or \\ for the original;
+F fit; 0 or Ctrl+1 100%; +/- zoom; double-click 100%/fit; A accept, X reject.
 """
 
 from __future__ import annotations
@@ -134,7 +134,10 @@ class CompareViewer(QWidget):
         self.zoom_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.zoom_box.setToolTip("Zoom: pick or type a level, e.g. 150%")
         self.zoom_box.setMinimumContentsLength(10)
-        self.zoom_box.textActivated.connect(self.set_zoom_text)
+        self.zoom_box.textActivated.connect(self._zoom_typed)
+        # Only a click (or Tab) may take focus from the canvas: the viewer's keys live there,
+        # and "1" typed into the zoom box instead of moving the divider would be a surprise.
+        self.zoom_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 2, 8, 4)
@@ -261,6 +264,10 @@ class CompareViewer(QWidget):
             return False
         self.set_zoom(zoom)
         return True
+
+    def _zoom_typed(self, text: str) -> None:
+        self.set_zoom_text(text)
+        self.canvas.setFocus()  # back to reviewing: arrows and Space work again at once
 
     def view_centre(self) -> tuple[float, float]:
         """The point at the centre of the view, as fractions of the image's width and height."""
@@ -439,6 +446,8 @@ class CompareViewer(QWidget):
         handlers = {
             Qt.Key.Key_Right: self.next,
             Qt.Key.Key_Left: self.previous,
+            Qt.Key.Key_Home: lambda: self._go_to(0 if self._items else -1),
+            Qt.Key.Key_End: lambda: self._go_to(len(self._items) - 1),
             Qt.Key.Key_F: self.zoom_to_fit,
             Qt.Key.Key_0: self.zoom_actual_pixels,
             Qt.Key.Key_Plus: self.zoom_in,

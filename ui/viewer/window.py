@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
 from ui.viewer.compare_viewer import CompareViewer
@@ -88,6 +88,16 @@ class ViewerWindow(QMainWindow):
             subprocess.Popen(["open", "-R", str(path)])
         else:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.viewer.canvas.setFocus()  # the keys work the moment the window opens
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()  # a review window closes the way a preview does
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("viewer/geometry", self.saveGeometry())

@@ -1,0 +1,49 @@
+"""ViewerWindow: the toolbar drives the viewer, keys work at once, Escape closes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolBar
+from viewer_helpers import BLUE, RED, wait_loaded
+
+from ui.viewer import CompareMode, ViewerItem, ViewerWindow
+
+
+def test_window_wraps_a_viewer_with_a_toolbar(qtbot, images) -> None:  # type: ignore[no-untyped-def]
+    window = ViewerWindow(handle_files=False)
+    qtbot.addWidget(window)
+    jobs = [
+        ViewerItem(
+            f"job-{n}",
+            images(f"o{n}.png", (64, 48), RED),
+            images(f"r{n}.png", (64, 48), BLUE),
+            f"photo-{n}.jpg",
+        )
+        for n in range(3)
+    ]
+    window.viewer.set_items(jobs, 1)
+    window.show()
+    qtbot.waitExposed(window)
+    wait_loaded(qtbot, window.viewer)
+    assert window.windowTitle().startswith("photo-1.jpg")
+    toolbar = window.findChild(QToolBar)
+    texts = [action.text() for action in toolbar.actions()]
+    for expected in ("Split", "Side by side", "Toggle", "Result", "Fit", "100%", "Accept", "Retry"):
+        assert expected in texts
+    window.viewer.actions_.mode_side_by_side.trigger()
+    assert window.viewer.mode() is CompareMode.SIDE_BY_SIDE
+
+    # The canvas has the focus when the window opens, so review keys work at once.
+    assert window.focusWidget() is window.viewer.canvas
+    qtbot.keyClick(window.viewer.canvas, Qt.Key.Key_End)
+    assert window.viewer.current_index() == 2
+    assert window.windowTitle().startswith("photo-2.jpg")
+    qtbot.keyClick(window.viewer.canvas, Qt.Key.Key_Home)
+    assert window.viewer.current_index() == 0
+    with qtbot.waitSignal(window.viewer.openInEditorRequested) as opened:
+        window.viewer.actions_.open_in_editor.trigger()
+    assert opened.args == ["job-0"]
+
+    qtbot.keyClick(window.viewer.canvas, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+    assert not window.viewer.is_loading()  # closing stopped the decoding threads
