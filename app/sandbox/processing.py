@@ -24,14 +24,22 @@ from app.sandbox.clock import iso_ms
 from app.sandbox.config import SandboxConfig
 from app.sandbox.faults import Faults
 from app.sandbox.images import RenderedResult, render
+from app.sandbox.shapes import execution_json
+from app.sandbox.statuses import (
+    ACTIVE,
+    COMPLETED,
+    CREATED,
+    FAILED,
+    FINAL,
+    IN_QA,
+    PAYMENT_REQUIRED,
+)
 from app.sandbox.store import Row, Store
+from app.sandbox.webhooks import WebhookSender
 from app.sandbox.workflows import Workflow, WorkflowVersion, find_workflow
 
 log = logging.getLogger(__name__)
 
-CREATED, ACTIVE, IN_QA = "CREATED", "ACTIVE", "IN_QA"
-COMPLETED, FAILED, PAYMENT_REQUIRED = "COMPLETED", "FAILED", "PAYMENT_REQUIRED"
-FINAL = frozenset({COMPLETED, FAILED, PAYMENT_REQUIRED})
 CLOSING = "__closing__"  # pushed to every watcher when the server stops
 
 _RESULT_FIELDS = ("result_content_hash", "result_content_type", "result_file_name")
@@ -71,6 +79,7 @@ class ExecutionService:
         self._slots = asyncio.Semaphore(max(1, config.workers))
         self._watchers: dict[str, set[asyncio.Queue[str]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._webhooks = WebhookSender()
         self.closing = False
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -92,6 +101,7 @@ class ExecutionService:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._webhooks.aclose()
 
     def shutdown_pool(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -178,6 +188,10 @@ class ExecutionService:
                 if not queues:
                     del self._watchers[execution_id]
 
+    def watcher_count(self) -> int:
+        """Status streams and blocking downloads waiting right now."""
+        return sum(len(queues) for queues in self._watchers.values())
+
     async def wait_final(self, execution_id: str) -> Row | None:
         """Blocks until the execution reaches a final state; None when the server stops."""
         with self.watch(execution_id) as queue:
@@ -192,6 +206,14 @@ class ExecutionService:
         self._store.update_execution(execution_id, **fields)
         if "status" in fields:
             self._notify(execution_id, fields["status"])
+            if fields["status"] in FINAL:
+                self._announce(execution_id)
+
+    def _announce(self, execution_id: str) -> None:
+        row = self._store.execution(execution_id)
+        urls = json.loads(row["webhooks"]) if row else []
+        if row and urls and not self.closing:
+            self._spawn(self._webhooks.deliver(urls, execution_json(row)))
 
     def _notify(self, execution_id: str, status: str) -> None:
         for queue in self._watchers.get(execution_id, ()):

@@ -101,6 +101,10 @@ class RunningSandbox:
             self._store.user_id, self._store.org_id, self.base_url + "/"
         )
 
+    def waiting_clients(self) -> int:
+        """Status streams and blocking result downloads currently held open."""
+        return self._executions.watcher_count()
+
     @property
     def alive(self) -> bool:
         return self._thread.is_alive()
@@ -115,6 +119,7 @@ class RunningSandbox:
             # Wake streams and blocking downloads now, or uvicorn would wait for them.
             asyncio.run_coroutine_threadsafe(self._executions.close(), loop)
             self._thread.join(timeout=10)
+            _join_helper_threads(loop)
         self._executions.shutdown_pool()
         self._socket.close()
         self._store.close()
@@ -162,6 +167,15 @@ class RunningSandbox:
             await self._server.serve(sockets=[self._socket])
         finally:
             await self._executions.close()
+
+
+def _join_helper_threads(loop: asyncio.AbstractEventLoop) -> None:
+    # Starlette reads spooled uploads and runs sync helpers on AnyIO worker threads, which
+    # AnyIO tells to stop when the loop ends but does not join. Join ours, so that a stopped
+    # sandbox leaves no thread behind.
+    for thread in threading.enumerate():
+        if getattr(thread, "loop", None) is loop and thread is not threading.current_thread():
+            thread.join(timeout=5)
 
 
 def start_sandbox_in_thread(config: SandboxConfig) -> RunningSandbox:

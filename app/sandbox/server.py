@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
-from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -39,16 +38,12 @@ from app.sandbox.config import SandboxConfig
 from app.sandbox.errors import ApiError, handle_api_error, handle_http_exception, spring_body
 from app.sandbox.faults import Faults
 from app.sandbox.images import ImageFacts, ImageRejected, inspect_image
-from app.sandbox.processing import (
-    COMPLETED,
-    FAILED,
-    PAYMENT_REQUIRED,
-    ExecutionService,
-    labels_from_query,
-)
+from app.sandbox.processing import ExecutionService, labels_from_query
+from app.sandbox.shapes import batch_json, execution_json, workflow_json
 from app.sandbox.sse import status_events
+from app.sandbox.statuses import COMPLETED, FAILED, PAYMENT_REQUIRED
 from app.sandbox.store import ExecutionFilter, Row, Store, is_content_hash
-from app.sandbox.workflows import CATALOG, Workflow, find_workflow
+from app.sandbox.workflows import CATALOG, find_workflow
 
 log = logging.getLogger(__name__)
 
@@ -137,61 +132,6 @@ class _FaultMiddleware:
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)
-
-
-# -- JSON shapes -------------------------------------------------------------------------------
-
-
-def execution_json(row: Row) -> dict[str, Any]:
-    """Every field always present; result fields stay null until the execution completes."""
-    done = row["status"] == COMPLETED
-    result_hash = row["result_content_hash"] if done else None
-    result_name = row["result_file_name"] if done else None
-    return {
-        "id": row["id"],
-        "workflow": row["workflow_id"],
-        "workflowVersion": row["workflow_version"],
-        "workflowName": row["workflow_name"],
-        "organizationId": row["org_id"],
-        "status": row["status"],
-        "userId": row["user_id"],
-        "createdAt": row["created_at"],
-        "startedAt": row["started_at"],
-        "finishedAt": row["finished_at"],
-        "inputFileName": row["input_file_name"],
-        "inputContentHash": row["input_content_hash"],
-        "resultContentHash": result_hash,
-        "resultContentType": row["result_content_type"] if done else None,
-        "resultFileName": result_name,
-        "resultPath": f"/image/{result_hash}/{quote(str(result_name), safe='')}" if done else None,
-        "labels": json.loads(row["labels"]),
-        "chargedCredits": row["charged_credits"],
-    }
-
-
-def workflow_json(workflow: Workflow) -> dict[str, Any]:
-    return {
-        "id": workflow.id,
-        "version": workflow.current.id,
-        "name": workflow.name,
-        "date": workflow.date,
-        "author": workflow.author,
-        "workflowComponents": workflow.components,
-        "executionPrice": workflow.price,
-    }
-
-
-def batch_json(row: Row) -> dict[str, Any]:
-    return {
-        "id": row["batch_id"],
-        "name": row["batch_name"],
-        "author": row["author"],
-        "createdAt": row["created_at"],
-        "executions": row["executions"],
-        "price": row["price"] or 0,
-        "workflowId": row["workflow_id"],
-        "workflowName": row["workflow_name"],
-    }
 
 
 def page(entries: list[dict[str, Any]], total: int) -> JSONResponse:

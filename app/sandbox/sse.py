@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from app.sandbox.processing import CLOSING, FINAL, ExecutionService
+from app.sandbox.processing import CLOSING, ExecutionService
+from app.sandbox.statuses import FINAL
 from app.sandbox.store import Store
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -349,3 +353,46 @@ def test_feedback(api: Api) -> None:
     good = api.http.post(path, json={"thumbsUp": False, "expectedImages": ["a" * 64]})
     assert 200 <= good.status_code < 300
     assert api.http.post(path, json={"thumbsUp": "maybe"}).status_code == 400
+
+
+def test_webhooks_receive_the_final_execution(api: Api) -> None:
+    received: list[dict[str, Any]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers["Content-Length"])
+            received.append(json.loads(self.rfile.read(length)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        hook = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        content_hash = api.upload(product_image())
+        execution_id = api.http.post(
+            "/v1/workflow/execution/create",
+            params={"workflow": api.workflow_id("Web export")},
+            json={
+                "image": {
+                    "name": "p.jpg",
+                    "contentHash": content_hash,
+                    "contentType": "image/jpeg",
+                },
+                "webhooks": [hook, "https://example.invalid/not-called"],
+            },
+        ).text
+        deadline = time.monotonic() + 10
+        while not received:
+            assert time.monotonic() < deadline, "webhook never arrived"
+            time.sleep(0.02)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert received[0]["id"] == execution_id
+    assert received[0]["status"] == "COMPLETED" and list(received[0]) == EXECUTION_FIELDS

@@ -51,7 +51,11 @@ def test_stop_is_prompt_with_streams_and_downloads_waiting(
     ]
     for waiter in waiters:
         waiter.start()
-    api.wait(execution_id, lambda s: s == "ACTIVE")
+    deadline = time.monotonic() + 10
+    while sandbox.waiting_clients() < 2:  # both requests are in and waiting
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert api.execution(execution_id)["status"] == "ACTIVE"
     started = time.monotonic()
     sandbox.stop()
     assert time.monotonic() - started < 5
@@ -60,7 +64,7 @@ def test_stop_is_prompt_with_streams_and_downloads_waiting(
         assert not waiter.is_alive()
     assert outcomes == {"stream": 200, "download": 503}
     lingering = [t for t in set(threading.enumerate()) - before if t.is_alive()]
-    assert lingering == []
+    assert lingering == [], [t.name for t in lingering]
 
 
 def test_activate_page_needs_a_decision(sandbox_factory: Any) -> None:
