@@ -52,6 +52,17 @@ def make_results(folder: Path) -> list[ViewerItem]:
         ViewerItem("job-chelsea", str(SAMPLES / "chelsea.png"), str(cutout), "chelsea.png",
                    status="COMPLETED", credits=1, review="accepted")
     )  # fmt: skip
+    # A big pair (the rocket enlarged 4x) for the 100% and zoomed shots.
+    big_original, big_result = folder / "rocket-big.png", folder / "rocket-big-graded.png"
+    with Image.open(SAMPLES / "rocket.jpg") as rocket:
+        big = rocket.resize((rocket.width * 4, rocket.height * 4), Image.Resampling.LANCZOS)
+    big.save(big_original)
+    ImageEnhance.Sharpness(ImageEnhance.Color(big).enhance(1.5)).enhance(2.0).save(big_result)
+    items.insert(
+        0,
+        ViewerItem("job-big", str(big_original), str(big_result), "rocket-big.png",
+                   status="COMPLETED", credits=2),
+    )  # fmt: skip
     items.append(
         ViewerItem("job-coffee", str(SAMPLES / "coffee.png"), "", "coffee.png", status="ACTIVE")
     )
@@ -97,12 +108,16 @@ def main(out_dir: Path) -> None:
             window.grab().save(str(path))
             print(path)  # noqa: T201 (a command-line tool reports what it wrote)
 
-        shot("split")
-        viewer.set_divider_position(0.3)
-        viewer.canvas.zoom_at(1.0, QPointF(700, 300))
-        shot("split-100pct")
+        shot("big-split-fit")
+        viewer.canvas.zoom_at(1.0, QPointF(640, 330))
+        shot("big-split-100pct")
+        viewer.set_zoom_text("400%")
+        shot("big-split-400pct")
+        viewer.next()  # the rocket at its own size; zoom and pan are kept across the step
+        wait_until(app, loaded(window))
+        shot("kept-zoom-after-next")
         viewer.zoom_to_fit()
-        viewer.set_divider_position(0.5)
+        shot("split")
         viewer.set_mode(CompareMode.SIDE_BY_SIDE)
         shot("side-by-side")
         viewer.set_zoom(2.0)
