@@ -83,7 +83,7 @@ def _has_usable_backend() -> bool:
         # keyring picks keyrings.alt's plaintext file by itself when no real keyring exists;
         # that would be exactly the plaintext fallback we refuse. Only a user who names such a
         # backend (PYTHON_KEYRING_BACKEND or keyringrc.cfg) gets it.
-        logger.warning("Ignoring the weak keyring backend %s", _class_path(backend))
+        logger.info("Ignoring the weak keyring backend %s", _class_path(backend))
         return False
     # A chainer with nothing to chain behaves like the fail backend.
     backends = getattr(backend, "backends", None)
