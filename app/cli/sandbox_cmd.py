@@ -119,6 +119,7 @@ def _credits_add(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from app.logsetup import configure_logging
     from app.sandbox.faults import FaultSpecError, parse_spec
     from app.sandbox.runner import SandboxConfig, SandboxStartError, start_sandbox_in_thread
 
@@ -127,6 +128,7 @@ def _serve(args: argparse.Namespace) -> int:
     except FaultSpecError as exc:
         print(f"retouchdesk sandbox: --faults: {exc}", file=sys.stderr)
         return 2
+    configure_logging(getattr(args, "verbose", 0))
     config = SandboxConfig(
         data_dir=_data_dir(args),
         host=args.host,
