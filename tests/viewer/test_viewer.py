@@ -321,7 +321,7 @@ def test_info_line_says_what_the_files_are(red_blue, qtbot) -> None:  # type: ig
     text = red_blue.info_label.text()
     assert "800 × 400 px" in text
     assert "PNG 8-bit RGB" in text
-    assert "COMPLETED" in text and "1 credit" in text
+    assert "Completed · 1 credit" in text
     assert "kB" in text or " B " in text
 
 
@@ -361,7 +361,7 @@ def test_update_item_reloads_a_new_result(viewer, images, qtbot) -> None:  # typ
     wait_loaded(qtbot, viewer)
     viewer.set_mode(CompareMode.RESULT)
     assert close_to(pixel(viewer, *centre(viewer)), BLUE)
-    assert "COMPLETED" in viewer.info_label.text()
+    assert "Completed" in viewer.info_label.text()
 
 
 def test_cache_stays_bounded_while_stepping(qtbot, images) -> None:  # type: ignore[no-untyped-def]
@@ -380,3 +380,14 @@ def test_cache_stays_bounded_while_stepping(qtbot, images) -> None:  # type: ign
     qtbot.waitUntil(lambda: not viewer.is_loading(), timeout=5000)
     assert len(viewer.loader.cache) <= 3
     viewer.shutdown()
+
+
+def test_a_result_rewritten_under_the_same_name_is_shown_anew(viewer, images, qtbot) -> None:  # type: ignore[no-untyped-def]
+    original = images("original.png", (200, 100), RED)
+    result = images("result.png", (200, 100), BLUE)
+    viewer.set_items([item("job", original, result, status="failed")], 0)
+    wait_loaded(qtbot, viewer)
+    viewer.set_mode(CompareMode.RESULT)
+    Image.new("RGB", (200, 100), GREEN).save(result)  # a retry wrote a new result in place
+    viewer.update_item(item("job", original, result, status="done"))
+    qtbot.waitUntil(lambda: close_to(pixel(viewer, *centre(viewer)), GREEN), timeout=5000)

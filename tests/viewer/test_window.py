@@ -47,3 +47,20 @@ def test_window_wraps_a_viewer_with_a_toolbar(qtbot, images) -> None:  # type: i
     qtbot.keyClick(window.viewer.canvas, Qt.Key.Key_Escape)
     assert not window.isVisible()
     assert not window.viewer.is_loading()  # closing stopped the decoding threads
+
+
+def test_closing_frees_images_and_showing_again_reloads(qtbot, images) -> None:  # type: ignore[no-untyped-def]
+    window = ViewerWindow()
+    qtbot.addWidget(window)
+    path = images("photo.png", (64, 48), RED)
+    window.viewer.set_items([ViewerItem("job", path, path, "photo.png", status="done")], 0)
+    window.show()
+    wait_loaded(qtbot, window.viewer)
+    assert len(window.viewer.loader.cache) == 1
+    window.close()
+    assert len(window.viewer.loader.cache) == 0  # hundreds of MB must not outlive the window
+    assert window.viewer.canvas.result.image is None
+    window.show()
+    wait_loaded(qtbot, window.viewer)
+    assert "Done" in window.viewer.info_label.text()
+    window.close()

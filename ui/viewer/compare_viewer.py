@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ui.viewer.cache import ImageCache
 from ui.viewer.canvas import CompareCanvas, ImageSlot
 from ui.viewer.elided_label import ElidedLabel
-from ui.viewer.info_line import SEPARATOR, describe
+from ui.viewer.info_line import SEPARATOR, describe, describe_status
 from ui.viewer.item import ViewerItem
 from ui.viewer.loader import ImageLoader, cache_key
 from ui.viewer.modes import BackgroundKind, CompareMode
@@ -36,8 +36,6 @@ from ui.viewer.viewport import format_zoom, parse_zoom_text
 
 DIVIDER_POSITIONS = {Qt.Key.Key_1: 0.25, Qt.Key.Key_2: 0.5, Qt.Key.Key_3: 0.75}
 ZOOM_PRESETS = ("Fit", "25%", "50%", "100%", "200%", "400%", "800%")
-# Jobs that may be sent through the pipeline again.
-RETRYABLE = {"", "FAILED", "PAYMENT_REQUIRED", "COMPLETED"}
 
 
 class ViewerActions(QObject):
@@ -120,6 +118,7 @@ class CompareViewer(QWidget):
         self._index = -1
         self._prefetch = prefetch
         self._announced: tuple[str, bool] | None = None  # (job_id, complete) last announced
+        self._released = False
         self.loader = ImageLoader(ImageCache(cache_items, cache_bytes), self)
         self.loader.imageReady.connect(self._on_image_ready)
         self.loader.imageFailed.connect(self._on_image_failed)
@@ -180,18 +179,19 @@ class CompareViewer(QWidget):
     def update_item(self, item: ViewerItem) -> None:
         """Take a newer state of a job (status, review, a result that arrived after a retry)."""
         for position, existing in enumerate(self._items):
-            if existing.job_id == item.job_id:
-                self._items[position] = item
-                if position == self._index:
-                    files_changed = (existing.original_path, existing.result_path) != (
-                        item.original_path,
-                        item.result_path,
-                    )
-                    if files_changed:
-                        self._go_to(position, force=True)
-                    else:
-                        self._refresh_info()
-                        self._sync_actions()
+            if existing.job_id != item.job_id:
+                continue
+            self._items[position] = item
+            if position == self._index:
+                if (existing.original_path, existing.result_path) != (
+                    item.original_path,
+                    item.result_path,
+                ):
+                    self._announced = None
+                # Reloading is cheap when nothing changed (the cache answers by path, size and
+                # time) and right when a retry rewrote the result under the same name.
+                self._load_current()
+                self._sync_actions()
 
     def _go_to(self, index: int, *, force: bool = False) -> None:
         if index == self._index and not force:
@@ -294,8 +294,24 @@ class CompareViewer(QWidget):
         return not self.loader.is_idle()
 
     def shutdown(self) -> None:
-        """Stop background decoding (waits for running decodes). Safe to call twice."""
+        """Stop decoding (waits for running decodes) and let go of every decoded image.
+
+        For a viewer that is closed or hidden: a big pair holds hundreds of MB. The items are
+        kept; `reload()` (or `set_items`) shows them again. Safe to call twice.
+        """
         self.loader.shutdown()
+        self.loader.cache.clear()
+        self.canvas.set_images(ImageSlot(), ImageSlot())
+        self._released = True
+
+    def is_released(self) -> bool:
+        """True after `shutdown()` until something is loaded again."""
+        return self._released
+
+    def reload(self) -> None:
+        """Load and show the current job again (after `shutdown()`)."""
+        self._announced = None
+        self._load_current()
 
     def _current_paths(self) -> list[str]:
         item = self.current_item()
@@ -312,6 +328,7 @@ class CompareViewer(QWidget):
         return paths
 
     def _load_current(self) -> None:
+        self._released = False
         item = self.current_item()
         current = self._current_paths()
         neighbours = self._neighbour_paths() if self._prefetch else []
@@ -546,7 +563,7 @@ class CompareViewer(QWidget):
         for action in (a.accept, a.reject, a.thumbs_up, a.thumbs_down, a.open_in_editor):
             action.setEnabled(has_result)
         a.show_in_folder.setEnabled(item is not None)
-        a.retry.setEnabled(item is not None and item.status in RETRYABLE)
+        a.retry.setEnabled(item is not None)  # whether and how to retry is the owner's call
         a.accept.setChecked(item is not None and item.review == "accepted")
         a.reject.setChecked(item is not None and item.review == "rejected")
         mode_actions = {
@@ -566,6 +583,7 @@ class CompareViewer(QWidget):
 
 
 def _no_result_message(item: ViewerItem) -> str:
-    if item.status in ("FAILED", "PAYMENT_REQUIRED"):
-        return f"No result: {item.status.replace('_', ' ').lower()}"
-    return "No result yet" + (f" ({item.status.lower()})" if item.status else "")
+    status = item.status.lower()
+    if status in ("failed", "payment_required", "rejected", "cancelled"):
+        return f"No result: {describe_status(item.status).lower()}"
+    return "No result yet" + (f" ({describe_status(item.status).lower()})" if status else "")

@@ -22,7 +22,7 @@ def describe(
     """Job facts first (they decide the review), then the result's file, then the original's."""
     if item is None:
         return ""
-    job = [item.status] if item.status else []
+    job = [describe_status(item.status)] if item.status else []
     job.append(f"{item.credits} credit" + ("" if item.credits == 1 else "s"))
     if item.review:
         job.append(item.review)
@@ -39,6 +39,13 @@ def describe(
 
 
 SEPARATOR = "   |   "
+
+
+def describe_status(status: str) -> str:
+    """'payment_required' or 'PAYMENT_REQUIRED' -> 'Payment required' (engine or API words)."""
+    if status.lower() == "in_qa":
+        return "In QA"
+    return status.replace("_", " ").capitalize()
 
 
 def format_bytes(size: int) -> str:

@@ -110,6 +110,8 @@ class ImageLoader(QObject):
     # --- slots for the workers' signals (run on the GUI thread) ----------------------------
 
     def _on_delivery(self, path: str, key: str, loaded: LoadedImage) -> None:
+        if not self.is_wanted(key):
+            return  # the user moved on (or the viewer shut down) while it was decoding
         previous = self.cache.get(key)
         if previous is not None and previous.complete and not loaded.complete:
             return  # a late preview must not replace the full image

@@ -1,8 +1,12 @@
 """ViewerWindow: the viewer as a top-level window with a toolbar.
 
 Opening the result in an editor and showing it in the file manager are plain desktop
-operations, so the window can do them itself (`handle_files=True`, the default); the viewer's
-signals are emitted either way, so the main window may log them or do it its own way instead.
+operations. The viewer's signals are always emitted; with `handle_files=True` the window also
+does them itself (for a window used on its own). The default is False so that an owner that
+handles the signals (the main window does) does not open every file twice.
+
+Closing the window stops decoding and frees the decoded images (hundreds of MB for big ones);
+the window may be shown again and given items with `viewer.set_items`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from ui.viewer.compare_viewer import CompareViewer
 
 
 class ViewerWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None, *, handle_files: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None, *, handle_files: bool = False) -> None:
         super().__init__(parent)
         self.viewer = CompareViewer(self)
         self.setCentralWidget(self.viewer)
@@ -91,6 +95,8 @@ class ViewerWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self.viewer.is_released():  # closed earlier, shown again without new items
+            self.viewer.reload()
         self.viewer.canvas.setFocus()  # the keys work the moment the window opens
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
