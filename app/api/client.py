@@ -8,6 +8,7 @@ downloads stream from and to disk: a 40 MB TIFF never sits in memory.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -452,7 +453,8 @@ class AutoretouchClient:
                     headers=_auth_headers(token),
                     json=json,
                     files=built_files,
-                    timeout=timeout,
+                    # None would mean "no timeout at all" to httpx, not "the usual one".
+                    timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
                 )
                 response = await self._http.send(
                     request, stream=stream, follow_redirects=follow_redirects
@@ -462,7 +464,7 @@ class AutoretouchClient:
                 limit = policy.attempts_for_transport_error(not_sent)
                 if (idempotent or not_sent) and attempt + 1 < limit:
                     logger.info("%s %s: %s, retrying", method, path, type(exc).__name__)
-                    await _sleep(policy.delay(attempt))
+                    await asyncio.sleep(policy.delay(attempt))
                     attempt += 1
                     continue
                 raise ConnectionFailedError(
@@ -484,7 +486,7 @@ class AutoretouchClient:
                 await response.aclose()
                 wait = policy.delay(attempt, retry_after)
                 logger.info("%s %s: %d, retrying in %.2f s", method, path, status, wait)
-                await _sleep(wait)
+                await asyncio.sleep(wait)
                 attempt += 1
                 continue
             if status >= 400:
@@ -509,6 +511,10 @@ class AutoretouchClient:
                 follow_redirects=True,  # httpx drops Authorization on a cross-origin redirect
             )
             try:
+                if response.status_code >= 300:  # a redirect that could not be followed
+                    raise ProtocolViolationError(
+                        response.status_code, "result download was redirected", path
+                    )
                 return await _stream_to_file(response, dest, on_progress)
             except httpx.TransportError as exc:
                 # The body broke off midway: start the download over (it is idempotent).
@@ -517,7 +523,7 @@ class AutoretouchClient:
                         f"download broke off: {type(exc).__name__}", path
                     ) from None
                 logger.info("Download of %s broke off (%s), retrying", path, type(exc).__name__)
-                await _sleep(self._retry.delay(attempt))
+                await asyncio.sleep(self._retry.delay(attempt))
                 attempt += 1
             finally:
                 await response.aclose()
@@ -551,12 +557,6 @@ async def _stream_to_file(
         raise
     content_type = response.headers.get("content-type", "application/octet-stream")
     return DownloadInfo(digest.hexdigest(), size, content_type.split(";")[0].strip())
-
-
-async def _sleep(seconds: float) -> None:
-    import asyncio
-
-    await asyncio.sleep(seconds)
 
 
 def _content_length(response: httpx.Response) -> int | None:

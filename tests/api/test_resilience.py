@@ -120,3 +120,27 @@ async def _session_with_issued_token(sandbox: Any, *, retry: Any) -> Any:
     session = Session(profile_for(sandbox), SecretStore(), retry=retry)
     session.tokens.accept(TokenResponse(access_token=sandbox.issue_access_token(), expires_in=3600))
     return session
+
+
+def test_a_server_that_never_answers_times_out() -> None:
+    """A real socket that accepts connections and then stays silent: the read timeout fires
+    (it must not be lost on the way into each request) and the GET is retried, then given up."""
+    import httpx
+
+    from app.api.http import make_http_client
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        profile = resolve_server(f"http://127.0.0.1:{silent.getsockname()[1]}")
+
+        async def go() -> None:
+            http = make_http_client(profile, timeout=httpx.Timeout(0.2))
+            client = AutoretouchClient(profile, http=http, retry=fast_retry(2))
+            try:
+                with pytest.raises(ConnectionFailedError, match="ReadTimeout"):
+                    await client.list_batches(None)
+            finally:
+                await http.aclose()
+
+        run(go(), timeout=10)
