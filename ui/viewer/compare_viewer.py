@@ -13,8 +13,9 @@ F fit; 0 or Ctrl+1 100%; +/- zoom; double-click 100%/fit; A accept, X reject.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -460,7 +461,7 @@ class CompareViewer(QWidget):
             return True
         if not plain:
             return False
-        handlers = {
+        handlers: dict[Qt.Key, Callable[[], None]] = {
             Qt.Key.Key_Right: self.next,
             Qt.Key.Key_Left: self.previous,
             Qt.Key.Key_Home: lambda: self._go_to(0 if self._items else -1),
@@ -529,10 +530,10 @@ class CompareViewer(QWidget):
             lambda: self._emit_for_current(self.showInFolderRequested)
         )
 
-    def _emit_for_current(self, signal: Signal, *args: object) -> None:
+    def _emit_for_current(self, signal: SignalInstance, *args: object) -> None:
         item = self.current_item()
         if item is not None:
-            signal.emit(item.job_id, *args)  # type: ignore[attr-defined]
+            signal.emit(item.job_id, *args)
 
     def _review(self, verdict: str) -> None:
         """Mark the current job; the same verdict again clears it, as in culling tools."""

@@ -35,8 +35,9 @@ class ImageLevel:
 
 
 def level_from(decoded: DecodedImage) -> ImageLevel:
+    # Wraps, does not copy: QImage reads the buffer (bytes, or an mmap for big images) in place.
     image = QImage(
-        decoded.data,
+        memoryview(decoded.data),
         decoded.width,
         decoded.height,
         decoded.bytes_per_line,
