@@ -20,10 +20,10 @@ from typing import Any
 import httpx
 
 from app.api.errors import (
-    ApiError,
     AuthError,
     ConnectionFailedError,
     ProtocolViolationError,
+    TransientError,
     error_from_response,
 )
 from app.api.retry import RetryPolicy, parse_retry_after
@@ -438,9 +438,21 @@ class TokenManager:
             return self._access_token
         async with self._lock:
             if not self._fresh():  # another caller may have refreshed while we waited
-                await self._refresh_locked()
+                try:
+                    await self._refresh_locked()
+                except TransientError:
+                    # Refreshing early is a courtesy: while the token has not actually
+                    # expired, a flaky auth host must not stop requests that would succeed.
+                    if not self._unexpired():
+                        raise
+                    logger.warning("Early token refresh failed; using the current token")
             assert self._access_token is not None
             return self._access_token
+
+    def _unexpired(self) -> bool:
+        if self._access_token is None:
+            return False
+        return self._expires_at is None or self._clock() < self._expires_at
 
     async def refresh_after_rejection(self, rejected: str) -> str:
         """The server refused `rejected` (401): refresh once, unless someone already did."""
@@ -457,8 +469,8 @@ class TokenManager:
         logger.debug("Refreshing the access token")
         try:
             tokens = await self._oauth.refresh(self._refresh_token)
-        except ApiError:
-            self._access_token = None
+        except AuthError:
+            self._access_token = None  # the sign-in is over; nothing here is worth keeping
             raise
         self.refresh_count += 1
         self.accept(tokens)

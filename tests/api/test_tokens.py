@@ -15,7 +15,7 @@ from conftest import fast_retry, open_session, profile_for, run
 from keyring.backends import fail
 from keyring_memory import MemoryKeyring
 
-from app.api.errors import AuthError
+from app.api.errors import AuthError, ConnectionFailedError
 from app.api.session import Session
 from app.store.secrets import SERVICE, SecretStore
 
@@ -241,5 +241,27 @@ def test_without_keyring_the_sign_in_lasts_the_session_only(sandbox: Any) -> Non
             assert not await later.restore()
         finally:
             await later.aclose()
+
+    run(go())
+
+
+def test_early_refresh_failing_keeps_the_still_valid_token(
+    sandbox_factory: Callable[..., Any],
+) -> None:
+    sandbox = sandbox_factory(token_ttl=600)
+    clock = JumpingClock()
+
+    async def go() -> None:
+        session = await open_session(sandbox, clock=clock, retry=fast_retry(2))
+        try:
+            current = await session.tokens.access_token()
+            sandbox.stop()  # the auth host is gone
+            clock.offset = 550.0  # inside the refresh margin, not yet expired
+            assert await session.tokens.access_token() == current
+            clock.offset = 601.0  # expired for real: now the failure must surface
+            with pytest.raises(ConnectionFailedError):
+                await session.tokens.access_token()
+        finally:
+            await session.aclose()
 
     run(go())
