@@ -40,7 +40,16 @@ class RunningSandbox:
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self._faults = Faults(config.faults, config.seed)
-        self._store = Store(Path(config.data_dir), initial_credits=config.credits)
+        # Bound first: a port in use fails here, before anything else needs undoing.
+        self._socket = _bind(config.host, config.port)
+        self.port: int = self._socket.getsockname()[1]
+        shown_host = f"[{config.host}]" if ":" in config.host else config.host
+        self.base_url = f"http://{shown_host}:{self.port}"
+        try:
+            self._store = Store(Path(config.data_dir), initial_credits=config.credits)
+        except BaseException:
+            self._socket.close()
+            raise
         self._authority = Authority(
             self._store,
             token_ttl=config.token_ttl,
@@ -52,11 +61,6 @@ class RunningSandbox:
         app = build_app(
             Services(config, self._store, self._authority, self._executions, self._faults)
         )
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((config.host, config.port))
-        self.port: int = self._socket.getsockname()[1]
-        self.base_url = f"http://{config.host}:{self.port}"
         self._server = uvicorn.Server(
             uvicorn.Config(
                 app,
@@ -72,6 +76,7 @@ class RunningSandbox:
             target=self._thread_main, name=f"sandbox-{self.port}", daemon=True
         )
         self._error: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped = False
 
     # -- the contract ------------------------------------------------------------------------------
@@ -126,8 +131,6 @@ class RunningSandbox:
 
     # -- the thread --------------------------------------------------------------------------------
 
-    _loop: asyncio.AbstractEventLoop | None = None
-
     def _start(self) -> None:
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
@@ -167,6 +170,18 @@ class RunningSandbox:
             await self._server.serve(sockets=[self._socket])
         finally:
             await self._executions.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _join_helper_threads(loop: asyncio.AbstractEventLoop) -> None:

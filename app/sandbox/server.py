@@ -259,7 +259,7 @@ class _Api:
             return Response(status_code=200 if found else 404)
         form = await request.form(max_files=1)
         try:
-            data, name = await self._form_file(form)
+            data, _ = await self._form_file(form)
             declared = form.get("filesize")
             if (
                 isinstance(declared, str)
@@ -274,7 +274,6 @@ class _Api:
         content_hash, _ = await self._accept_image(org_id, data)
         if self.s.faults.roll("slow_upload"):
             await asyncio.sleep(self.s.config.slow_upload_seconds)
-        del name
         return PlainTextResponse(content_hash, status_code=201, media_type=TEXT)
 
     async def _form_file(self, form: Any) -> tuple[bytes, str]:

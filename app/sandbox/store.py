@@ -60,9 +60,10 @@ CREATE TABLE IF NOT EXISTS device_codes (
 """
 
 # The seeded organization: "Sandbox Studio" with two members. The first one is who signs in.
+SIGNED_IN_USER = "sandbox|anna-berger"
 _MEMBERS = [
     {
-        "id": "sandbox|anna-berger",
+        "id": SIGNED_IN_USER,
         "givenName": "Anna",
         "familyName": "Berger",
         "email": "anna@sandbox-studio.example",
@@ -109,7 +110,7 @@ class Store:
         org = self._one("SELECT id FROM organizations ORDER BY rowid LIMIT 1")
         assert org is not None
         self.org_id: str = org["id"]
-        self.user_id: str = _MEMBERS[0]["id"]  # type: ignore[assignment]
+        self.user_id = SIGNED_IN_USER
 
     def close(self) -> None:
         with self._lock:
