@@ -14,6 +14,7 @@
 #   tarball    the portable .tar.gz runs `--version` too
 #   sandbox    `retouchdesk sandbox --port 0 ...` prints `READY <url>` and answers /health
 #   login      `retouchdesk --server URL login` signs in headless (device flow, auto-approved)
+#   https      through a TLS proxy: an unknown CA is refused, a CA in the trust store accepted
 #   process    `retouchdesk --server URL process IMG1 IMG2 --workflow W --out DIR --yes`
 #   window     the window opens offscreen, runs its start-up for a few seconds, quits cleanly
 #   startup    cold start to window shown, median of N runs, at most 2 s
@@ -54,6 +55,7 @@ FAILED=0
 started=$(date +%s)
 
 cleanup() {
+  if [ -n "${PROXY_PID:-}" ]; then kill -TERM "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null; fi
   if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
     kill -TERM "$SANDBOX_PID" 2>/dev/null; wait "$SANDBOX_PID" 2>/dev/null
   fi
@@ -213,6 +215,55 @@ if [ -n "$URL" ]; then
   fi
 else
   fail $step "no sandbox to sign in to"
+fi
+
+# --- https: a frozen build has no certifi-style fallback it could silently use; it must verify
+# against the system's trust store (truststore, through OpenSSL's default paths). Behind a TLS
+# proxy with a throw-away CA, sign-in must be refused, then accepted once SSL_CERT_FILE (the
+# standard OpenSSL override of the system store) names a bundle that includes that CA.
+step=https
+PROXY_PID=""
+if [ -n "$URL" ] && command -v openssl >/dev/null; then
+  tls="$TMP/tls" && mkdir -p "$tls"
+  (
+    cd "$tls" || exit 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+      -subj "/CN=Retouch Desk smoke-test CA" -addext "basicConstraints=critical,CA:TRUE" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign"
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost"
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > ext.cnf
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem \
+      -days 2 -extfile ext.cnf
+    system_bundle=$(python3 -c 'import ssl; p = ssl.get_default_verify_paths(); print(p.cafile or p.openssl_cafile)')
+    cat "$system_bundle" ca.pem > trusted.pem 2>/dev/null || cp ca.pem trusted.pem
+  ) > "$TMP/openssl.log" 2>&1
+  hostport="${URL#http://}"
+  python3 "$ROOT/installer/tls_proxy.py" "$tls/server.pem" "$tls/server.key" \
+    "${hostport%:*}" "${hostport##*:}" > "$TMP/proxy.out" 2> "$TMP/proxy.err" &
+  PROXY_PID=$!
+  if line="$(wait_for_line "$TMP/proxy.out" '^READY ' 20 "$PROXY_PID")"; then
+    HTTPS_URL="https://localhost:${line#READY }"
+    RETOUCHDESK_HOME="$TMP/home-https" timeout 60 "$APP" --server "$HTTPS_URL" login --no-browser \
+      > "$TMP/https-untrusted.out" 2> "$TMP/https-untrusted.err"; rc_untrusted=$?
+    RETOUCHDESK_HOME="$TMP/home-https" SSL_CERT_FILE="$tls/trusted.pem" timeout 60 \
+      "$APP" --server "$HTTPS_URL" login --no-browser \
+      > "$TMP/https-trusted.out" 2> "$TMP/https-trusted.err"; rc_trusted=$?
+    # The client's refusal shows on the proxy's side as a failed handshake; the same command
+    # with the CA trusted succeeding shows that the certificate was the only difference.
+    if [ $rc_untrusted != 0 ] && grep -q "^HANDSHAKE_FAILED" "$TMP/proxy.out" \
+       && [ $rc_trusted = 0 ] && no_traceback $step "$TMP"/https-*; then
+      pass $step "unknown CA refused in the handshake (exit $rc_untrusted), CA in the system store path -> signed in"
+    else
+      show "$step (untrusted)" $rc_untrusted "$TMP/https-untrusted.out" "$TMP/https-untrusted.err"
+      show "$step (trusted)" $rc_trusted "$TMP/https-trusted.out" "$TMP/https-trusted.err" "$TMP/proxy.out"
+      fail $step "untrusted exit $rc_untrusted (must fail on the certificate), trusted exit $rc_trusted (must be 0)"
+    fi
+  else
+    show $step "?" "$TMP/openssl.log" "$TMP/proxy.err"; fail $step "the TLS proxy did not start"
+  fi
+  kill -TERM "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null; PROXY_PID=""
+else
+  fail $step "needs the sandbox and openssl"
 fi
 
 # --- process
