@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from app.sandbox.faults import Faults
 from tests.sandbox.conftest import product_image
 
@@ -69,3 +71,20 @@ def test_retry_of_a_running_execution_is_refused(sandbox_factory: Any, api_facto
 def _rolls(seed: int, n: int) -> list[bool]:
     faults = Faults("fail=0.5", seed)
     return [faults.roll("fail") for _ in range(n)]
+
+
+def test_concurrent_executions_never_overdraw(sandbox_factory: Any, api_factory: Any) -> None:
+    api = api_factory(sandbox_factory(credits=20, workers=4))
+    price = api.workflows()["Web export"]["executionPrice"]  # 3: room for 6 of the 10
+    ids = [api.create("Web export", product_image(size=(160 + i, 120))) for i in range(10)]
+    statuses = [api.wait(i)["status"] for i in ids]
+    completed = statuses.count("COMPLETED")
+    assert completed == 20 // price
+    assert statuses.count("PAYMENT_REQUIRED") == 10 - completed
+    assert api.sandbox.balance() == 20 - completed * price
+
+
+def test_admin_route_tops_up(sandbox: Any) -> None:
+    response = httpx.post(f"{sandbox.base_url}/admin/credits", params={"amount": 70})
+    assert response.status_code == 200 and response.text == "5070"
+    assert sandbox.balance() == 5070

@@ -244,6 +244,8 @@ def test_404_bodies(api: Api) -> None:
     )
     assert no_image.status_code == 404
     assert_spring_error(api.http.get("/v1/no-such-thing"), 404, "/v1/no-such-thing")
+    wrong_method = assert_spring_error(api.http.delete("/v1/workflow"), 405, "/v1/workflow")
+    assert wrong_method["error"] == "Method Not Allowed"
     assert_spring_error(api.http.get(f"/image/{'a' * 64}/x.png"), 404, f"/image/{'a' * 64}/x.png")
     assert api.http.post(f"/v1/workflow/execution/{uuid.uuid4()}/retry").status_code == 404
 

@@ -68,6 +68,28 @@ def test_unfinished_executions_resume_after_a_restart(
     assert second.execution_count() == 2
 
 
+def test_an_execution_in_qa_completes_after_a_restart_and_is_charged_once(
+    sandbox_factory: Any, api_factory: Any, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "qa"
+    first = sandbox_factory(data_dir=data_dir, qa_seconds=60)
+    api = api_factory(first)
+    execution_id = api.create("Retouch with human QA", product_image())
+    api.wait(execution_id, lambda s: s == "IN_QA")
+    charged = 5000 - first.balance()
+    assert charged == api.workflows()["Retouch with human QA"]["executionPrice"]
+    first.stop()
+
+    second = sandbox_factory(data_dir=data_dir, qa_seconds=0.1)
+    headers = {"Authorization": f"Bearer {api.tokens['access_token']}"}
+    with httpx.Client(base_url=second.base_url, headers=headers) as again:
+        result = again.get(f"/v1/workflow/execution/{execution_id}/result/default")
+        assert result.status_code == 200
+        execution = again.get(f"/v1/workflow/execution/{execution_id}").json()
+    assert execution["status"] == "COMPLETED" and execution["chargedCredits"] == charged
+    assert second.balance() == 5000 - charged
+
+
 def test_credits_add_from_another_process_while_running(
     sandbox: Any, subprocess_env: dict[str, str]
 ) -> None:
