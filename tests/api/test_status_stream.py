@@ -29,7 +29,7 @@ async def statuses_of(session: Session, org: str, workflow_name: str) -> tuple[l
 
 ORDER = ["CREATED", "ACTIVE", "IN_QA", "COMPLETED"]
 # IN_QA lasts this long, so the stream (opened right after create) is sure to catch it.
-QA_SECONDS = 1.0
+QA_SECONDS = 1.5
 
 
 @pytest.mark.parametrize("sse_mode", ["all", "final-only"])

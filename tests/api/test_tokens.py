@@ -15,6 +15,7 @@ from conftest import fast_retry, open_session, profile_for, run
 from keyring.backends import fail
 from keyring_memory import MemoryKeyring
 
+from app.api.auth import TokenResponse
 from app.api.errors import AuthError, ConnectionFailedError
 from app.api.session import Session
 from app.store.secrets import SERVICE, SecretStore
@@ -261,6 +262,30 @@ def test_early_refresh_failing_keeps_the_still_valid_token(
             clock.offset = 601.0  # expired for real: now the failure must surface
             with pytest.raises(ConnectionFailedError):
                 await session.tokens.access_token()
+        finally:
+            await session.aclose()
+
+    run(go())
+
+
+def test_a_new_refresh_token_replaces_the_stored_one_only_when_sent(
+    sandbox: Any, memory_keyring: MemoryKeyring
+) -> None:
+    async def go() -> None:
+        session = await open_session(sandbox)
+        try:
+            key = (SERVICE, f"{sandbox.base_url} {session.account}")
+            original = memory_keyring.store[key]
+            access = sandbox.issue_access_token()
+            # The vendor's refresh answer carries no refresh token: the stored one stays.
+            session.tokens.accept(TokenResponse(access_token=access, expires_in=60))
+            assert memory_keyring.store[key] == original == session.tokens.refresh_token
+            # A server that rotates refresh tokens: the new one replaces the stored one.
+            rotated = "rotated-refresh-token-0123456789"
+            session.tokens.accept(
+                TokenResponse(access_token=access, refresh_token=rotated, expires_in=60)
+            )
+            assert memory_keyring.store[key] == rotated == session.tokens.refresh_token
         finally:
             await session.aclose()
 
