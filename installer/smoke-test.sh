@@ -133,13 +133,19 @@ for script in postinst postrm; do
 done
 
 if [ "$MODE" = dpkg ]; then
+  if dpkg -s retouchdesk >/dev/null 2>&1; then
+    echo "smoke-test: retouchdesk is already installed; --dpkg would replace and then remove it" >&2
+    exit 2
+  fi
   if dpkg -i "$DEB" > "$TMP/dpkg-i.log" 2>&1; then
     INSTALLED_BY_US=1
     APP=/usr/bin/retouchdesk
     DESKTOP=/usr/share/applications/retouchdesk.desktop
   else
     show "dpkg -i" $? "$TMP/dpkg-i.log"
-    fail package "dpkg -i failed (missing Depends? try: apt-get install -y $DEB)"
+    # Never leave a half-configured package behind on the machine.
+    dpkg -r retouchdesk >> "$TMP/dpkg-i.log" 2>&1 || true
+    fail package "dpkg -i failed (missing Depends? install them with: apt-get install -y $DEB)"
     APP="" DESKTOP=""
   fi
 else
