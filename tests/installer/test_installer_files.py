@@ -189,7 +189,7 @@ def test_icon_is_an_svg() -> None:
 
 @pytest.mark.parametrize(
     "script",
-    ["build-linux.sh", "smoke-test.sh", "macos/build-macos.sh"],
+    ["build-linux.sh", "smoke-test.sh", "ci.sh", "macos/build-macos.sh"],
 )
 def test_shell_scripts_parse(script: str) -> None:
     result = subprocess.run(
