@@ -114,6 +114,11 @@ class Engine:
             cancel_requested=lambda job_id: job_id in self._cancel_requests,
         )
         self._jobs: dict[str, Job] = {}
+        # Per-batch indexes, so that finishing one job costs O(1) and not O(all jobs): a
+        # 10,000-image batch must not make every completion scan the whole list on the GUI thread.
+        self._batch_jobs: dict[str, dict[str, Job]] = {}
+        self._open_jobs: dict[str, int] = {}  # non-final jobs per batch
+        self._batch_tasks: dict[str, int] = {}  # moving jobs per batch
         self._batches: dict[str, BatchContext] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._cancel_requests: set[str] = set()
@@ -140,6 +145,8 @@ class Engine:
                 log.exception("event subscriber failed on %s", type(event).__name__)
 
     def _job_changed(self, job: Job, previous: JobState) -> None:
+        if previous.is_final != job.state.is_final:
+            self._open_jobs[job.batch_id] += -1 if job.state.is_final else 1
         self._last_progress[job.id] = time.monotonic()
         self._emit(JobChanged(snapshot(job), previous))
 
@@ -240,12 +247,28 @@ class Engine:
     def _register(self, record: BatchRecord, jobs: Iterable[Job]) -> None:
         jobs = list(jobs)
         self._batches[record.id] = BatchContext(record)
+        self._batch_jobs.setdefault(record.id, {})
+        self._open_jobs.setdefault(record.id, 0)
+        self._batch_tasks.setdefault(record.id, 0)
         self._emit(
             BatchAdded(record.id, record.name, record.workflow_id, record.workflow_name, len(jobs))
         )
         for job in jobs:
-            self._jobs[job.id] = job
+            self._index(job)
             self._emit(JobAdded(snapshot(job)))
+
+    def _index(self, job: Job) -> None:
+        self._jobs[job.id] = job
+        self._batch_jobs[job.batch_id][job.id] = job
+        if not job.state.is_final:
+            self._open_jobs[job.batch_id] += 1
+
+    def _unindex(self, job_id: str) -> None:
+        job = self._jobs.pop(job_id, None)
+        if job is not None:
+            self._batch_jobs[job.batch_id].pop(job_id, None)
+            if not job.state.is_final:
+                self._open_jobs[job.batch_id] -= 1
 
     async def estimate(self, batch_id: str) -> CostEstimate:
         batch = self._batches[batch_id]
@@ -281,6 +304,7 @@ class Engine:
         if job.id in self._tasks or self._closing:
             return
         self._finished_reported.discard(job.batch_id)
+        self._batch_tasks[job.batch_id] += 1
         self._tasks[job.id] = asyncio.create_task(self._drive(job), name=f"job-{job.id[:8]}")
 
     async def _drive(self, job: Job) -> None:
@@ -294,6 +318,7 @@ class Engine:
                 await self._pipeline.set_state(job, JobState.CANCELLED, "cancelled")
         finally:
             self._tasks.pop(job.id, None)
+            self._batch_tasks[job.batch_id] -= 1
             self._cancel_requests.discard(job.id)
             self._last_progress.pop(job.id, None)
             if not self._closing:
@@ -302,11 +327,9 @@ class Engine:
     def _check_finished(self, batch_id: str) -> None:
         if batch_id in self._finished_reported:
             return
-        counts = self.counts(batch_id)
-        if not counts.finished or any(
-            self._jobs[j].batch_id == batch_id for j in self._tasks if j in self._jobs
-        ):
+        if self._open_jobs.get(batch_id, 0) > 0 or self._batch_tasks.get(batch_id, 0) > 0:
             return
+        counts = self.counts(batch_id)
         self._finished_reported.add(batch_id)
         batch = self._batches[batch_id]
         self._emit(
@@ -448,7 +471,7 @@ class Engine:
                 if record is None or not await self._claim(record):
                     continue
                 self._register(record, [])
-            self._jobs[stored.id] = stored
+            self._index(stored)
             self._emit(JobAdded(snapshot(stored)))
 
     async def _claim(self, record: BatchRecord) -> bool:
@@ -476,7 +499,7 @@ class Engine:
                 await asyncio.wait([task])
         await self._journal.run(self._journal.remove_jobs, ids)
         for job_id in ids:
-            self._jobs.pop(job_id, None)
+            self._unindex(job_id)
             self._emit(JobRemoved(job_id))
 
     async def set_review(self, job_ids: Iterable[str], review: Review) -> None:
@@ -520,7 +543,7 @@ class Engine:
         return [snapshot(j) for j in self._jobs.values()]
 
     def _jobs_of(self, batch_id: str) -> list[Job]:
-        return [j for j in self._jobs.values() if j.batch_id == batch_id]
+        return list(self._batch_jobs.get(batch_id, {}).values())
 
     def batch(self, batch_id: str) -> BatchRecord:
         return self._batches[batch_id].record

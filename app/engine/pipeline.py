@@ -321,6 +321,8 @@ class JobPipeline:
             temp = temp_path_for(target, job.id)
             if job.state is JobState.DOWNLOADING and job.extra.get("target") == str(target):
                 saved = await asyncio.to_thread(find_saved_result, target, job.result_hash)
+                # Killed mid-download or mid-rename: partial files of this job may remain.
+                await asyncio.to_thread(remove_leftovers, target, job.id)
                 if saved is not None:
                     await self.set_state(job, JobState.DONE, "found saved before a crash",
                                     output_path=str(saved), progress=1.0)  # fmt: skip
