@@ -400,15 +400,14 @@ class CompareViewer(QWidget):
             return
         complete = all(slot.image is not None and slot.image.complete for slot in slots)
         state = (item.job_id, complete)
-        if self._announced == state:
+        previous, self._announced = self._announced, state
+        if previous == state:
             return
-        if self._announced is None or not self._announced[1]:
-            if not complete or self._announced is None:
-                self.previewShown.emit(item.job_id)
-            if complete:
-                self.fullResolutionShown.emit(item.job_id)
-                self._prefetch_neighbours()
-        self._announced = state
+        if previous is None or previous[0] != item.job_id:
+            self.previewShown.emit(item.job_id)  # the first paint of this job, maybe complete
+        if complete:
+            self.fullResolutionShown.emit(item.job_id)
+            self._prefetch_neighbours()  # only now: the current job must not wait for them
 
     def _prefetch_neighbours(self) -> None:
         if not self._prefetch:
