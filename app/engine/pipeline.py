@@ -354,6 +354,7 @@ class JobPipeline:
                     await asyncio.sleep(0.5 * 2**attempt)
             crash_point("downloading")
             final = await asyncio.to_thread(finish, temp, target, batch.on_exists)
+            crash_point("after_save")
             if final is None:
                 await self.set_state(
                     job, JobState.SKIPPED, "output exists", output_path=str(target)

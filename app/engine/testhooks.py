@@ -16,7 +16,7 @@ from collections import Counter
 log = logging.getLogger(__name__)
 
 CRASH_ENV = "RETOUCHDESK_TEST_CRASH_AT"
-STAGES = ("hashing", "uploading", "after_create", "watching", "downloading")
+STAGES = ("hashing", "uploading", "after_create", "watching", "downloading", "after_save")
 _arrivals: Counter[str] = Counter()
 
 

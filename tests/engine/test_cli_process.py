@@ -100,7 +100,7 @@ def test_cost_above_threshold_without_tty_is_refused(
 
 
 @pytest.mark.parametrize(
-    "stage", ["hashing", "uploading", "after_create", "watching", "downloading"]
+    "stage", ["hashing", "uploading", "after_create", "watching", "downloading", "after_save"]
 )
 def test_kill_9_at_each_stage_then_resume(
     cli: Any, sandbox: Any, tmp_path: Path, isolated_home: Path, stage: str
