@@ -75,6 +75,7 @@ class AutoretouchClient:
         self._owns_http = http is None
         self._http = http if http is not None else make_http_client(profile)
         self._retry = retry or RetryPolicy()
+        self.page_size = PAGE_SIZE  # for the list-everything calls (organizations, workflows)
         self._stream_timeout = httpx.Timeout(
             connect=DEFAULT_TIMEOUT.connect,
             read=stream_idle_limit,
@@ -411,7 +412,7 @@ class AutoretouchClient:
     ) -> list[T]:
         items: list[T] = []
         while True:
-            page_params = {**params, "limit": PAGE_SIZE, "offset": len(items)}
+            page_params = {**params, "limit": self.page_size, "offset": len(items)}
             response = await self._send("GET", path, page_params, idempotent=True)
             page = Page.from_json(_json(response), parse)
             items.extend(page.entries)

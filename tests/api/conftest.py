@@ -23,13 +23,14 @@ def restore_logging() -> Iterator[None]:
     """configure_logging() installs root handlers; remove them so tests do not leak files."""
     root = logging.getLogger()
     before = list(root.handlers)
-    level = root.level
+    levels = {name: logging.getLogger(name).level for name in ("", "httpx", "httpcore")}
     yield
     for handler in list(root.handlers):
         if handler not in before:
             root.removeHandler(handler)
             handler.close()
-    root.setLevel(level)
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def fast_retry(attempts: int = 6) -> RetryPolicy:

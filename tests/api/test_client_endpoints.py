@@ -81,6 +81,9 @@ def test_organizations_balance_and_workflows(
         assert await client.get_balance(sandbox.org_id) == 5250
         workflows = await client.list_workflows(sandbox.org_id)
         assert len(workflows) >= 2 and all(w.id and w.version for w in workflows)
+        client.page_size = 4  # "all pages" really walks several pages
+        assert await client.list_workflows(sandbox.org_id) == workflows
+        assert len(workflows) > client.page_size
         one = await client.get_workflow(workflows[0].id, sandbox.org_id)
         assert one == workflows[0]
         with pytest.raises(NotFoundError) as caught:

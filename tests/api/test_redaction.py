@@ -61,3 +61,16 @@ def test_log_file_has_no_secret_even_in_exceptions(isolated_home: Path) -> None:
     assert "boom with" in content and "RuntimeError" in content
     for secret in (JWT, "rt_in_exception_123456", "abc-def-ghi"):
         assert secret not in content
+
+
+def test_verbosity_levels(isolated_home: Path) -> None:
+    root = logging.getLogger()
+    configure_logging(0)
+    ours = [h for h in root.handlers if getattr(h, "_retouchdesk", False)]
+    assert sorted(h.level for h in ours) == [logging.INFO, logging.WARNING]  # file, console
+    assert logging.getLogger("httpx").level == logging.WARNING
+    configure_logging(2)  # replaces, does not add
+    ours = [h for h in root.handlers if getattr(h, "_retouchdesk", False)]
+    assert sorted(h.level for h in ours) == [logging.DEBUG, logging.DEBUG]
+    assert logging.getLogger("httpx").level == logging.INFO
+    assert root.level == logging.DEBUG
