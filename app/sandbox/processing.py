@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import PurePosixPath
@@ -165,7 +165,7 @@ class ExecutionService:
     def schedule(self, execution_id: str) -> None:
         self._spawn(self._run(execution_id))
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -229,9 +229,7 @@ class ExecutionService:
             self._set(execution_id, status=ACTIVE, started_at=iso_ms())
             try:
                 final = await self._work(row)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
+            except Exception:  # a bug or a broken input: that execution fails, the rest go on
                 log.exception("execution %s failed", execution_id)
                 final = FAILED
             if final is None:  # handed over to QA

@@ -188,10 +188,19 @@ class _Api:
         """The caller and the organization it acts for (query param, else the token's claim)."""
         who = self.principal(request)
         org_id = request.query_params.get("organization") or who.org_id
-        org = self.store.organization(org_id)
-        if org is None or not any(m["id"] == who.user_id for m in org["members"]):
+        if self._member_org(who, org_id) is None:
             raise ApiError(403, f"Not a member of organization {org_id}")
         return who, org_id
+
+    def _member_orgs(self, who: Principal) -> list[Row]:
+        return [
+            org
+            for org in self.store.organizations()
+            if any(member["id"] == who.user_id for member in org["members"])
+        ]
+
+    def _member_org(self, who: Principal, org_id: str) -> Row | None:
+        return next((org for org in self._member_orgs(who) if org["id"] == org_id), None)
 
     def execution(self, request: Request) -> Row:
         _, org_id = self.org(request)
@@ -215,19 +224,13 @@ class _Api:
         )
 
     async def list_organizations(self, request: Request) -> Response:
-        who = self.principal(request)
         limit, offset = _paging(request)
-        orgs = [
-            o
-            for o in self.store.organizations()
-            if any(m["id"] == who.user_id for m in o["members"])
-        ]
+        orgs = self._member_orgs(self.principal(request))
         return page(orgs[offset : offset + limit], len(orgs))
 
     async def get_organization(self, request: Request) -> Response:
-        who = self.principal(request)
-        org = self.store.organization(request.path_params["org_id"])
-        if org is None or not any(m["id"] == who.user_id for m in org["members"]):
+        org = self._member_org(self.principal(request), request.path_params["org_id"])
+        if org is None:
             raise ApiError(404, "Organization not found")
         return JSONResponse(org)
 
@@ -467,7 +470,7 @@ class _Api:
         return str(request.base_url)
 
     async def device_code(self, request: Request) -> Response:
-        await self._form_or_json(request)
+        # client_id, scope and audience are accepted as sent: there is one client and one API.
         base = str(request.base_url).rstrip("/")
         return JSONResponse(self.s.authority.start_device_flow(base))
 

@@ -178,9 +178,6 @@ class Store:
             row["members"] = json.loads(row["members"])
         return rows
 
-    def organization(self, org_id: str) -> Row | None:
-        return next((o for o in self.organizations() if o["id"] == org_id), None)
-
     def balance(self, org_id: str) -> int:
         row = self._one("SELECT balance FROM organizations WHERE id = ?", (org_id,))
         return int(row["balance"]) if row else 0
