@@ -391,3 +391,19 @@ def test_a_result_rewritten_under_the_same_name_is_shown_anew(viewer, images, qt
     Image.new("RGB", (200, 100), GREEN).save(result)  # a retry wrote a new result in place
     viewer.update_item(item("job", original, result, status="done"))
     qtbot.waitUntil(lambda: close_to(pixel(viewer, *centre(viewer)), GREEN), timeout=5000)
+
+
+def test_fast_stepping_ends_on_the_right_image(viewer, images, qtbot) -> None:  # type: ignore[no-untyped-def]
+    colours = [RED, BLUE, GREEN, RED, BLUE, GREEN]
+    jobs = [
+        item(f"j{n}", images(f"o{n}.png", (300, 200), c), images(f"r{n}.png", (300, 200), c))
+        for n, c in enumerate(colours)
+    ]
+    viewer.set_items(jobs, 0)
+    for key in [Qt.Key.Key_Right] * 5 + [Qt.Key.Key_Left] * 3:  # as fast as keys repeat
+        qtbot.keyClick(viewer.canvas, key)
+    assert viewer.current_index() == 2
+    wait_loaded(qtbot, viewer)
+    qtbot.waitUntil(lambda: not viewer.is_loading(), timeout=5000)  # no backlog left behind
+    viewer.set_mode(CompareMode.RESULT)
+    assert close_to(pixel(viewer, *centre(viewer)), GREEN)

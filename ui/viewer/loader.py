@@ -47,7 +47,7 @@ class ImageLoader(QObject):
     imageFailed = Signal(str, str)  # path, readable reason
     # Internal: emitted by workers, delivered (queued) on the GUI thread that owns the loader.
     _deliveries = Signal(str, str, object)  # path, key, LoadedImage
-    _taskFinished = Signal(str)  # key
+    _taskFinished = Signal(str, str, bool)  # path, key, skipped (nobody wanted it)
 
     def __init__(
         self,
@@ -118,8 +118,14 @@ class ImageLoader(QObject):
         self.cache.put(key, loaded)
         self.imageReady.emit(path, loaded)
 
-    def _on_task_finished(self, key: str) -> None:
+    def _on_task_finished(self, path: str, key: str, skipped: bool) -> None:
         self._in_flight.discard(key)
+        if skipped and self.is_wanted(key):
+            # Wanted again after the task gave up (the user stepped away and back while it
+            # was checking): without a new task this image would never arrive.
+            cached = self.cache.get(key)
+            if cached is None or not cached.complete:
+                self.request(path)
 
 
 class _DecodeTask(QRunnable):
@@ -131,27 +137,31 @@ class _DecodeTask(QRunnable):
 
     def run(self) -> None:
         loader = self._loader
+        skipped = False
         try:
-            if loader.is_wanted(self._key):
-                self._decode()
+            skipped = not self._decode()
         except DecodeError as exc:
             loader.imageFailed.emit(self._path, str(exc))
         except Exception as exc:  # a worker must never die silently: tell the viewer
             log.exception("decoding %s failed", self._path)
             loader.imageFailed.emit(self._path, f"Cannot show {self._path}: {exc}")
         finally:
-            loader._taskFinished.emit(self._key)
+            loader._taskFinished.emit(self._path, self._key, skipped)
 
-    def _decode(self) -> None:
+    def _decode(self) -> bool:
+        """Deliver the preview and the full image; False if stopped because nobody wants it."""
+        if not self._loader.is_wanted(self._key):
+            return False
         preview: DecodedImage | None = None
         for decoded in decode_progressive(self._path, PREVIEW_SIDE, layout=PIXEL_LAYOUT):
             if decoded.is_reduced:
                 preview = decoded
                 self._emit((level_from(decoded),), complete=False)
                 if not self._loader.is_wanted(self._key):
-                    return  # stepped on while the preview decoded: skip the full decode
+                    return False  # stepped on while the preview decoded: skip the full one
                 continue
             self._emit(_pyramid(decoded, preview), complete=True)
+        return True
 
     def _emit(self, levels: tuple[ImageLevel, ...], *, complete: bool) -> None:
         info = levels[0].pixels.info
