@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication
 from viewer_helpers import BLUE, GREEN, RED, close_to, pixel, rotated_jpeg, wait_loaded
 
 from ui.viewer import BackgroundKind, CompareMode, CompareViewer, ViewerItem
-from ui.viewer.canvas import CHECKER_DARK, CHECKER_LIGHT
+from ui.viewer.canvas import CHECKER_DARK, CHECKER_LIGHT, WHEEL_STEP
 from ui.viewer.loader import PREVIEW_SIDE
 from ui.viewer.viewport import Size
 
@@ -154,10 +155,21 @@ def test_wheel_zooms_at_the_cursor(red_blue, qtbot) -> None:  # type: ignore[no-
     canvas = red_blue.canvas
     cursor = QPointF(100, 120)
     before = canvas.placement().to_image(cursor.x(), cursor.y())
-    canvas.zoom_at(canvas.effective_zoom() * 2, cursor)  # what wheelEvent does per 120 delta
+    fitted = red_blue.zoom()
+    wheel = QWheelEvent(
+        cursor,
+        canvas.mapToGlobal(cursor),
+        QPoint(0, 0),
+        QPoint(0, 2 * 120),  # two notches away from the user: zoom in
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(canvas, wheel)
+    assert red_blue.zoom() == pytest.approx(fitted * WHEEL_STEP**2)
     after = canvas.placement().to_image(cursor.x(), cursor.y())
-    assert after == pytest.approx(before, abs=2)
-    assert red_blue.zoom() > 1.0
+    assert after == pytest.approx(before, abs=2)  # the point under the cursor stays put
 
 
 def test_drag_pans_the_image(viewer, images, qtbot) -> None:  # type: ignore[no-untyped-def]
