@@ -100,12 +100,12 @@ def load_upright(path: Path) -> tuple[Image.Image, bytes | None]:
     """Decodes an input for processing: upright, at most 4096 px a side, RGB or RGBA."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        image = Image.open(path)
-        if image.format == "JPEG" and max(image.size) > 2 * MAX_SIDE:
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at a reduced scale: much faster
-        image.load()
-    icc = image.info.get("icc_profile")
-    upright: Image.Image = ImageOps.exif_transpose(image)
+        with Image.open(path) as image:
+            if image.format == "JPEG" and max(image.size) > 2 * MAX_SIDE:
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at a reduced scale: faster
+            image.load()
+            icc = image.info.get("icc_profile")
+            upright: Image.Image = ImageOps.exif_transpose(image)  # a copy: the file can close
     if upright.mode == "CMYK":
         upright, icc = upright.convert("RGB"), None  # the CMYK profile no longer fits the pixels
     elif upright.mode.startswith("I"):
