@@ -375,6 +375,10 @@ async def _with_engine(
     engine = Engine(session.client, journal, settings)
     try:
         return await work(engine)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        if any(not j.state.is_final for j in engine.jobs()):
+            say_error("stopped; unfinished images are kept: run `retouchdesk resume` to finish")
+        raise
     finally:
         await engine.aclose()
         await asyncio.to_thread(journal.close)
