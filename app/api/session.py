@@ -105,11 +105,13 @@ class Session:
 
     # --- signing in -----------------------------------------------------------------------
 
-    async def restore(self) -> bool:
+    async def restore(self, *, check: bool = True) -> bool:
         """Sign in from $AUTORETOUCH_REFRESH_TOKEN or the keyring, checking the token works.
 
         False when there is nothing saved, or the saved token was revoked (it is then removed).
         Network failures raise, so "offline" is never mistaken for "signed out".
+        check=False only loads the saved token, without asking the server (signing out
+        offline must still forget it).
         """
         from_env = os.environ.get(REFRESH_TOKEN_ENV, "").strip()
         token: str | None
@@ -123,6 +125,9 @@ class Session:
             return False
         register_secret(token)
         tokens = self._new_token_manager(token, persist=source == "keyring", account=account)
+        if not check:
+            self._install(tokens, source, account)
+            return True
         try:
             await tokens.access_token()
         except AuthError as exc:

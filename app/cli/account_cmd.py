@@ -85,7 +85,7 @@ def _logout(args: argparse.Namespace) -> int:
     async def go() -> int:
         session = new_session(args)
         try:
-            if not await session.restore():
+            if not await session.restore(check=False):  # works offline too
                 print(f"Not signed in to {session.profile.name}")
                 return EXIT_OK
             from_env = session.source == "environment"

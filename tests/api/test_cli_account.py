@@ -113,3 +113,15 @@ def test_unreachable_sandbox(subprocess_env: dict[str, str]) -> None:
     result = cli(env, "balance")
     assert result.returncode == 1
     assert "Cannot reach" in result.stderr
+
+
+def test_logout_while_the_server_is_down_still_forgets_locally(
+    env: dict[str, str], sandbox: Any
+) -> None:
+    assert cli(env, "login", "--no-browser").returncode == 0
+    sandbox.stop()
+    logout = cli(env, "logout")
+    assert logout.returncode == 0, logout.stderr
+    assert "the server was not told" in logout.stdout
+    after = cli(env, "balance")
+    assert after.returncode == 2 and "Not signed in" in after.stderr
