@@ -415,7 +415,7 @@ def _float_to_l(im: Image.Image) -> Image.Image:
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _ICC_SPACE_TO_MODE = {"RGB": "RGB", "GRAY": "L", "CMYK": "CMYK", "LAB": "LAB"}
-_transforms: dict[tuple[str, str], ImageCms.ImageCmsTransform] = {}
+_transforms: dict[tuple[str, str], ImageCms.ImageCmsTransform | None] = {}
 _transforms_lock = threading.Lock()
 
 
@@ -432,13 +432,23 @@ def _to_srgb(colour: Image.Image, profile_bytes: bytes | None) -> Image.Image:
 
 
 def _transform_for(profile_bytes: bytes | None, in_mode: str) -> ImageCms.ImageCmsTransform | None:
-    """A cached profile -> sRGB transform, or None when the profile does not fit the pixels."""
+    """A cached profile -> sRGB transform; None when no conversion is needed or possible."""
     digest = hashlib.sha1(profile_bytes).hexdigest() if profile_bytes else "builtin-lab"
     key = (digest, in_mode)
     with _transforms_lock:
-        cached = _transforms.get(key)
-    if cached is not None:
-        return cached
+        if key in _transforms:
+            return _transforms[key]
+    transform = _build_transform(profile_bytes, in_mode)
+    with _transforms_lock:
+        if len(_transforms) > 32:  # a handful of profiles in practice; never grow unbounded
+            _transforms.clear()
+        _transforms[key] = transform
+    return transform
+
+
+def _build_transform(
+    profile_bytes: bytes | None, in_mode: str
+) -> ImageCms.ImageCmsTransform | None:
     if profile_bytes:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile_bytes))
     else:
@@ -450,6 +460,10 @@ def _transform_for(profile_bytes: bytes | None, in_mode: str) -> ImageCms.ImageC
             "ICC profile space %r does not match pixel mode %s; not converting", space, in_mode
         )
         return None
+    if _is_srgb(source):
+        # Most photos carry an sRGB profile; converting sRGB to sRGB changes nothing visible
+        # and costs ~0.5 s per 24 MP, so it is skipped.
+        return None
     transform = ImageCms.buildTransform(
         source,
         _SRGB,
@@ -459,11 +473,25 @@ def _transform_for(profile_bytes: bytes | None, in_mode: str) -> ImageCms.ImageC
         # Without NOCACHE a transform keeps a one-pixel cache that worker threads would share.
         flags=ImageCms.Flags.NOCACHE,
     )
-    with _transforms_lock:
-        if len(_transforms) > 32:  # a handful of profiles in practice; never grow unbounded
-            _transforms.clear()
-        _transforms[key] = transform
     return transform
+
+
+def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
+    """An RGB profile named sRGB whose primaries are sRGB's (a name alone could lie)."""
+    core = profile.profile
+    if "srgb" not in (core.profile_description or "").lower():
+        return False
+    reference = _SRGB.profile
+    for ours, theirs in (
+        (core.red_colorant, reference.red_colorant),
+        (core.green_colorant, reference.green_colorant),
+        (core.blue_colorant, reference.blue_colorant),
+    ):
+        if ours is None or theirs is None:
+            return False
+        if any(abs(a - b) > 0.002 for a, b in zip(ours[0], theirs[0], strict=True)):
+            return False
+    return True
 
 
 def halve(image: DecodedImage) -> DecodedImage:

@@ -12,6 +12,7 @@ from viewer_helpers import GREEN, RED, png_16bit, png_header_only, rotated_jpeg
 from app.imaging.decode import (
     DISPLAY_PIXEL_LIMIT,
     DecodeError,
+    _is_srgb,
     decode_for_display,
     decode_progressive,
     halve,
@@ -262,3 +263,17 @@ def test_big_images_are_packed_in_bands_identically(tmp_path: Path) -> None:
     assert decoded.data[:] == noise.convert("RGBA").tobytes("raw", "BGRa")
     half = halve(decoded)
     assert (half.width, half.height) == (750, 750)
+
+
+def test_srgb_profile_is_recognised_and_left_alone(tmp_path: Path) -> None:
+    with Image.open(SAMPLES / "astronaut.png") as sample:
+        srgb = sample.info["icc_profile"]
+    path = tmp_path / "srgb.png"
+    Image.new("RGB", (2, 2), (60, 170, 90)).save(path, icc_profile=srgb)
+    decoded = decode_for_display(path)
+    assert rgba_at(decoded, 0, 0) == (60, 170, 90, 255)  # exactly: no round trip through LCMS
+    assert decoded.info.colour_profile.startswith("sRGB")
+    # Another RGB profile is not mistaken for sRGB (it is converted, see the Adobe RGB test).
+    adobe = ImageCms.ImageCmsProfile(io.BytesIO(_adobe_rgb_profile()))
+    assert not _is_srgb(adobe)
+    assert _is_srgb(ImageCms.ImageCmsProfile(io.BytesIO(srgb)))
