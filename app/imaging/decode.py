@@ -58,6 +58,10 @@ PixelLayout = Literal["RGBA", "BGRa"]
 # Both support len(), slicing and the buffer protocol (QImage and Image.frombuffer wrap them).
 PixelBuffer = bytes | mmap.mmap
 
+# Formats whose decoder can decode at a reduced scale (libjpeg's DCT scaling). MPO is the
+# multi-picture JPEG some cameras write; its first frame is a plain JPEG.
+_DRAFT_FORMATS = {"JPEG", "MPO"}
+
 _EXIF_ORIENTATION = 0x0112
 _SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
 
@@ -137,7 +141,7 @@ def decode_progressive(
     the preview is shrunk from the full decode and yielded first, so it can be shown while the
     full image is packed.
     """
-    if _format_of(path) == "JPEG":
+    if _format_of(path) in _DRAFT_FORMATS:
         preview = decode_for_display(path, preview_side, layout=layout)
         yield preview
         if preview.is_reduced:
@@ -344,7 +348,7 @@ def _profile_description(im: Image.Image) -> str:
 
 def request_draft(im: Image.Image, info: ImageInfo, max_side: int) -> None:
     """Let JPEG decode at a reduced scale that is still at least `max_side` on the long side."""
-    if im.format != "JPEG":
+    if im.format not in _DRAFT_FORMATS:
         return
     scale = max_side / max(info.width, info.height)
     if scale >= 1:
