@@ -1,0 +1,127 @@
+"""`make bench`: run every benchmark under bench/ and write bench/RESULTS.md.
+
+Each benchmark is a module with a `main()` that prints its figures; it runs here as its own
+child process (`python -m bench.NAME`), one after the other so that they never compete for the
+machine, and its output goes into RESULTS.md verbatim with the machine, the date and the commit.
+A benchmark that is not there yet (another engineer's) is listed as missing; one that fails is
+reported with its exit code and the end of its error output, and the others still run.
+
+    .venv/bin/python -m bench.run_all [--only NAME ...] [--quick] [--results PATH]
+
+`--quick` passes each benchmark its small-run options (a smoke test of the harness, not figures
+to quote).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import PYTHON, REPO, machine
+
+# In the order they run; the figures each one owes the issue.
+BENCHMARKS: list[tuple[str, str, list[str]]] = [
+    ("startup", "start-up: launch to window shown, median of 5 (goal <= 1 s)", ["--runs", "3"]),
+    (
+        "throughput",
+        "throughput: 400 x 2 MP through `retouchdesk process`, sandbox --workers 8 --latency 0.25;"
+        " efficiency (goal >= 0.90), CPU per image (goal <= 15 ms), peak RSS; naive client ratio",
+        ["--images", "40", "--naive-images", "2"],
+    ),
+    ("sandbox_throughput", "the sandbox alone: images per second end to end", ["--runs", "1"]),
+    (
+        "gui_responsiveness",
+        "GUI: event-loop lag with 1,000 jobs streaming (goals p99 <= 16 ms, max <= 50 ms); "
+        "memory with 10,000 rows (goal <= 400 MB)",
+        [],
+    ),
+    ("viewer_open_latency", "viewer: open latency and pan frame times", ["--runs", "2"]),
+]
+TAIL = 4000  # characters of a failing benchmark's stderr kept in RESULTS.md
+
+
+def run_one(name: str, quick_args: list[str], quick: bool) -> tuple[int, float, str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    command = [PYTHON, "-m", f"bench.{name}", *(quick_args if quick else [])]
+    print(f"== {name}: {' '.join(command[1:])}", flush=True)
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+    seconds = time.perf_counter() - started
+    sys.stdout.write(result.stdout)
+    if result.returncode != 0:
+        sys.stdout.write(result.stderr[-TAIL:])
+    print(f"== {name}: exit {result.returncode} after {seconds:.0f} s", flush=True)
+    return result.returncode, seconds, result.stdout, result.stderr
+
+
+def git_commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return result.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", default=None, metavar="NAME")
+    parser.add_argument("--quick", action="store_true", help="small runs: check the harness")
+    parser.add_argument("--results", type=Path, default=REPO / "bench" / "RESULTS.md")
+    args = parser.parse_args(argv)
+
+    started = datetime.now(UTC)
+    sections: list[str] = []
+    failures = 0
+    for name, what, quick_args in BENCHMARKS:
+        if args.only is not None and name not in args.only:
+            continue
+        if not (REPO / "bench" / f"{name}.py").exists():
+            sections.append(f"## {name}\n\n{what}\n\nNot measured: `bench/{name}.py` does not "
+                            "exist yet.\n")  # fmt: skip
+            print(f"== {name}: missing, skipped")
+            continue
+        code, seconds, out, err = run_one(name, quick_args, args.quick)
+        command = f"python -m bench.{name}" + (" " + " ".join(quick_args) if args.quick else "")
+        body = f"## {name}\n\n{what}\n\n`{command}`: exit {code}, {seconds:.0f} s\n\n"
+        body += "```\n" + out.rstrip() + "\n```\n"
+        if code != 0:
+            failures += 1
+            body += "\nFailed; end of its error output:\n\n```\n" + err[-TAIL:].rstrip() + "\n```\n"
+        sections.append(body)
+
+    facts = machine()
+    header = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m bench.run_all`); every figure below is printed by the",
+        "benchmark named in its section, run as its own process, one after another.",
+        "Ratios are measured side by side within one run.",
+        "" if not args.quick else "\n**Quick run (`--quick`): small sizes, not figures to quote.**",
+        "",
+        f"- Date: {started:%Y-%m-%d %H:%M} UTC",
+        f"- Commit: {git_commit()}",
+        *(f"- {key}: {value}" for key, value in facts.items()),
+        f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        "(the machine is shared; figures move with it)",
+        "",
+    ]
+    args.results.write_text("\n".join(header) + "\n" + "\n".join(sections), encoding="utf-8")
+    print(f"wrote {args.results}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
