@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
@@ -106,11 +106,7 @@ class ViewerWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings().setValue("viewer/geometry", self.saveGeometry())
+        # Window geometry is the owner's to keep (saveGeometry/restoreGeometry), with the rest
+        # of the application's window state.
         self.viewer.shutdown()
         super().closeEvent(event)
-
-    def restore_geometry(self) -> None:
-        geometry = QSettings().value("viewer/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
