@@ -260,8 +260,15 @@ class CompareCanvas(QWidget):
     def _update_cursor(self, pos: QPointF) -> None:
         if self._near_divider(pos):
             self.setCursor(Qt.CursorShape.SplitHCursor)
+        elif self._image_exceeds_pane():
+            self.setCursor(Qt.CursorShape.OpenHandCursor)  # there is something to drag into view
         else:
-            self.setCursor(Qt.CursorShape.OpenHandCursor)
+            self.unsetCursor()
+
+    def _image_exceeds_pane(self) -> bool:
+        scene, pane = self.scene_size(), self.pane_size()
+        zoom = self.effective_zoom()
+        return scene.width * zoom > pane.width + 1 or scene.height * zoom > pane.height + 1
 
     # --- painting -----------------------------------------------------------------------
 
