@@ -92,6 +92,9 @@ def run(args: list[str]) -> int:
 
     settings = Settings.load()
     window = MainWindow(settings)
+    from ui.notifications import Notifier
+
+    window.notifier = Notifier()
     install_excepthook(lambda: window)
     window.show()
     if os.environ.get("RETOUCHDESK_STARTUP_PROBE"):
@@ -111,8 +114,10 @@ def run(args: list[str]) -> int:
 
     def about_to_quit() -> None:
         window.shutdown()
+        window.notifier.close()
 
     app.aboutToQuit.connect(about_to_quit)
+    _quit_on_signals(app)
     app.setQuitOnLastWindowClosed(True)
 
     with loop:
@@ -122,6 +127,23 @@ def run(args: list[str]) -> int:
         # Qt has left its loop; finish the async shutdown on the same loop before closing it.
         loop.run_until_complete(quit_cleanly())
     return 0
+
+
+def _quit_on_signals(app: Any) -> None:
+    """SIGTERM / Ctrl+C quit like the window's close button: engine drained, sandbox stopped.
+
+    Python only runs signal handlers between bytecodes, and Qt's loop is C++; a cheap timer
+    gives the interpreter a moment every 250 ms to notice a signal.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 def _setup_logging(verbose: int) -> None:

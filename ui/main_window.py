@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._balance: int | None = None
         self._viewer: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._hot_task: asyncio.Future[Any] | None = None
         self.notifier: Any = None  # ui.notifications.Notifier, set by main
         self.confirm_runs = True
 
@@ -179,6 +180,8 @@ class MainWindow(QMainWindow):
         self.act_quit = self._action("Quit", None, QKeySequence.StandardKey.Quit, self.close, "")
 
     def _build_toolbar(self) -> None:
+        # Row one: verbs. Row two: what they apply to (workflow, organization). Two short rows
+        # never overflow into a chevron menu on a laptop screen; one long row did.
         bar = QToolBar("Main", self)
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
@@ -186,22 +189,12 @@ class MainWindow(QMainWindow):
         bar.addAction(self.act_add_files)
         bar.addAction(self.act_add_folder)
         bar.addSeparator()
-        self.workflow_picker = WorkflowPicker()
-        self.workflow_picker.workflowChanged.connect(self._workflow_changed)
-        self.workflow_picker.pinChanged.connect(self._pin_changed)
-        bar.addWidget(self.workflow_picker)
-        bar.addSeparator()
         bar.addAction(self.act_start)
         bar.addAction(self.act_pause)
         bar.addAction(self.act_cancel)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
-        self.org_combo = QComboBox()
-        self.org_combo.setToolTip("Organization")
-        self.org_combo.setAccessibleName("Organization")
-        self.org_combo.currentIndexChanged.connect(self._org_changed)
-        self.org_combo_action = bar.addWidget(self.org_combo)
         bar.addAction(self.act_history)
         bar.addAction(self.act_settings)
         account_button = QToolButton()
@@ -211,6 +204,29 @@ class MainWindow(QMainWindow):
         bar.addWidget(account_button)
         self.addToolBar(bar)
         self.toolbar = bar
+
+        self.addToolBarBreak()
+        run_bar = QToolBar("Workflow", self)
+        run_bar.setObjectName("workflowToolbar")
+        run_bar.setMovable(False)
+        self.workflow_picker = WorkflowPicker()
+        self.workflow_picker.workflowChanged.connect(self._workflow_changed)
+        self.workflow_picker.pinChanged.connect(self._pin_changed)
+        run_bar.addWidget(self.workflow_picker)
+        org = QWidget()
+        org_layout = QHBoxLayout(org)
+        org_layout.setContentsMargins(12, 0, 4, 0)
+        org_label = QLabel("O&rganization")
+        self.org_combo = QComboBox()
+        self.org_combo.setAccessibleName("Organization")
+        self.org_combo.setMinimumContentsLength(18)
+        org_label.setBuddy(self.org_combo)
+        org_layout.addWidget(org_label)
+        org_layout.addWidget(self.org_combo)
+        self.org_combo.currentIndexChanged.connect(self._org_changed)
+        self.org_combo_action = run_bar.addWidget(org)
+        self.addToolBar(run_bar)
+        self.run_bar = run_bar
 
     def _build_central(self) -> None:
         self.view = JobTableView()
@@ -254,6 +270,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setCollapsible(0, False)
         self.splitter.setSizes([900, 300])
+        # Insertion order until the user clicks a header: a fresh queue reads as dropped.
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
         table_page = QWidget()
         table_layout = QVBoxLayout(table_page)
@@ -284,6 +302,10 @@ class MainWindow(QMainWindow):
         self.balance_label = QLabel()
         self.balance_label.setObjectName("balance")
         bar.addWidget(self.summary_label, 1)
+        self.hot_label = QLabel()
+        self.hot_label.setObjectName("hotFolder")
+        self.hot_label.setVisible(False)
+        bar.addPermanentWidget(self.hot_label)
         bar.addPermanentWidget(self.server_label)
         bar.addPermanentWidget(self.balance_label)
         self.statusMessage.connect(lambda text: bar.showMessage(text, 8000))
@@ -305,11 +327,15 @@ class MainWindow(QMainWindow):
         if resumed:
             self.statusMessage.emit(f"Resumed {len(resumed)} unfinished batch(es)")
         self._update_actions()
+        self.restart_hot_folder()
         self.workspaceReady.emit()
         if queue:
             await self.queue_paths([Path(p) for p in queue])
 
     async def detach(self) -> None:
+        if self._hot_task is not None:
+            self._hot_task.cancel()
+            self._hot_task = None
         self.bridge.detach()
         self.model.reset([])
         if self.workspace is not None:
@@ -402,6 +428,8 @@ class MainWindow(QMainWindow):
             self._save_settings()
         if self._balance is not None:
             self._set_balance(self._balance)
+        if self._hot_task is not None:
+            self.restart_hot_folder()
         self._update_actions()
 
     def _pin_changed(self, pinned: bool) -> None:
@@ -489,17 +517,7 @@ class MainWindow(QMainWindow):
             return None
         if paths:
             window_settings().setValue("lastDir", str(Path(paths[0]).parent))
-        from app.engine.options import RunOptions
-
-        options = RunOptions(
-            org_id=ws.org_id,
-            workflow_id=workflow.id,
-            workflow_version=self.settings.pin_version or None,
-            out_dir=Path(self.settings.output_folder) if self.settings.output_folder else None,
-            layout=self.settings.layout,
-            name_template=self.settings.name_template,
-            on_exists=self.settings.on_exists,
-        )
+        options = self.run_options(workflow)
         batch_id: str = await ws.engine.add(collected.images, options)
         self._pending_batches.append(batch_id)
         self._batch_names[batch_id] = workflow.name
@@ -510,6 +528,45 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.batchQueued.emit(batch_id)
         return batch_id
+
+    def run_options(self, workflow: Any, source: str = "window") -> Any:
+        from app.engine.options import RunOptions
+
+        ws = self.workspace
+        assert ws is not None
+        return RunOptions(
+            org_id=ws.org_id,
+            workflow_id=workflow.id,
+            workflow_version=self.settings.pin_version or None,
+            out_dir=Path(self.settings.output_folder) if self.settings.output_folder else None,
+            layout=self.settings.layout,
+            name_template=self.settings.name_template,
+            on_exists=self.settings.on_exists,
+            source=source,
+        )
+
+    def restart_hot_folder(self) -> None:
+        """(Re)start watching the hot folder with the current workflow and output settings."""
+        if self._hot_task is not None:
+            self._hot_task.cancel()
+            self._hot_task = None
+        ws = self.workspace
+        workflow = self.workflow_picker.current()
+        folder = self.settings.hot_folder_path
+        if not (ws and ws.engine and workflow and self.settings.hot_folder_enabled and folder):
+            self.hot_label.setVisible(False)
+            return
+        if not Path(folder).is_dir():
+            self.statusMessage.emit(f"Hot folder {folder} does not exist")
+            self.hot_label.setVisible(False)
+            return
+        from app.engine.hotfolder import HotFolder
+
+        watcher = HotFolder(ws.engine, Path(folder), self.run_options(workflow, "hotfolder"))
+        self._hot_task = asyncio.ensure_future(watcher.run())
+        self.hot_label.setText(f"Watching {Path(folder).name}")
+        self.hot_label.setToolTip(f"New images in {folder} are processed with {workflow.name}")
+        self.hot_label.setVisible(True)
 
     # --- running -------------------------------------------------------------------------------
     @asyncSlot()
@@ -775,6 +832,7 @@ class MainWindow(QMainWindow):
         if await ask(dialog) == SettingsDialog.DialogCode.Accepted:
             dialog.apply_to(self.settings)
             self._save_settings()
+            self.restart_hot_folder()
             self.statusMessage.emit("Settings saved")
         self.settings_dialog = None
         dialog.deleteLater()

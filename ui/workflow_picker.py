@@ -36,7 +36,7 @@ class WorkflowPicker(QWidget):
         self.combo = QComboBox()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.combo.setMinimumContentsLength(34)
+        self.combo.setMinimumContentsLength(48)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.lineEdit().setPlaceholderText("Search workflows…")
         completer = QCompleter(self.combo.model(), self.combo)
@@ -83,4 +83,6 @@ class WorkflowPicker(QWidget):
             self.combo.setCurrentIndex(index)
 
     def _changed(self, _index: int) -> None:
+        # Show the start of a long entry (the name), not its end.
+        self.combo.lineEdit().setCursorPosition(0)
         self.workflowChanged.emit(self.current())

@@ -18,28 +18,28 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
-    QFont,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
-    QPen,
-    QPixmap,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.viewer.modes import BackgroundKind, CompareMode
+from ui.viewer.overlays import (
+    checker_brush,
+    paint_backdrop,
+    paint_divider,
+    paint_label,
+    paint_message,
+    paint_notice,
+)
 from ui.viewer.pixels import LoadedImage
 from ui.viewer.viewport import Placement, Size, Viewport
 
 WINDOW_COLOUR = QColor(38, 38, 40)
-CHECKER_LIGHT = QColor(204, 204, 204)
-CHECKER_DARK = QColor(153, 153, 153)
-CHECKER_SQUARE = 8
 SIDE_BY_SIDE_GAP = 2
 DIVIDER_GRAB = 6  # px either side of the divider that grab it rather than pan
 WHEEL_STEP = 1.25  # zoom factor per wheel notch
@@ -68,7 +68,7 @@ class CompareCanvas(QWidget):
         self._showing_original = False  # Space or backslash held
         self._background = BackgroundKind.CHECKERBOARD
         self._custom_colour = QColor(128, 128, 128)
-        self._checker = _checker_brush()
+        self._checker = checker_brush()
         self._drag: str | None = None  # "pan" | "divider"
         self._last_pos = QPointF()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -277,13 +277,13 @@ class CompareCanvas(QWidget):
         painter.fillRect(event.rect(), WINDOW_COLOUR)
         if self.scene_size().empty:
             message = self.result.message or self.original.message or "No image"
-            self._paint_message(painter, self.rect(), message)
+            paint_message(painter, self.rect(), message)
             return
         mode = self._mode
         if self.result.absent:
             # Half a view of nothing helps no one: show the original whole, and say why.
             self._paint_slot(painter, self.rect(), self.rect(), self.original, "Original")
-            self._paint_notice(painter, self.result.message)
+            paint_notice(painter, self.rect(), self.result.message)
         elif self._showing_original and mode is not CompareMode.SIDE_BY_SIDE:
             self._paint_slot(painter, self.rect(), self.rect(), self.original, "Original")
         elif mode is CompareMode.SIDE_BY_SIDE:
@@ -297,7 +297,7 @@ class CompareCanvas(QWidget):
             right_part = QRect(x, 0, self.width() - x, self.height())
             self._paint_slot(painter, pane, left_part, self.original, "Original")
             self._paint_slot(painter, pane, right_part, self.result, "Result", label_right=True)
-            self._paint_divider(painter, x)
+            paint_divider(painter, x, self.height())
         else:  # result only, and toggle while no key is held
             self._paint_slot(painter, self.rect(), self.rect(), self.result, "Result")
 
@@ -317,11 +317,11 @@ class CompareCanvas(QWidget):
         painter.save()
         painter.setClipRect(part)
         if slot.image is None:
-            self._paint_message(painter, part, slot.message or "Loading…")
+            paint_message(painter, part, slot.message or "Loading…")
         else:
             self._paint_image(painter, pane, part, slot.image)
         painter.restore()
-        self._paint_label(painter, part, label, right=label_right)
+        paint_label(painter, part, label, right=label_right)
 
     def _paint_image(self, painter: QPainter, pane: QRect, part: QRect, image: LoadedImage) -> None:
         ratio = self.device_ratio()
@@ -339,7 +339,13 @@ class CompareCanvas(QWidget):
         if visible.isEmpty():
             return
         # The background in logical pixels, so checker squares keep their size on HiDPI.
-        self._paint_background(painter, _scaled(visible, 1 / ratio))
+        paint_backdrop(
+            painter,
+            _scaled(visible, 1 / ratio),
+            self._background,
+            self._custom_colour,
+            self._checker,
+        )
         level = image.level_for(target.width() / image.info.width)
         level_px = target.width() / level.image.width()  # device px per level px
         # The level pixels under `visible`, widened to whole pixels so nothing is resampled
@@ -363,86 +369,6 @@ class CompareCanvas(QWidget):
         painter.drawImage(dest, level.image, source)
         painter.restore()
 
-    def _paint_background(self, painter: QPainter, area: QRectF) -> None:
-        kind = self._background
-        if kind is BackgroundKind.CHECKERBOARD:
-            painter.fillRect(area, self._checker)
-        elif kind is BackgroundKind.WHITE:
-            painter.fillRect(area, Qt.GlobalColor.white)
-        elif kind is BackgroundKind.BLACK:
-            painter.fillRect(area, Qt.GlobalColor.black)
-        else:
-            painter.fillRect(area, self._custom_colour)
-
-    def _paint_divider(self, painter: QPainter, x: int) -> None:
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(0, 0, 0, 110), 3))
-        painter.drawLine(x, 0, x, self.height())
-        painter.setPen(QPen(QColor(255, 255, 255), 1))
-        painter.drawLine(x, 0, x, self.height())
-        # A round grip in the middle says "drag me" without hiding much of the image.
-        centre = QPointF(x, self.height() / 2)
-        painter.setBrush(QColor(255, 255, 255, 230))
-        painter.setPen(QPen(QColor(0, 0, 0, 120), 1))
-        painter.drawEllipse(centre, 13, 13)
-        painter.setBrush(QColor(40, 40, 40))
-        painter.setPen(Qt.PenStyle.NoPen)
-        for direction in (-1, 1):
-            tip = centre + QPointF(9 * direction, 0)
-            arrow = QPainterPath(tip)
-            arrow.lineTo(centre + QPointF(3 * direction, -5))
-            arrow.lineTo(centre + QPointF(3 * direction, 5))
-            arrow.closeSubpath()
-            painter.drawPath(arrow)
-        painter.restore()
-
-    def _paint_label(self, painter: QPainter, part: QRect, text: str, *, right: bool) -> None:
-        if part.width() < 120:
-            return
-        painter.save()
-        font = QFont(self.font())
-        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.9))
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
-        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 16, metrics.height() + 6)
-        margin = 10
-        box.moveTop(part.top() + margin)
-        if right:
-            box.moveRight(part.right() - margin)
-        else:
-            box.moveLeft(part.left() + margin)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 150))
-        painter.drawRoundedRect(box, 4, 4)
-        painter.setPen(QColor(240, 240, 240))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
-
-    def _paint_notice(self, painter: QPainter, text: str) -> None:
-        """A badge at the top centre for facts about the whole view (e.g. no result yet)."""
-        if not text:
-            return
-        painter.save()
-        metrics = painter.fontMetrics()
-        box = QRectF(0, 10, metrics.horizontalAdvance(text) + 24, metrics.height() + 10)
-        box.moveLeft((self.width() - box.width()) / 2)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(200, 120, 20, 220))
-        painter.drawRoundedRect(box, 5, 5)
-        painter.setPen(QColor(255, 255, 255))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
-
-    def _paint_message(self, painter: QPainter, area: QRect, text: str) -> None:
-        painter.save()
-        painter.setPen(QColor(200, 200, 200))
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(area.adjusted(16, 16, -16, -16), flags, text)
-        painter.restore()
-
 
 def _scaled(rect: QRectF, factor: float) -> QRectF:
     return QRectF(
@@ -458,13 +384,3 @@ def _frame_in_scene(image: LoadedImage, scene: Size) -> QRectF:
     scale = min(scene.width / width, scene.height / height)
     w, h = width * scale, height * scale
     return QRectF((scene.width - w) / 2, (scene.height - h) / 2, w, h)
-
-
-def _checker_brush() -> QBrush:
-    tile = QPixmap(2 * CHECKER_SQUARE, 2 * CHECKER_SQUARE)
-    tile.fill(CHECKER_LIGHT)
-    painter = QPainter(tile)
-    painter.fillRect(0, 0, CHECKER_SQUARE, CHECKER_SQUARE, CHECKER_DARK)
-    painter.fillRect(CHECKER_SQUARE, CHECKER_SQUARE, CHECKER_SQUARE, CHECKER_SQUARE, CHECKER_DARK)
-    painter.end()
-    return QBrush(tile)

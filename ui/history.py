@@ -1,0 +1,329 @@
+"""History: past executions from the server, past batches, merged with the local journal.
+
+The server knows every execution of the organization (also those made in the web app or on
+another machine); the journal knows where this machine saved each result. Rows show both: a
+row with a local file opens it, any COMPLETED row can be downloaded again.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.engine.naming import sanitize_component
+from ui.workflow_picker import format_credits
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+STATUSES = ["", "COMPLETED", "FAILED", "PAYMENT_REQUIRED", "IN_QA", "ACTIVE", "CREATED"]
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def _when(iso: str | None) -> str:
+    return (iso or "").replace("T", " ")[:19]
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of (columns -> text) rows with an object per row."""
+
+    def __init__(self, headers: list[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._headers = headers
+        self._rows: list[tuple[list[str], Any]] = []
+
+    def set_rows(self, rows: list[tuple[list[str], Any]]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        texts, obj = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return texts[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return obj
+        return None
+
+    def object_at(self, row: int) -> Any:
+        return self._rows[row][1] if 0 <= row < len(self._rows) else None
+
+
+class HistoryWindow(QWidget):
+    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("historyWindow")
+        self.setWindowTitle("History")
+        self.resize(1100, 620)
+        self.workspace = workspace
+        self.offset = 0
+        self.total = 0
+        self._local: dict[str, Any] = {}
+
+        # Executions tab
+        self.status_combo = QComboBox()
+        for status in STATUSES:
+            self.status_combo.addItem(status.replace("_", " ").title() or "Any status", status)
+        self.batch_edit = QLineEdit()
+        self.batch_edit.setPlaceholderText("Batch name")
+        self.file_edit = QLineEdit()
+        self.file_edit.setPlaceholderText("File name")
+        search = QPushButton("Search")
+        search.setDefault(True)
+        filters = QHBoxLayout()
+        filters.addWidget(self.status_combo)
+        filters.addWidget(self.batch_edit, 1)
+        filters.addWidget(self.file_edit, 1)
+        filters.addWidget(search)
+        self.executions = RowsModel(
+            ["Created", "File", "Workflow", "Status", "Credits", "Batch", "Saved here"], self
+        )
+        self.exec_view = _table(self.executions)
+        self.prev_button = QPushButton("‹ Newer")
+        self.next_button = QPushButton("Older ›")
+        self.page_label = QLabel()
+        self.download_button = QPushButton("Download result…")
+        self.open_button = QPushButton("Open saved result")
+        paging = QHBoxLayout()
+        paging.addWidget(self.download_button)
+        paging.addWidget(self.open_button)
+        paging.addStretch(1)
+        paging.addWidget(self.page_label)
+        paging.addWidget(self.prev_button)
+        paging.addWidget(self.next_button)
+        exec_page = QWidget()
+        exec_layout = QVBoxLayout(exec_page)
+        exec_layout.addLayout(filters)
+        exec_layout.addWidget(self.exec_view, 1)
+        exec_layout.addLayout(paging)
+
+        # Batches tab
+        self.batches = RowsModel(
+            ["Created", "Name", "Workflow", "Images", "Price", "On this computer"], self
+        )
+        self.batch_view = _table(self.batches)
+        batch_page = QWidget()
+        batch_layout = QVBoxLayout(batch_page)
+        batch_layout.addWidget(self.batch_view)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(exec_page, "Executions")
+        self.tabs.addTab(batch_page, "Batches")
+        self.message = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
+
+        search.clicked.connect(self._search)
+        self.batch_edit.returnPressed.connect(self._search)
+        self.file_edit.returnPressed.connect(self._search)
+        self.status_combo.currentIndexChanged.connect(lambda _i: self._search())
+        self.prev_button.clicked.connect(self._newer)
+        self.next_button.clicked.connect(self._older)
+        self.download_button.clicked.connect(self._download)
+        self.open_button.clicked.connect(self._open_saved)
+        self.exec_view.doubleClicked.connect(lambda _i: self._open_saved())
+        self.batch_view.doubleClicked.connect(self._show_batch)
+        self.exec_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
+    # --- loading -------------------------------------------------------------------------------
+    async def load(self) -> None:
+        await self.load_executions()
+        await self.load_batches()
+
+    async def load_executions(self) -> None:
+        ws = self.workspace
+        self.message.setText("Loading…")
+        try:
+            page = await ws.client.list_executions(
+                ws.org_id,
+                status=self.status_combo.currentData() or None,
+                batch_name=self.batch_edit.text().strip() or None,
+                input_file_name=self.file_edit.text().strip() or None,
+                limit=PAGE_SIZE,
+                offset=self.offset,
+            )
+        except Exception as exc:
+            logger.warning("history failed", exc_info=True)
+            self.message.setText(f"Could not load the history: {exc}")
+            return
+        self.total = page.total
+        ids = [e.id for e in page.entries]
+        local = await ws.journal.run(ws.journal.jobs_by_execution, ids) if ids else []
+        self._local = {job.execution_id: job for job in local}
+        rows = []
+        for e in page.entries:
+            job = self._local.get(e.id)
+            saved = job.output_path if job is not None and job.output_path else ""
+            rows.append(
+                (
+                    [
+                        _when(e.created_at),
+                        e.input_file_name,
+                        e.workflow_name or e.workflow,
+                        e.status.replace("_", " ").title(),
+                        str(e.charged_credits) if e.charged_credits else "",
+                        e.labels.get("autoretouch_batch_name", ""),
+                        saved,
+                    ],
+                    e,
+                )
+            )
+        self.executions.set_rows(rows)
+        first = self.offset + 1 if rows else 0
+        self.page_label.setText(f"{first}–{self.offset + len(rows)} of {self.total}")
+        self.prev_button.setEnabled(self.offset > 0)
+        self.next_button.setEnabled(self.offset + len(rows) < self.total)
+        self.message.setText("")
+        self._selection_changed()
+
+    async def load_batches(self) -> None:
+        ws = self.workspace
+        try:
+            page = await ws.client.list_batches(ws.org_id, limit=PAGE_SIZE)
+            remote = list(page.entries)
+        except Exception as exc:
+            logger.warning("batches failed", exc_info=True)
+            self.message.setText(f"Could not load the batches: {exc}")
+            remote = []
+        local = await ws.journal.run(ws.journal.batches)
+        local_by_id = {b.id: b for b in local}
+        rows = []
+        seen: set[str] = set()
+        for b in remote:
+            seen.add(b.id)
+            rows.append(
+                (
+                    [_when(b.created_at), b.name, b.workflow_name, str(b.executions),
+                     format_credits(b.price), "yes" if b.id in local_by_id else ""],
+                    b,
+                )
+            )
+        # Batches only this machine knows (nothing reached the server yet, or another org).
+        for b in local:
+            if b.id not in seen and b.org_id == ws.org_id:
+                rows.append(
+                    (
+                        [b.created_at_iso.replace("T", " ")[:19], b.name, b.workflow_name, "",
+                         "", "yes (not on the server yet)"],
+                        b,
+                    )
+                )
+        self.batches.set_rows(rows)
+
+    # --- actions -------------------------------------------------------------------------------
+    @asyncSlot()
+    async def _search(self) -> None:
+        self.offset = 0
+        await self.load_executions()
+
+    @asyncSlot()
+    async def _newer(self) -> None:
+        self.offset = max(0, self.offset - PAGE_SIZE)
+        await self.load_executions()
+
+    @asyncSlot()
+    async def _older(self) -> None:
+        self.offset += PAGE_SIZE
+        await self.load_executions()
+
+    @asyncSlot()
+    async def _show_batch(self, index: QModelIndex) -> None:
+        batch = self.batches.object_at(index.row())
+        if batch is None:
+            return
+        self.batch_edit.setText(batch.name)
+        self.tabs.setCurrentIndex(0)
+        await self._search()
+
+    def selected_execution(self) -> Any:
+        rows = self.exec_view.selectionModel().selectedRows()
+        return self.executions.object_at(rows[0].row()) if rows else None
+
+    def _selection_changed(self, *_args: Any) -> None:
+        execution = self.selected_execution()
+        self.download_button.setEnabled(execution is not None and execution.status == "COMPLETED")
+        job = self._local.get(execution.id) if execution is not None else None
+        self.open_button.setEnabled(
+            job is not None and bool(job.output_path) and Path(job.output_path).exists()
+        )
+
+    def _open_saved(self) -> None:
+        execution = self.selected_execution()
+        job = self._local.get(execution.id) if execution is not None else None
+        if job is not None and job.output_path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(job.output_path))
+
+    @asyncSlot()
+    async def _download(self) -> None:
+        execution = self.selected_execution()
+        if execution is None:
+            return
+        # Server text is untrusted: only a sanitised name is offered as the default.
+        name = sanitize_component(execution.result_file_name or f"{execution.id}.png")
+        target, _ = QFileDialog.getSaveFileName(self, "Save result as", str(Path.home() / name))
+        if target:
+            await self.download_to(execution, Path(target))
+
+    async def download_to(self, execution: Any, target: Path) -> Path:
+        ws = self.workspace
+        self.message.setText(f"Downloading {execution.input_file_name}…")
+        try:
+            await ws.client.download_result(
+                execution.id, ws.org_id, target, result_path=execution.result_path
+            )
+        except Exception as exc:
+            self.message.setText(f"Download failed: {exc}")
+            raise
+        self.message.setText(f"Saved {target}")
+        return target
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().resizeSection(0, 150)
+    view.horizontalHeader().resizeSection(1, 200)
+    view.horizontalHeader().resizeSection(2, 180)
+    return view
