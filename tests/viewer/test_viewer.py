@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication
 from viewer_helpers import BLUE, GREEN, RED, close_to, pixel, rotated_jpeg, wait_loaded
 
 from ui.viewer import BackgroundKind, CompareMode, CompareViewer, ViewerItem
-from ui.viewer.canvas import CHECKER_DARK, CHECKER_LIGHT, WHEEL_STEP
+from ui.viewer.canvas import WHEEL_STEP
 from ui.viewer.loader import PREVIEW_SIDE
+from ui.viewer.overlays import CHECKER_DARK, CHECKER_LIGHT
 from ui.viewer.viewport import Size
 
 

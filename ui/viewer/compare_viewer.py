@@ -15,8 +15,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
-from PySide6.QtGui import QAction, QActionGroup, QColor, QKeyEvent
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.viewer.actions import ViewerActions
 from ui.viewer.cache import ImageCache
 from ui.viewer.canvas import CompareCanvas, ImageSlot
 from ui.viewer.elided_label import ElidedLabel
@@ -37,61 +38,6 @@ from ui.viewer.viewport import format_zoom, parse_zoom_text
 
 DIVIDER_POSITIONS = {Qt.Key.Key_1: 0.25, Qt.Key.Key_2: 0.5, Qt.Key.Key_3: 0.75}
 ZOOM_PRESETS = ("Fit", "25%", "50%", "100%", "200%", "400%", "800%")
-
-
-class ViewerActions(QObject):
-    """Every command as a QAction, so a toolbar or menu can show them.
-
-    Shortcuts are handled by the viewer's key handler rather than QAction shortcuts: Space must
-    act on press *and* release, and the keys must also work when the viewer is docked.
-    """
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.previous = self._action("Previous", "Previous job (Left)")
-        self.next = self._action("Next", "Next job (Right)")
-
-        self.modes = QActionGroup(self)
-        self.mode_split = self._mode_action("Split", "Split with a draggable divider (S; 1/2/3)")
-        self.mode_side_by_side = self._mode_action("Side by side", "Side by side (D)")
-        self.mode_toggle = self._mode_action("Toggle", "Result; hold Space or \\ for original (T)")
-        self.mode_result = self._mode_action("Result", "Result only (R)")
-
-        self.zoom_fit = self._action("Fit", "Zoom to fit (F)")
-        self.zoom_actual = self._action("100%", "Actual pixels (0 or Ctrl+1)")
-        self.zoom_in = self._action("Zoom in", "Zoom in (+)")
-        self.zoom_out = self._action("Zoom out", "Zoom out (-)")
-
-        self.backgrounds = QActionGroup(self)
-        self.background_checker = self._background_action("Checkerboard")
-        self.background_white = self._background_action("White")
-        self.background_black = self._background_action("Black")
-        self.background_custom = self._background_action("Choose colour…")
-        self.background_checker.setChecked(True)
-
-        self.accept = self._action("Accept", "Mark the result accepted (A)", checkable=True)
-        self.reject = self._action("Reject", "Mark the result rejected (X)", checkable=True)
-        self.thumbs_up = self._action("Thumbs up", "Tell autoretouch this result is good")
-        self.thumbs_down = self._action("Thumbs down", "Tell autoretouch this result is not good")
-        self.retry = self._action("Retry", "Process this image again")
-        self.open_in_editor = self._action("Open in editor", "Open the result in your image editor")
-        self.show_in_folder = self._action("Show in folder", "Show the result in its folder")
-
-    def _action(self, text: str, tip: str, *, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setCheckable(checkable)
-        return action
-
-    def _mode_action(self, text: str, tip: str) -> QAction:
-        action = self._action(text, tip, checkable=True)
-        self.modes.addAction(action)
-        return action
-
-    def _background_action(self, text: str) -> QAction:
-        action = self._action(text, f"Show transparency over: {text.lower()}", checkable=True)
-        self.backgrounds.addAction(action)
-        return action
 
 
 class CompareViewer(QWidget):
