@@ -92,7 +92,9 @@ def test_each_fault_kind_alone(sandbox_factory: Any, tmp_path: Path, kind: str) 
 
 def test_all_fault_kinds_at_twenty_percent(sandbox_factory: Any, tmp_path: Path) -> None:
     spec = ",".join(f"{kind}=0.2" for kind in KINDS)
-    sandbox = sandbox_factory(faults=spec, seed=23, slow_upload_seconds=0.3, workers=4)
+    sandbox = sandbox_factory(
+        faults=spec, seed=23, slow_upload_seconds=0.3, workers=4, retry_after=0
+    )
     _run_batch(sandbox, tmp_path, 16, by_itself=False)
 
 
