@@ -30,6 +30,7 @@ while [ $# -gt 0 ]; do
 done
 
 step() { printf '\n==> %s\n' "$*"; }
+trap 'echo "build-linux: failed at line $LINENO (exit $?)" >&2' ERR
 die() { echo "build-linux: $*" >&2; exit 1; }
 
 for tool in dpkg-deb tar gzip; do
@@ -214,7 +215,7 @@ if command -v dpkg >/dev/null; then
   declared=" zlib1g "
   for pkg in $(echo "$DEPENDS" | sed 's/([^)]*)//g; s/,/ /g'); do
     # A declared package's own dependencies come along with it.
-    declared+="$pkg $(dpkg-query -W -f='${Depends}' "$pkg" 2>/dev/null \
+    declared+="$pkg $( { dpkg-query -W -f='${Depends}' "$pkg" 2>/dev/null || true; } \
       | sed 's/([^)]*)//g; s/[,|]/ /g; s/:any//g') "
   done
   undeclared=$(find "$STAGE/opt" -type f -name '*.so*' -print0 | xargs -0 ldd 2>/dev/null \
