@@ -300,11 +300,21 @@ def test_hundred_percent_is_pixel_exact(viewer, images, qtbot) -> None:  # type:
 def test_preview_first_then_full_resolution(viewer, images, qtbot) -> None:  # type: ignore[no-untyped-def]
     big = images("big.png", (PREVIEW_SIDE * 2, PREVIEW_SIDE), BLUE)
     stages: list[str] = []
-    viewer.previewShown.connect(lambda job: stages.append("preview"))
+    notice_colours: list[tuple[int, int, int]] = []
+
+    def on_preview(job: str) -> None:
+        stages.append("preview")
+        notice_colours.append(pixel(viewer, viewer.canvas.width() // 2, 12))
+
+    viewer.previewShown.connect(on_preview)
     viewer.fullResolutionShown.connect(lambda job: stages.append("full"))
     with qtbot.waitSignal(viewer.fullResolutionShown, timeout=10000):
         viewer.set_items([item("big", big, big)], 0)
     assert stages == ["preview", "full"]
+    # While only the preview is in, a notice says so (orange badge at the top centre) ...
+    assert close_to(notice_colours[0], (200, 120, 20), 40)
+    # ... and it is gone once full resolution is on screen.
+    assert not close_to(pixel(viewer, viewer.canvas.width() // 2, 12), (200, 120, 20), 40)
     levels = viewer.canvas.result.image.levels
     assert levels[0].image.width() == PREVIEW_SIDE * 2  # full resolution first ...
     assert levels[-1].image.width() <= PREVIEW_SIDE  # ... down to the preview

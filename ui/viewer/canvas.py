@@ -131,7 +131,7 @@ class CompareCanvas(QWidget):
         return Size(0, 0)
 
     def panes(self) -> list[QRect]:
-        if self._mode is CompareMode.SIDE_BY_SIDE:
+        if self._mode is CompareMode.SIDE_BY_SIDE and not self.result.absent:
             half = (self.width() - SIDE_BY_SIDE_GAP) // 2
             right_x = half + SIDE_BY_SIDE_GAP
             return [
@@ -300,6 +300,15 @@ class CompareCanvas(QWidget):
             paint_divider(painter, x, self.height())
         else:  # result only, and toggle while no key is held
             self._paint_slot(painter, self.rect(), self.rect(), self.result, "Result")
+        if not self.result.absent and self._showing_a_preview():
+            # Zoomed in on a preview, soft pixels would pass for a soft result: say it.
+            paint_notice(painter, self.rect(), "Preview: full resolution loading…")
+
+    def _showing_a_preview(self) -> bool:
+        return any(
+            slot.image is not None and not slot.image.complete
+            for slot in (self.original, self.result)
+        )
 
     def _paint_slot(
         self,
