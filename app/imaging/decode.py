@@ -391,10 +391,14 @@ def _colour_part(im: Image.Image) -> Image.Image:
     mode = im.mode
     if mode in ("RGB", "L", "CMYK", "LAB"):
         return im
-    if mode in ("RGBA", "RGBa", "RGBX"):
+    if mode in ("RGBA", "RGBX"):
         return im.convert("RGB")
-    if mode in ("LA", "La"):
+    if mode == "RGBa":  # premultiplied: undo that first, or edges come out dark
+        return im.convert("RGBA").convert("RGB")
+    if mode == "LA":
         return im.convert("L")
+    if mode == "La":
+        return im.convert("LA").convert("L")
     if mode.startswith("I;16") or mode == "I":
         # 0..65535 -> 0..255 by scaling (+ rounding), never by clipping.
         wide = im if mode == "I" else im.convert("I")

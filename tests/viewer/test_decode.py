@@ -16,6 +16,7 @@ from app.imaging.decode import (
     decode_for_display,
     decode_progressive,
     halve,
+    to_display_image,
 )
 from app.imaging.thumbnail import make_thumbnail
 
@@ -277,3 +278,28 @@ def test_srgb_profile_is_recognised_and_left_alone(tmp_path: Path) -> None:
     adobe = ImageCms.ImageCmsProfile(io.BytesIO(_adobe_rgb_profile()))
     assert not _is_srgb(adobe)
     assert _is_srgb(ImageCms.ImageCmsProfile(io.BytesIO(srgb)))
+
+
+def _palette_alpha() -> Image.Image:
+    image = Image.new("PA", (2, 2), (3, 100))
+    image.putpalette([0, 0, 0] * 3 + [200, 100, 50] + [0] * (252 * 3))
+    return image
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: Image.new("LA", (2, 2), (90, 100)).convert("La"), (89, 89, 89, 100)),
+        (lambda: Image.new("RGBA", (2, 2), (10, 200, 30, 100)).convert("RGBa"), (10, 198, 30, 100)),
+        (_palette_alpha, (200, 100, 50, 100)),
+        (lambda: Image.new("1", (2, 2), 1), (255, 255, 255)),
+        (lambda: Image.new("F", (2, 2), 0.5), (128, 128, 128)),
+        (lambda: Image.new("I;16B", (2, 2), 40000), (156, 156, 156)),
+        (lambda: Image.new("YCbCr", (2, 2), (128, 128, 128)), (128, 128, 128)),
+    ],
+    ids=["La", "RGBa", "PA", "1", "F", "I;16B", "YCbCr"],
+)
+def test_every_pillow_mode_becomes_rgb_or_rgba(make, expected) -> None:  # type: ignore[no-untyped-def]
+    shown = to_display_image(make())
+    assert shown.mode == ("RGBA" if len(expected) == 4 else "RGB")
+    assert near(shown.getpixel((0, 0)), expected, 2)
