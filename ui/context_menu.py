@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from app.engine.jobs import Job, JobState
+from ui import icons
 
 
 class JobAction(enum.Enum):
@@ -38,6 +39,16 @@ class MenuEntry:
 
 
 SEPARATOR = None  # marks a separator in the list of entries
+
+ICONS: dict[JobAction, str] = {
+    JobAction.RETRY: "retry",
+    JobAction.RETRY_ALL_FAILED: "retry",
+    JobAction.COMPARE: "compare",
+    JobAction.COPY_EXECUTION_ID: "copy",
+    JobAction.SHOW_IN_FOLDER: "add-folder",
+    JobAction.OPEN_ORIGINAL: "photo",
+    JobAction.CANCEL: "cancel",
+}
 
 SHORTCUTS: dict[JobAction, str] = {
     JobAction.COMPARE: "Return",
@@ -111,6 +122,9 @@ def build_menu(
             menu.addSeparator()
             continue
         action = menu.addAction(entry.label)
+        icon_name = ICONS.get(entry.action)
+        if icon_name:
+            action.setIcon(icons.icon(icon_name))
         action.setEnabled(entry.enabled)
         action.setData(entry.action.value)
         if entry.tooltip:

@@ -195,7 +195,7 @@ class HistoryWindow(QWidget):
                         e.input_file_name,
                         e.workflow_name or e.workflow,
                         e.status.replace("_", " ").title(),
-                        str(e.charged_credits) if e.charged_credits else "",
+                        format_credits(e.charged_credits) if e.charged_credits else "",
                         e.labels.get("autoretouch_batch_name", ""),
                         saved,
                     ],
@@ -320,6 +320,8 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -35,7 +35,7 @@ HEADERS = {
     COL_NAME: "File",
     COL_STATUS: "Status",
     COL_PROGRESS: "Progress",
-    COL_CREDITS: "Credits",
+    COL_CREDITS: "Cost",
     COL_DURATION: "Duration",
     COL_OUTPUT: "Output",
 }
@@ -241,7 +241,8 @@ class JobTableModel(QAbstractTableModel):
         if column == COL_PROGRESS:
             return f"{round(overall_progress(job) * 100)} %"
         if column == COL_CREDITS:
-            return str(job.credits) if job.credits else ""
+            # Credits are euro cents; people think in euros.
+            return f"{job.credits / 100:.2f} €" if job.credits else ""
         if column == COL_DURATION:
             return format_duration(running_seconds(job))
         if column == COL_OUTPUT:

@@ -50,7 +50,10 @@ class ProgressDelegate(QStyledItemDelegate):
         option.text = ""
         style = option.widget.style() if option.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        if job is None or job.state in (JobState.QUEUED, JobState.REJECTED, JobState.CANCELLED):
+        # A bar only where there is progress to show: not for waiting or failed jobs.
+        if job is None or job.state is JobState.QUEUED or (
+            job.state.is_final and job.state not in (JobState.DONE, JobState.SKIPPED)
+        ):
             return
         fraction = float(index.data(ProgressRole) or 0.0)
         bar = QStyleOptionProgressBar()

@@ -87,6 +87,9 @@ def run(args: list[str]) -> int:
     from ui.main_window import MainWindow
 
     app.setWindowIcon(icons.app_icon())
+    from ui.theme import follow_system
+
+    follow_system(app)
     loop = make_loop(app)
     loop.set_exception_handler(_loop_exception_handler)
 

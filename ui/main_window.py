@@ -141,7 +141,6 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setToolTip(tip)
-            action.setStatusTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -301,14 +300,26 @@ class MainWindow(QMainWindow):
         self.server_label.setObjectName("server")
         self.balance_label = QLabel()
         self.balance_label.setObjectName("balance")
-        bar.addWidget(self.summary_label, 1)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("message")
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.message_label.clear)
+        bar.addWidget(self.summary_label)
+        bar.addWidget(self.message_label, 1)
         self.hot_label = QLabel()
         self.hot_label.setObjectName("hotFolder")
         self.hot_label.setVisible(False)
         bar.addPermanentWidget(self.hot_label)
         bar.addPermanentWidget(self.server_label)
         bar.addPermanentWidget(self.balance_label)
-        self.statusMessage.connect(lambda text: bar.showMessage(text, 8000))
+        # Messages get their own label: QStatusBar.showMessage would hide the progress summary.
+        self.statusMessage.connect(lambda text: self.show_message(text))
+
+    def show_message(self, text: str, seconds: float = 8.0) -> None:
+        separator = " · " if self.summary_label.text() and text else ""
+        self.message_label.setText(f"{separator}{text}")
+        self._message_timer.start(int(seconds * 1000))
 
     # --- workspace -----------------------------------------------------------------------------
     async def attach(self, workspace: Workspace, queue: Sequence[str] = ()) -> None:
@@ -799,7 +810,7 @@ class MainWindow(QMainWindow):
         # loop inside one would run asyncio tasks outside the running loop.
         self.last_notice = (level, message)
         if level == "error":
-            self.statusBar().showMessage(f"⚠ {message}", 20000)
+            self.show_message(f"⚠ {message}", 20)
         else:
             self.statusMessage.emit(message)
 

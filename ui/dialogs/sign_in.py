@@ -144,7 +144,9 @@ class AccountDialog(QDialog):
         token_row = QHBoxLayout()
         token_row.addWidget(self.token_edit, 1)
         token_row.addWidget(self.token_button)
-        token_form.addRow("Or paste a refresh token:", token_row)
+        self.token_label = QLabel("Or paste a &refresh token:")
+        self.token_label.setBuddy(self.token_edit)
+        token_form.addRow(self.token_label, token_row)
 
         self.error_label = QLabel()
         self.error_label.setObjectName("error")
@@ -205,8 +207,8 @@ class AccountDialog(QDialog):
             self.status_label.setText(f"Not signed in to {profile.name}.")
         self.sign_in_button.setVisible(not signed_in and session is not None)
         self.sign_out_button.setVisible(signed_in)
-        self.token_edit.setEnabled(not signed_in and session is not None)
-        self.token_button.setEnabled(not signed_in and session is not None)
+        for widget in (self.token_label, self.token_edit, self.token_button):
+            widget.setVisible(not signed_in and session is not None)
         self.keyring_warning.setVisible(bool(session is not None and not session.secrets.persistent))
 
     def _select_current_server(self) -> None:
