@@ -18,8 +18,9 @@
 #   process    `retouchdesk --server URL process IMG1 IMG2 --workflow W --out DIR --yes`
 #   window     the window opens offscreen, runs its start-up for a few seconds, quits cleanly
 #   startup    cold start to window shown, median of N runs, at most 2 s
-#   quit-x11   the window on a virtual X screen (xvfb-run, xdotool) starts its own sandbox child
-#              from the frozen executable, quits on Ctrl+Q with exit 0, and the child goes too
+#   quit-x11   the window on a virtual X screen (xvfb-run, xdotool), opened with an image as
+#              "Open with" does, starts its own sandbox child from the frozen executable, queues
+#              the image, quits on Ctrl+Q with exit 0, and the child goes too (screenshot: x11.png)
 #   sandbox-stop  SIGTERM stops the sandbox with exit status 0
 # Any Python traceback in any output fails the step that printed it.
 set -uo pipefail
@@ -379,7 +380,15 @@ for _ in $(seq 1 200); do
 done
 [ -n "$child" ] && echo "sandbox child $child: $(tr '\0' ' ' < /proc/$child/cmdline)" >> "$out.note" \
   || echo "no sandbox child appeared within 20 s" >> "$out.note"
-sleep 2  # let the start-up coroutine finish (sign-in, workflows), as a user would
+# "Open with" passes the image as an argument: wait until the window has queued it (the
+# journal is written before anything is acted on), as a user would wait to see the row.
+for _ in $(seq 1 300); do
+  cat "$RETOUCHDESK_HOME"/data/journal.sqlite3* 2>/dev/null | grep -a -q open-with-probe && break
+  sleep 0.1
+done
+cat "$RETOUCHDESK_HOME"/data/journal.sqlite3* 2>/dev/null | grep -a -q open-with-probe \
+  && echo "opened file queued" >> "$out.note" || echo "opened file NOT queued within 30 s" >> "$out.note"
+command -v import >/dev/null && import -window root "$out.png" 2>/dev/null
 win=$(xdotool search --sync --onlyvisible --pid "$pid" 2>/dev/null | head -1)
 [ -n "$win" ] && xdotool windowfocus --sync "$win" && xdotool key --clearmodifiers ctrl+q
 for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -395,14 +404,17 @@ else
 fi
 exit $rc
 EOF
-  timeout 120 xvfb-run -a -s "-screen 0 1440x900x24" bash "$TMP/x11.sh" "$APP" "$TMP/x11"
+  probe="$TMP/in/open-with-probe.jpg"
+  cp "$SAMPLES/rocket.jpg" "$probe" 2>/dev/null || cp "${images[0]}" "$probe"
+  timeout 120 xvfb-run -a -s "-screen 0 1440x900x24" bash "$TMP/x11.sh" "$APP" "$TMP/x11" "$probe"
   rc=$?
-  if [ $rc = 0 ] && grep -q '^WINDOW_SHOWN' "$TMP/x11.out" && no_traceback $step "$TMP"/x11.*; then
+  if [ $rc = 0 ] && grep -q '^WINDOW_SHOWN' "$TMP/x11.out" && grep -q "^opened file queued" "$TMP/x11.note" \
+     && no_traceback $step "$TMP"/x11.*; then
     x11_ms=$(awk -v a="$(cat "$TMP/x11.t0")" -v b="$(sed -n 's/^WINDOW_SHOWN //p' "$TMP/x11.out")" \
       'BEGIN { printf "%d", (b - a) * 1000 }')
-    pass $step "shown after ${x11_ms} ms on Xvfb, own frozen sandbox child started, Ctrl+Q -> exit 0, child gone"
+    pass $step "shown after ${x11_ms} ms on Xvfb, own frozen sandbox child started, 'Open with' file queued, Ctrl+Q -> exit 0, child gone"
   else
-    show $step $rc "$TMP/x11.out" "$TMP/x11.err" "$TMP/x11.note"; fail $step "exit $rc"
+    show $step $rc "$TMP/x11.out" "$TMP/x11.err" "$TMP/x11.note"; fail $step "exit $rc, $(tr '\n' ' ' < "$TMP/x11.note")"
   fi
 else
   fail $step "xvfb-run or xdotool missing (apt-get install xvfb xdotool)"
