@@ -74,6 +74,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--device-interval", type=int, default=5, help="device-flow polling interval in seconds"
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed a new data folder with one processed order of sample photos",
+    )
     parser.set_defaults(func=_serve)
 
     actions = parser.add_subparsers(dest="sandbox_action", metavar="ACTION")
@@ -143,6 +148,7 @@ def _serve(args: argparse.Namespace) -> int:
         seed=args.seed,
         qa_seconds=args.qa_seconds,
         device_interval=args.device_interval,
+        demo=args.demo,
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -33,3 +33,4 @@ class SandboxConfig:
     device_code_ttl: int = 900
     retry_after: int = 1
     slow_upload_seconds: float = 1.5
+    demo: bool = False  # seed an empty data folder with one processed order of sample photos

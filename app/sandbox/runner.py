@@ -19,6 +19,7 @@ import uvicorn
 
 from app.sandbox.auth import Authority
 from app.sandbox.config import SandboxConfig
+from app.sandbox.demo import seed_demo_order
 from app.sandbox.faults import Faults
 from app.sandbox.processing import ExecutionService
 from app.sandbox.server import Services, build_app
@@ -166,6 +167,8 @@ class RunningSandbox:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._executions.resume_unfinished()
+        if self.config.demo:
+            seed_demo_order(self._store, self._executions)
         try:
             await self._server.serve(sockets=[self._socket])
         finally:

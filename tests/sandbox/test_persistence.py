@@ -120,3 +120,19 @@ def test_credits_add_from_another_process_while_running(
         f"{sandbox.base_url}/organization/balance", headers={"Authorization": f"Bearer {token}"}
     )
     assert balance.text == str(before + 250)
+
+
+def test_demo_order_is_seeded_once(sandbox_factory: Any, api_factory: Any, tmp_path: Path) -> None:
+    data_dir = tmp_path / "demo"
+    first = sandbox_factory(data_dir=data_dir, demo=True)
+    api = api_factory(first)
+    page = api.http.get("/v2/workflow/execution/").json()
+    assert page["total"] == 4
+    for execution in page["entries"]:
+        assert api.wait(execution["id"])["status"] == "COMPLETED"
+    batches = api.http.get("/v1/batch").json()["entries"]
+    assert len(batches) == 1 and batches[0]["executions"] == 4
+    assert "(demo)" in batches[0]["name"]
+    first.stop()
+    second = sandbox_factory(data_dir=data_dir, demo=True)
+    assert second.execution_count() == 4  # not seeded again
