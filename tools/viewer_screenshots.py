@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -146,6 +146,11 @@ def main(out_dir: Path) -> None:
         viewer.next()  # no result yet
         wait_until(app, loaded(window))
         shot("no-result-yet")
+        viewer.actions_.keys_help.trigger()
+        app.processEvents()
+        for box in window.findChildren(QMessageBox):
+            box.grab().save(str(out_dir / "viewer-keys.png"))
+            box.close()
         window.close()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QMessageBox, QToolBar
 from viewer_helpers import BLUE, RED, wait_loaded
 
 from ui.viewer import CompareMode, ViewerItem, ViewerWindow
@@ -63,4 +63,18 @@ def test_closing_frees_images_and_showing_again_reloads(qtbot, images) -> None: 
     window.show()
     wait_loaded(qtbot, window.viewer)
     assert "Done" in window.viewer.info_label.text()
+    window.close()
+
+
+def test_question_mark_shows_the_keys(qtbot, images) -> None:  # type: ignore[no-untyped-def]
+    window = ViewerWindow()
+    qtbot.addWidget(window)
+    path = images("photo.png", (64, 48), RED)
+    window.viewer.set_items([ViewerItem("job", path, path, "photo.png")], 0)
+    window.show()
+    qtbot.keyClick(window.viewer.canvas, Qt.Key.Key_Question)
+    box = window.findChild(QMessageBox, "viewerKeysHelp")
+    assert box is not None and box.isVisible()
+    assert "Space" in box.text() and "Ctrl+1" in box.text()
+    box.close()
     window.close()

@@ -43,6 +43,7 @@ class ViewerActions(QObject):
         self.retry = self._action("Retry", "Process this image again")
         self.open_in_editor = self._action("Open in editor", "Open the result in your image editor")
         self.show_in_folder = self._action("Show in folder", "Show the result in its folder")
+        self.keys_help = self._action("Keys", "The keyboard shortcuts (?)")
 
     def _action(self, text: str, tip: str, *, checkable: bool = False) -> QAction:
         action = QAction(text, self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QHBoxLayout,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,25 @@ from ui.viewer.loader import ImageLoader, cache_key
 from ui.viewer.modes import BackgroundKind, CompareMode
 from ui.viewer.pixels import LoadedImage
 from ui.viewer.viewport import format_zoom, parse_zoom_text
+
+KEYS = (
+    ("Left / Right", "previous / next job (zoom and pan stay)"),
+    ("Home / End", "first / last job"),
+    ("S  D  T  R", "split, side by side, toggle, result only"),
+    ("1  2  3", "divider left, centre, right"),
+    ("Space or \\", "hold to see the original"),
+    ("F", "zoom to fit"),
+    ("0 or Ctrl+1", "100%: one image pixel per screen pixel"),
+    ("+ / −, wheel", "zoom in / out (the wheel zooms at the cursor)"),
+    ("Double-click", "100% at that spot, again to fit"),
+    ("A / X", "accept / reject (again to clear)"),
+    ("Esc", "close the window"),
+)
+KEYS_HELP = (
+    "<table cellspacing=6>"
+    + "".join(f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in KEYS)
+    + "</table>"
+)
 
 DIVIDER_POSITIONS = {Qt.Key.Key_1: 0.25, Qt.Key.Key_2: 0.5, Qt.Key.Key_3: 0.75}
 ZOOM_PRESETS = ("Fit", "25%", "50%", "100%", "200%", "400%", "800%")
@@ -422,6 +442,7 @@ class CompareViewer(QWidget):
             Qt.Key.Key_R: lambda: self.set_mode(CompareMode.RESULT),
             Qt.Key.Key_A: lambda: self._review("accepted"),
             Qt.Key.Key_X: lambda: self._review("rejected"),
+            Qt.Key.Key_Question: self._show_keys,
         }
         if key in DIVIDER_POSITIONS:
             if self.mode() is not CompareMode.SPLIT:
@@ -474,6 +495,14 @@ class CompareViewer(QWidget):
         a.show_in_folder.triggered.connect(
             lambda: self._emit_for_current(self.showInFolderRequested)
         )
+        a.keys_help.triggered.connect(self._show_keys)
+
+    def _show_keys(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Viewer keys", KEYS_HELP, parent=self)
+        box.setObjectName("viewerKeysHelp")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setModal(False)  # keep it open beside the images while learning the keys
+        box.show()
 
     def _emit_for_current(self, signal: SignalInstance, *args: object) -> None:
         item = self.current_item()

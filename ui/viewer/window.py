@@ -57,6 +57,8 @@ class ViewerWindow(QMainWindow):
         bar.addActions([a.accept, a.reject, a.thumbs_up, a.thumbs_down])
         bar.addSeparator()
         bar.addActions([a.retry, a.open_in_editor, a.show_in_folder])
+        bar.addSeparator()
+        bar.addAction(a.keys_help)
         # Keys belong to the canvas: a toolbar button must not steal focus when clicked.
         for button in bar.findChildren(QToolButton):
             button.setFocusPolicy(button.focusPolicy().NoFocus)
