@@ -36,6 +36,7 @@ def job_factory() -> Callable[..., Job]:
 import asyncio  # noqa: E402
 from collections.abc import Awaitable, Iterator  # noqa: E402
 
+import gc  # noqa: E402
 import sys  # noqa: E402
 
 from ui.qloop import make_loop  # noqa: E402
@@ -54,6 +55,10 @@ def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     event_loop.close()
     asyncio.set_event_loop(None)
     sys.set_asyncgen_hooks(*hooks)
+    # Collect the test's Qt objects here, on the GUI thread: left to a later collection they
+    # may die in a worker thread, where Qt refuses to stop their timers (and warns).
+    del event_loop
+    gc.collect()
 
 
 @pytest.fixture
