@@ -430,3 +430,24 @@ def test_fast_stepping_ends_on_the_right_image(viewer, images, qtbot) -> None:  
     qtbot.waitUntil(lambda: not viewer.is_loading(), timeout=5000)  # no backlog left behind
     viewer.set_mode(CompareMode.RESULT)
     assert close_to(pixel(viewer, *centre(viewer)), GREEN)
+
+
+def test_neighbours_are_prefetched_only_when_they_fit(qtbot, images) -> None:  # type: ignore[no-untyped-def]
+    def viewer_with(cache_bytes: int) -> CompareViewer:
+        viewer = CompareViewer(cache_bytes=cache_bytes, prefetch=True)
+        qtbot.addWidget(viewer)
+        jobs = [
+            item(f"j{n}", images(f"o{n}.png", (100, 100), RED), images(f"r{n}.png", (90, 90), BLUE))
+            for n in range(3)
+        ]
+        viewer.set_items(jobs, 1)
+        wait_loaded(qtbot, viewer)
+        qtbot.waitUntil(lambda: not viewer.is_loading(), timeout=5000)
+        return viewer
+
+    roomy = viewer_with(10 << 20)
+    assert len(roomy.loader.cache) == 6  # the current pair and both neighbours' pairs
+    cramped = viewer_with(100 * 100 * 4)  # the current pair alone overfills half of this
+    assert len(cramped.loader.cache) == 2
+    roomy.shutdown()
+    cramped.shutdown()

@@ -378,6 +378,11 @@ class CompareViewer(QWidget):
     def _prefetch_neighbours(self) -> None:
         if not self._prefetch:
             return
+        cache = self.loader.cache
+        if cache.byte_size > cache.max_bytes // 2:
+            # Huge images: neighbours would not fit beside the pinned current pair, so they
+            # would be decoded (seconds of CPU) only to be evicted at once.
+            return
         for path in self._neighbour_paths():
             self.loader.request(path, prefetch=True)
 
