@@ -343,15 +343,34 @@ else
   fail $step "shown=${WIN_MS:-never} exit=$WIN_RC $(cat "$TMP/window.note" 2>/dev/null)"
 fi
 
+# Cold: before each run the installed files are dropped from the page cache (posix_fadvise
+# DONTNEED on each file: no root needed, nothing else on the machine is evicted), so every
+# start reads the bundle from disk as the first start after installing or a reboot does.
+evict_bundle() {
+  python3 - "$(dirname "$(readlink -f "$APP")")" <<'PY'
+import os, sys
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        path = os.path.join(folder, name)
+        if os.path.islink(path):
+            continue
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+PY
+}
 step=startup
 times=()
 for i in $(seq 1 "$RUNS"); do
+  evict_bundle
   run_window "$TMP/startup-$i" 0
   [ -n "$WIN_MS" ] && times+=("$WIN_MS")
 done
 if [ ${#times[@]} -eq "$RUNS" ]; then
   median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-  detail="median ${median} ms of ${RUNS} offscreen runs (${times[*]}), budget ${STARTUP_BUDGET_MS} ms"
+  detail="cold (bundle evicted from page cache) median ${median} ms of ${RUNS} offscreen runs (${times[*]}), budget ${STARTUP_BUDGET_MS} ms"
   if [ "$median" -le "$STARTUP_BUDGET_MS" ]; then pass $step "$detail"; else fail $step "$detail"; fi
 else
   fail $step "the window was shown in only ${#times[@]} of $RUNS runs"
