@@ -129,6 +129,8 @@ async def process_all(
                 created.raise_for_status()
                 result = await client.get(f"/v1/workflow/execution/{created.text}/result/default")
                 result.raise_for_status()
+                # A figure for work not done would be worthless: the result must be a JPEG.
+                assert result.content[:2] == b"\xff\xd8", f"{name}: not a JPEG result"
 
         started = time.perf_counter()
         await asyncio.gather(*(one(i, data) for i, data in enumerate(images)))
