@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from app.imaging.decode import DecodedImage, DecodeError, decode_progressive, halve
 from ui.viewer.cache import ImageCache
@@ -136,6 +137,7 @@ class _DecodeTask(QRunnable):
         self._key = key
 
     def run(self) -> None:
+        _yield_to_the_gui()
         loader = self._loader
         skipped = False
         try:
@@ -167,6 +169,27 @@ class _DecodeTask(QRunnable):
         info = levels[0].pixels.info
         loaded = LoadedImage(path=self._path, info=info, levels=levels, complete=complete)
         self._loader._deliveries.emit(self._path, self._key, loaded)
+
+
+def _yield_to_the_gui() -> None:
+    """Run decoders below the GUI thread's priority (once per pool thread).
+
+    On a busy machine the window must stay responsive while big images decode; a slower decode
+    is the right trade. Qt's thread priorities are ignored for normal threads on Linux, so
+    there the thread's own nice value is raised (Linux applies nice per thread).
+    """
+    if getattr(_thread_state, "lowered", False):
+        return
+    _thread_state.lowered = True
+    QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        except OSError:  # not permitted in some sandboxes: decoding still works
+            log.debug("could not lower the decoder thread's priority", exc_info=True)
+
+
+_thread_state = threading.local()
 
 
 def _pyramid(full: DecodedImage, preview: DecodedImage | None) -> tuple[ImageLevel, ...]:
