@@ -128,6 +128,9 @@ cp -a "$APPDIR" "$STAGE/opt/retouchdesk"
 ln -s /opt/retouchdesk/retouchdesk "$STAGE/usr/bin/retouchdesk"
 install -m 644 "$DESKTOP_FILE" "$STAGE/usr/share/applications/retouchdesk.desktop"
 install -m 644 "$ICON_SVG" "$STAGE/usr/share/icons/hicolor/scalable/apps/retouchdesk.svg"
+# AppStream: what GNOME Software / KDE Discover show for the installed app.
+install -D -m 644 installer/linux/com.retouchdesk.RetouchDesk.metainfo.xml \
+  "$STAGE/usr/share/metainfo/com.retouchdesk.RetouchDesk.metainfo.xml"
 for size in 16 24 32 48 64 128 256 512; do
   dir="$STAGE/usr/share/icons/hicolor/${size}x${size}/apps"
   mkdir -p "$dir" && install -m 644 "build/icons/retouchdesk-$size.png" "$dir/retouchdesk.png"

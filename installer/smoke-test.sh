@@ -117,7 +117,8 @@ done
 dpkg-deb -c "$DEB" > "$TMP/contents.txt"
 for path in ./opt/retouchdesk/retouchdesk ./usr/bin/retouchdesk \
             ./usr/share/applications/retouchdesk.desktop \
-            ./usr/share/icons/hicolor/scalable/apps/retouchdesk.svg; do
+            ./usr/share/icons/hicolor/scalable/apps/retouchdesk.svg \
+            ./usr/share/metainfo/com.retouchdesk.RetouchDesk.metainfo.xml; do
   grep -q " $path\( \|$\)" "$TMP/contents.txt" || { echo "not in the package: $path" >&2; meta_ok=0; }
 done
 grep -q "./usr/bin/retouchdesk -> /opt/retouchdesk/retouchdesk" "$TMP/contents.txt" \

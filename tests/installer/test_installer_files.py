@@ -181,6 +181,29 @@ def test_desktop_entry_validates(desktop: Path) -> None:
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
 
 
+def test_appstream_metainfo_launches_the_desktop_entry_and_lists_the_image_types() -> None:
+    import xml.etree.ElementTree as ET
+
+    metainfo = INSTALLER / "linux" / "com.retouchdesk.RetouchDesk.metainfo.xml"
+    root = ET.parse(metainfo).getroot()
+    assert root.findtext("id") == metainfo.name.removesuffix(".metainfo.xml")
+    assert root.findtext("launchable") == "retouchdesk.desktop"
+    mediatypes = {m.text for m in root.iter("mediatype")}
+    assert mediatypes == {mime for mime, _, _, _ in pyi_support.FILE_TYPES}
+
+
+@pytest.mark.skipif(not shutil.which("appstreamcli"), reason="appstream absent")
+def test_appstream_metainfo_validates() -> None:
+    metainfo = INSTALLER / "linux" / "com.retouchdesk.RetouchDesk.metainfo.xml"
+    result = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(metainfo)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_icon_is_an_svg() -> None:
     icon = pyi_support.app_icon_svg()
     assert icon.is_file()
