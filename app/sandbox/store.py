@@ -203,9 +203,6 @@ class Store:
     def blob_path(self, content_hash: str) -> Path:
         return self.blob_dir / content_hash[:2] / content_hash
 
-    def has_blob(self, content_hash: str) -> bool:
-        return is_content_hash(content_hash) and self.blob_path(content_hash).is_file()
-
     def put_blob(self, content_hash: str, data: bytes) -> None:
         """Stores bytes under their SHA-256 (computed by the caller). Safe from any thread."""
         path = self.blob_path(content_hash)

@@ -33,7 +33,6 @@ class WorkflowVersion:
 
 @dataclass(frozen=True)
 class Workflow:
-    key: str
     id: str
     name: str
     price: int
@@ -233,7 +232,6 @@ def _wf(
     human_qa: bool = False,
 ) -> Workflow:
     return Workflow(
-        key=key,
         id=str(uuid.uuid5(_NAMESPACE, f"{key}:workflow")),
         name=name,
         price=price,
