@@ -131,8 +131,17 @@ async def memory(rows: int, paths: list[Path]) -> dict[str, float]:
     window.show()
     for i, path in enumerate(paths[:rows]):
         state = JobState.DONE if i % 3 else JobState.PROCESSING
-        job = Job(id=f"job-{i}", batch_id="b", input_path=str(path), name=path.name, state=state,
-                  created_at=float(i), credits=10, output_path=str(path), progress=0.5)
+        job = Job(
+            id=f"job-{i}",
+            batch_id="b",
+            input_path=str(path),
+            name=path.name,
+            state=state,
+            created_at=float(i),
+            credits=10,
+            output_path=str(path),
+            progress=0.5,
+        )
         window.bridge.on_event(JobAdded(job))
     window.bridge.flush()
     QApplication.processEvents()
@@ -183,8 +192,17 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     loop = make_loop(app)
-    with sandbox_process(home / "sandbox", "--auto-approve", "--device-interval", "0",
-                         "--credits", str(options.images * 100)) as sandbox, loop:
+    with (
+        sandbox_process(
+            home / "sandbox",
+            "--auto-approve",
+            "--device-interval",
+            "0",
+            "--credits",
+            str(options.images * 100),
+        ) as sandbox,
+        loop,
+    ):
         stream = loop.run_until_complete(
             streaming(options.images, sandbox.url, inputs, home / "out")
         )
@@ -202,8 +220,12 @@ def main() -> int:
     )
     if not options.skip_launch:
         result = subprocess.run(
-            [PYTHON, "-m", "bench.startup"], cwd=REPO, capture_output=True, text=True,
-            timeout=600, check=False,
+            [PYTHON, "-m", "bench.startup"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
         print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr)
     return 0

@@ -65,12 +65,18 @@ async def shoot(out: Path) -> None:
     def save(widget: QWidget, name: str) -> None:
         QApplication.processEvents()
         widget.grab().save(str(out / f"{name}.png"))
-        print("wrote", out / f"{name}.png")
+        print("wrote", out / f"{name}.png")  # noqa: T201
 
     sandbox = start_sandbox_in_thread(
         SandboxConfig(
-            data_dir=HOME / "sandbox", port=0, auto_approve=True, device_interval=0,
-            latency=1.5, faults="fail=0.15", seed=3, workers=2,
+            data_dir=HOME / "sandbox",
+            port=0,
+            auto_approve=True,
+            device_interval=0,
+            latency=1.5,
+            faults="fail=0.15",
+            seed=3,
+            workers=2,
         )
     )
     try:
@@ -127,8 +133,7 @@ async def shoot(out: Path) -> None:
 
         # The device flow as a user on autoretouch sees it (a second sandbox that waits).
         waiting = start_sandbox_in_thread(
-            SandboxConfig(data_dir=HOME / "sandbox2", port=0, auto_approve=False,
-                          device_interval=1)
+            SandboxConfig(data_dir=HOME / "sandbox2", port=0, auto_approve=False, device_interval=1)
         )
         try:
             other = Workspace(sandbox_profile(waiting.base_url), Settings())

@@ -28,7 +28,10 @@ def describe_job(job: Job) -> str:
         ("Credits", format_credits(job.credits) if job.credits else "—"),
         ("Duration", format_duration(running_seconds(job)) or "—"),
         ("Attempts", str(job.attempts)),
-        ("Upload", "skipped (already stored)" if job.deduped else ("done" if job.content_hash else "—")),
+        (
+            "Upload",
+            "skipped (already stored)" if job.deduped else ("done" if job.content_hash else "—"),
+        ),
         ("Added", _when(job.created_at)),
         ("Finished", _when(job.finished_at)),
     ]
@@ -42,8 +45,9 @@ def describe_job(job: Job) -> str:
     error = ""
     if job.error:
         stage = f" while {job.failed_stage}" if job.failed_stage else ""
-        error = (f"<p style='color:{color}'><b>Why{html.escape(stage)}:</b> "
-                 f"{html.escape(job.error)}</p>")
+        error = (
+            f"<p style='color:{color}'><b>Why{html.escape(stage)}:</b> {html.escape(job.error)}</p>"
+        )
     return (
         f"<h3 style='margin-bottom:2px'>{html.escape(job.name)}</h3>"
         f"<p style='color:{color};margin-top:0'><b>{html.escape(status_text(job))}</b></p>"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QToolButton, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ui import icons
 
 
 class EmptyState(QWidget):
-    def __init__(self, add_files: QAction, add_folder: QAction, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, add_files: QAction, add_folder: QAction, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("emptyState")
         picture = QLabel()
@@ -25,7 +27,7 @@ class EmptyState(QWidget):
         title.setFont(font)
         hint = QLabel(
             "Files or whole folders: JPEG, PNG, TIFF and WebP.\n"
-            "Results are saved next to a copy of your folder structure; originals are never touched."
+            "Results go to a separate folder; your originals are never touched."
         )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setForegroundRole(hint.foregroundRole())

@@ -227,8 +227,14 @@ class HistoryWindow(QWidget):
             seen.add(b.id)
             rows.append(
                 (
-                    [_when(b.created_at), b.name, b.workflow_name, str(b.executions),
-                     format_credits(b.price), "yes" if b.id in local_by_id else ""],
+                    [
+                        _when(b.created_at),
+                        b.name,
+                        b.workflow_name,
+                        str(b.executions),
+                        format_credits(b.price),
+                        "yes" if b.id in local_by_id else "",
+                    ],
                     b,
                 )
             )
@@ -237,8 +243,14 @@ class HistoryWindow(QWidget):
             if b.id not in seen and b.org_id == ws.org_id:
                 rows.append(
                     (
-                        [b.created_at_iso.replace("T", " ")[:19], b.name, b.workflow_name, "",
-                         "", "yes (not on the server yet)"],
+                        [
+                            b.created_at_iso.replace("T", " ")[:19],
+                            b.name,
+                            b.workflow_name,
+                            "",
+                            "",
+                            "yes (not on the server yet)",
+                        ],
                         b,
                     )
                 )

@@ -57,7 +57,9 @@ class JobFilterProxy(QSortFilterProxyModel):
             self._text = text
             self.endFilterChange()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         model = self.sourceModel()
         job = model.data(model.index(source_row, 0, source_parent), JobRole)
         if job is None:

@@ -42,7 +42,10 @@ ROW_HEIGHT = THUMB_SIZE + 8
 
 class ProgressDelegate(QStyledItemDelegate):
     def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         job = index.data(JobRole)
         # Draw the selection/background first, like any other cell.
@@ -51,8 +54,10 @@ class ProgressDelegate(QStyledItemDelegate):
         style = option.widget.style() if option.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         # A bar only where there is progress to show: not for waiting or failed jobs.
-        if job is None or job.state is JobState.QUEUED or (
-            job.state.is_final and job.state not in (JobState.DONE, JobState.SKIPPED)
+        if (
+            job is None
+            or job.state is JobState.QUEUED
+            or (job.state.is_final and job.state not in (JobState.DONE, JobState.SKIPPED))
         ):
             return
         fraction = float(index.data(ProgressRole) or 0.0)
@@ -73,7 +78,10 @@ class ThumbnailDelegate(QStyledItemDelegate):
     """Centres the thumbnail in its cell at its own size (the view's icon size would crop it)."""
 
     def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         self.initStyleOption(option, index)
         decoration = index.data(Qt.ItemDataRole.DecorationRole)
@@ -145,7 +153,10 @@ class JobTableView(QTableView):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selectionModel().hasSelection():
             self.activateRequested.emit()
             return
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selectionModel().hasSelection():
+        if (
+            key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and self.selectionModel().hasSelection()
+        ):
             self.removeRequested.emit()
             return
         super().keyPressEvent(event)

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -58,13 +57,15 @@ from ui.job_proxy import JobFilterProxy, StatusFilter
 from ui.job_view import JobTableView
 from ui.summary import measure, summary_text
 from ui.thumbnails import ThumbnailCache
-from ui.workflow_picker import WorkflowPicker, format_credits
 from ui.window_state import window_settings
+from ui.workflow_picker import WorkflowPicker, format_credits
 from ui.workspace import Workspace, describe_server
 
 logger = logging.getLogger(__name__)
 
 LOW_BALANCE_IMAGES = 20  # warn when the balance covers fewer images than this
+# Both cases listed: some platforms' file dialogs match patterns case-sensitively.
+IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.JPG *.JPEG *.PNG *.TIF *.WEBP)"
 
 
 def viewer_available() -> bool:
@@ -92,6 +93,14 @@ class MainWindow(QMainWindow):
         self._hot_task: asyncio.Future[Any] | None = None
         self.notifier: Any = None  # ui.notifications.Notifier, set by main
         self.confirm_runs = True
+        # Open dialogs, reachable for tests and for closing them on quit.
+        self.confirm_dialog: ConfirmRunDialog | None = None
+        self.settings_dialog: Any = None
+        self.account_dialog: Any = None
+        self.history_window: Any = None
+        self.switch_server: Any = None  # set by ui.startup
+        self.last_batch_summary = ""
+        self.last_notice: tuple[str, str] | None = None
 
         self.setWindowTitle("Retouch Desk")
         self.setWindowIcon(icons.app_icon())
@@ -131,8 +140,12 @@ class MainWindow(QMainWindow):
 
     # --- construction --------------------------------------------------------------------------
     def _action(
-        self, text: str, icon_name: str | None, shortcut: str | QKeySequence.StandardKey | None,
-        slot: Callable[..., Any], tip: str = "",
+        self,
+        text: str,
+        icon_name: str | None,
+        shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[..., Any],
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
         if icon_name:
@@ -147,35 +160,61 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.act_add_files = self._action(
-            "Add files…", "add-files", QKeySequence.StandardKey.Open, self.add_files_dialog,
-            "Add images to the queue (Ctrl+O)")
+            "Add files…",
+            "add-files",
+            QKeySequence.StandardKey.Open,
+            self.add_files_dialog,
+            "Add images to the queue (Ctrl+O)",
+        )
         self.act_add_folder = self._action(
-            "Add folder…", "add-folder", "Ctrl+Shift+O", self.add_folder_dialog,
-            "Add every image in a folder and its subfolders")
+            "Add folder…",
+            "add-folder",
+            "Ctrl+Shift+O",
+            self.add_folder_dialog,
+            "Add every image in a folder and its subfolders",
+        )
         self.act_paste = self._action(
-            "Paste paths", None, QKeySequence.StandardKey.Paste, self.paste_paths,
-            "Queue the files or folders whose paths are on the clipboard")
+            "Paste paths",
+            None,
+            QKeySequence.StandardKey.Paste,
+            self.paste_paths,
+            "Queue the files or folders whose paths are on the clipboard",
+        )
         self.act_start = self._action(
-            "Start", "start", "Ctrl+Return", self.start_clicked, "Start processing the queue")
+            "Start", "start", "Ctrl+Return", self.start_clicked, "Start processing the queue"
+        )
         self.act_pause = self._action(
-            "Pause", "pause", "Ctrl+P", self.pause_clicked,
-            "Pause: jobs in flight finish, nothing new starts")
+            "Pause",
+            "pause",
+            "Ctrl+P",
+            self.pause_clicked,
+            "Pause: jobs in flight finish, nothing new starts",
+        )
         self.act_cancel = self._action(
-            "Cancel", "cancel", None, self.cancel_clicked, "Cancel everything not yet finished")
+            "Cancel", "cancel", None, self.cancel_clicked, "Cancel everything not yet finished"
+        )
         self.act_retry_failed = self._action(
-            "Retry failed", "retry", "Ctrl+Shift+R", self.retry_all_failed,
-            "Retry every failed job")
+            "Retry failed", "retry", "Ctrl+Shift+R", self.retry_all_failed, "Retry every failed job"
+        )
         self.act_history = self._action(
-            "History", "history", "Ctrl+H", self.show_history, "Past executions and batches")
+            "History", "history", "Ctrl+H", self.show_history, "Past executions and batches"
+        )
         self.act_settings = self._action(
-            "Settings", "settings", QKeySequence.StandardKey.Preferences, self.show_settings,
-            "Output folder, naming, concurrency, hot folder, notifications")
+            "Settings",
+            "settings",
+            QKeySequence.StandardKey.Preferences,
+            self.show_settings,
+            "Output folder, naming, concurrency, hot folder, notifications",
+        )
         self.act_account = self._action(
-            "Account", "account", None, self.show_sign_in, "Server, sign-in and organization")
+            "Account", "account", None, self.show_sign_in, "Server, sign-in and organization"
+        )
         self.act_compare = self._action(
-            "Compare before/after", "compare", None, self.compare_selected, "")
+            "Compare before/after", "compare", None, self.compare_selected, ""
+        )
         self.act_filter = self._action(
-            "Find", None, QKeySequence.StandardKey.Find, lambda: self.search.setFocus(), "")
+            "Find", None, QKeySequence.StandardKey.Find, lambda: self.search.setFocus(), ""
+        )
         self.act_quit = self._action("Quit", None, QKeySequence.StandardKey.Quit, self.close, "")
 
     def _build_toolbar(self) -> None:
@@ -496,8 +535,10 @@ class MainWindow(QMainWindow):
 
     def add_files_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Add images", self._last_dir(),
-            "Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.JPG *.JPEG *.PNG *.TIF *.TIFF *.WEBP)",
+            self,
+            "Add images",
+            self._last_dir(),
+            IMAGE_FILTER,
         )
         if files:
             self._spawn(self.queue_paths([Path(f) for f in files]))
@@ -648,15 +689,18 @@ class MainWindow(QMainWindow):
         return [job for job in (index.data(JobRole) for index in rows) if job is not None]
 
     def menu_entries(self, jobs: Sequence[Job]) -> list[Any]:
-        any_failed = any(j.state.is_retryable and j.state is not JobState.CANCELLED
-                         for j in self.model.jobs())
+        any_failed = any(
+            j.state.is_retryable and j.state is not JobState.CANCELLED for j in self.model.jobs()
+        )
         return menu_actions(jobs, any_failed=any_failed, viewer_available=viewer_available())
 
     def _context_menu(self, pos: QPoint) -> None:
         jobs = self.selected_jobs()
         if not jobs:
             return
-        menu = build_menu(self, self.menu_entries(jobs), lambda a: self._spawn(self.run_action(a, jobs)))
+        menu = build_menu(
+            self, self.menu_entries(jobs), lambda a: self._spawn(self.run_action(a, jobs))
+        )
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     async def run_action(self, action: JobAction, jobs: Sequence[Job]) -> None:
@@ -708,8 +752,13 @@ class MainWindow(QMainWindow):
         index = next((i for i, j in enumerate(items_jobs) if j.id == start_id), 0)
         items = [
             ViewerItem(
-                job_id=j.id, original_path=j.input_path, result_path=j.output_path,
-                title=j.name, status=j.state.value, credits=j.credits, review=j.review.value,
+                job_id=j.id,
+                original_path=j.input_path,
+                result_path=j.output_path,
+                title=j.name,
+                status=j.state.value,
+                credits=j.credits,
+                review=j.review.value,
             )
             for j in items_jobs
         ]
@@ -823,7 +872,9 @@ class MainWindow(QMainWindow):
         has_workflow = self.workflow_picker.current() is not None
         self.act_add_files.setEnabled(connected)
         self.act_add_folder.setEnabled(connected)
-        self.act_start.setEnabled(connected and has_workflow and (bool(self._pending_batches) or paused))
+        self.act_start.setEnabled(
+            connected and has_workflow and (bool(self._pending_batches) or paused)
+        )
         self.act_pause.setEnabled(connected and has_open)
         self.act_pause.setText("Resume" if paused else "Pause")
         self.act_pause.setIcon(icons.icon("start" if paused else "pause"))
@@ -974,6 +1025,3 @@ def show_in_folder(path: str) -> None:
     except OSError:
         logger.debug("file manager not available", exc_info=True)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent)))
-
-
-

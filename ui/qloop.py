@@ -19,7 +19,7 @@ def make_loop(app: Any) -> QEventLoop:
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # noqa: SLF001 (asyncio's own hooks)
-        finalizer=loop._asyncgen_finalizer_hook,  # noqa: SLF001
+        firstiter=loop._asyncgen_firstiter_hook,
+        finalizer=loop._asyncgen_finalizer_hook,
     )
     return loop

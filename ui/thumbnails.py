@@ -36,7 +36,10 @@ def _decode_with_qt(path: str, size: int) -> QImage:
         raise ValueError(reader.errorString())
     if image.width() > size or image.height() > size:
         image = image.scaled(
-            size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            size,
+            size,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
         )
     return image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
 
@@ -48,8 +51,9 @@ def _decode_with_core(path: str, size: int) -> QImage | None:
     except ImportError:  # an older core without it: Qt's reader still gives a thumbnail
         return None
     thumb = make_thumbnail(path, size, layout="RGBA")
-    image = QImage(thumb.data, thumb.width, thumb.height, thumb.bytes_per_line,
-                   QImage.Format.Format_RGBA8888)
+    image = QImage(
+        thumb.data, thumb.width, thumb.height, thumb.bytes_per_line, QImage.Format.Format_RGBA8888
+    )
     return image.copy()  # own the pixels: the Python buffer above dies with this frame
 
 
@@ -130,4 +134,3 @@ class ThumbnailCache(QObject):
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         self._waiting.clear()
-

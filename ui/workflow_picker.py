@@ -37,7 +37,9 @@ class WorkflowPicker(QWidget):
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setMinimumContentsLength(48)
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.combo.lineEdit().setPlaceholderText("Search workflows…")
         completer = QCompleter(self.combo.model(), self.combo)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -65,7 +67,8 @@ class WorkflowPicker(QWidget):
             self.combo.addItem(workflow_label(workflow), workflow.id)
             self.combo.setItemData(
                 self.combo.count() - 1,
-                f"{workflow.name}\nAuthor: {workflow.author.display_name}\nVersion: {workflow.version}",
+                f"{workflow.name}\nAuthor: {workflow.author.display_name}"
+                f"\nVersion: {workflow.version}",
                 Qt.ItemDataRole.ToolTipRole,
             )
         index = max(0, self.combo.findData(preferred_id)) if self._workflows else -1

@@ -34,14 +34,13 @@ def job_factory() -> Callable[..., Job]:
 
 # --- the window on a real sandbox, driven on a qasync loop --------------------------------------
 import asyncio  # noqa: E402
-from collections.abc import Awaitable, Iterator  # noqa: E402
-
 import gc  # noqa: E402
 import sys  # noqa: E402
-
-from ui.qloop import make_loop  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 
 from gui_helpers import run  # noqa: E402
+
+from ui.qloop import make_loop  # noqa: E402
 
 
 @pytest.fixture

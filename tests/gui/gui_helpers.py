@@ -28,7 +28,9 @@ async def until(condition: Callable[[], Any], timeout: float = TIMEOUT, what: st
         await asyncio.sleep(0.02)
 
 
-def run(loop: asyncio.AbstractEventLoop, awaitable: Awaitable[Any], timeout: float = TIMEOUT) -> Any:
+def run(
+    loop: asyncio.AbstractEventLoop, awaitable: Awaitable[Any], timeout: float = TIMEOUT
+) -> Any:
     return loop.run_until_complete(asyncio.wait_for(awaitable, timeout))
 
 
@@ -45,13 +47,20 @@ def drop(window: Any, mime: QMimeData) -> None:
         # Qt marks this constructor deprecated but offers no QPointF one for drag-enter.
         warnings.simplefilter("ignore", DeprecationWarning)
         enter = QDragEnterEvent(
-            pos.toPoint(), Qt.DropAction.CopyAction, mime,
-            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+            pos.toPoint(),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
         )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     event = QDropEvent(
-        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(window, event)
     assert event.isAccepted()

@@ -35,7 +35,9 @@ def test_done_job_offers_results(job_factory: Callable[..., Job]) -> None:
     }
     # Without the viewer the entry stays visible but disabled, and says why.
     compare = next(
-        e for e in menu_actions([job], viewer_available=False) if e and e.action is JobAction.COMPARE
+        e
+        for e in menu_actions([job], viewer_available=False)
+        if e and e.action is JobAction.COMPARE
     )
     assert not compare.enabled and compare.tooltip
 

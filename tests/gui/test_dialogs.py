@@ -125,7 +125,9 @@ def test_history_lists_server_executions_merged_with_the_journal(
 ) -> None:
     window = open_window()
     (tmp_path / "in").mkdir()
-    inputs = [Path(shutil.copy(SAMPLES / n, tmp_path / "in" / n)) for n in ("rocket.jpg", "coffee.png")]
+    inputs = [
+        Path(shutil.copy(SAMPLES / n, tmp_path / "in" / n)) for n in ("rocket.jpg", "coffee.png")
+    ]
     window.settings.output_folder = str(tmp_path / "out")
 
     async def scenario() -> Any:

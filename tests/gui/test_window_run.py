@@ -10,7 +10,6 @@ from typing import Any
 
 from gui_helpers import accept_confirmation, drop, run, states, until, uri_list
 
-from app.engine.jobs import JobState
 from ui.context_menu import JobAction
 
 SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"

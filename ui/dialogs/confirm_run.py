@@ -37,8 +37,10 @@ class ConfirmRunDialog(QDialog):
         balance = _get(estimate, "balance", default=None)
         deduped = int(_get(estimate, "deduped"))
 
-        heading = QLabel(f"<b>Process {images} image{'s' if images != 1 else ''}</b>"
-                         f" with {workflow_name or 'the selected workflow'}?")
+        heading = QLabel(
+            f"<b>Process {images} image{'s' if images != 1 else ''}</b>"
+            f" with {workflow_name or 'the selected workflow'}?"
+        )
         heading.setTextFormat(Qt.TextFormat.RichText)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)

@@ -72,7 +72,9 @@ class SettingsDialog(QDialog):
         for value, label in LAYOUTS:
             self.layout_combo.addItem(label, value)
         self.output_edit = QLineEdit()
-        self.output_edit.setPlaceholderText("Default: a \u201c<folder> retouched\u201d folder beside the originals")
+        self.output_edit.setPlaceholderText(
+            "Default: a \u201c<folder> retouched\u201d folder beside the originals"
+        )
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose_output)
         output_row = QHBoxLayout()

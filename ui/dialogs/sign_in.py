@@ -33,8 +33,11 @@ from ui import icons
 
 logger = logging.getLogger(__name__)
 
-SERVER_CHOICES = [("Sandbox (local, free)", "sandbox"), ("autoretouch", "autoretouch"),
-                  ("Custom URL", "custom")]
+SERVER_CHOICES = [
+    ("Sandbox (local, free)", "sandbox"),
+    ("autoretouch", "autoretouch"),
+    ("Custom URL", "custom"),
+]
 
 
 def plain_error(exc: BaseException) -> str:
@@ -209,7 +212,9 @@ class AccountDialog(QDialog):
         self.sign_out_button.setVisible(signed_in)
         for widget in (self.token_label, self.token_edit, self.token_button):
             widget.setVisible(not signed_in and session is not None)
-        self.keyring_warning.setVisible(bool(session is not None and not session.secrets.persistent))
+        self.keyring_warning.setVisible(
+            bool(session is not None and not session.secrets.persistent)
+        )
 
     def _select_current_server(self) -> None:
         profile = self.workspace.profile if self.workspace is not None else None
