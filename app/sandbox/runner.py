@@ -123,7 +123,11 @@ class RunningSandbox:
         if loop is not None and self._thread.is_alive():
             self._server.should_exit = True
             # Wake streams and blocking downloads now, or uvicorn would wait for them.
-            asyncio.run_coroutine_threadsafe(self._executions.close(), loop)
+            wake = self._executions.close()
+            try:
+                asyncio.run_coroutine_threadsafe(wake, loop)
+            except RuntimeError:  # the loop ended on its own meanwhile
+                wake.close()
             self._thread.join(timeout=10)
             _join_helper_threads(loop)
         self._executions.shutdown_pool()
@@ -144,14 +148,15 @@ class RunningSandbox:
 
     def _wait_for_health(self, deadline: float) -> None:
         while True:
+            conn = http.client.HTTPConnection(self.config.host, self.port, timeout=2)
             try:
-                conn = http.client.HTTPConnection(self.config.host, self.port, timeout=2)
                 conn.request("GET", "/health")
                 if conn.getresponse().status == 200:
-                    conn.close()
                     return
             except OSError:
                 pass
+            finally:
+                conn.close()
             if time.monotonic() > deadline:
                 self.stop()
                 raise SandboxStartError("sandbox /health did not answer")
