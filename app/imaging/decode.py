@@ -141,7 +141,7 @@ def decode_progressive(
     the preview is shrunk from the full decode and yielded first, so it can be shown while the
     full image is packed.
     """
-    if _format_of(path) in _DRAFT_FORMATS:
+    if has_cheap_preview(path):
         preview = decode_for_display(path, preview_side, layout=layout)
         yield preview
         if preview.is_reduced:
@@ -153,6 +153,12 @@ def decode_progressive(
     if max(display.size) > preview_side:
         yield pack(reduce_to_fit(display, preview_side), info, layout)
     yield pack(display, info, layout)
+
+
+def has_cheap_preview(path: str | os.PathLike[str]) -> bool:
+    """True when `decode_for_display(path, max_side)` is much cheaper than a full decode
+    (JPEG's reduced-scale decoding); other formats must decode everything either way."""
+    return _format_of(path) in _DRAFT_FORMATS
 
 
 def read_info(path: str | os.PathLike[str]) -> ImageInfo:

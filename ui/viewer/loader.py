@@ -2,9 +2,12 @@
 
 Why it is built this way:
 - Decoding a 100 MP PNG takes seconds; on the GUI thread that is a frozen window. Work runs in
-  a private QThreadPool (Pillow releases the GIL while it decodes, so the GUI keeps painting).
-- A reduced preview is emitted as soon as it exists, then the full image with its mip pyramid,
-  so the retoucher sees something within ~100 ms even for a 24 MP JPEG.
+  private QThreadPools (Pillow releases the GIL while it decodes, so the GUI keeps painting).
+- Two stages in two pools. The quick one, at normal priority, makes a JPEG's reduced preview
+  (~50 ms for 24 MP), so the retoucher sees the image at once even on a busy machine. The
+  long one, full resolution plus its mip pyramid (and every non-JPEG, which has no cheaper
+  preview), runs below the GUI thread's priority: a slower full decode is the right price
+  for a window that never stutters.
 - Requests are deduplicated, and a task whose image nobody wants any more (the user stepped on)
   stops before its expensive full decode: holding an arrow key must not queue a backlog.
 - Results cross threads as a signal of a QObject that lives on the GUI thread, so delivery is
@@ -13,6 +16,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import sys
@@ -21,7 +25,14 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
-from app.imaging.decode import DecodedImage, DecodeError, decode_progressive, halve
+from app.imaging.decode import (
+    DecodedImage,
+    DecodeError,
+    decode_for_display,
+    decode_progressive,
+    halve,
+    has_cheap_preview,
+)
 from ui.viewer.cache import ImageCache
 from ui.viewer.pixels import PIXEL_LAYOUT, ImageLevel, LoadedImage, level_from
 
@@ -59,9 +70,12 @@ class ImageLoader(QObject):
     ) -> None:
         super().__init__(parent)
         self.cache: ImageCache[LoadedImage] = cache if cache is not None else ImageCache()
-        self._pool = QThreadPool(self)
         cores = QThreadPool.globalInstance().maxThreadCount()
-        self._pool.setMaxThreadCount(max(1, min(max_threads, cores)))
+        threads = max(1, min(max_threads, cores))
+        self._preview_pool = QThreadPool(self)  # quick stage, normal priority
+        self._preview_pool.setMaxThreadCount(threads)
+        self._full_pool = QThreadPool(self)  # long stage, below the GUI thread's priority
+        self._full_pool.setMaxThreadCount(threads)
         self._in_flight: set[str] = set()
         # Read by workers, written by the GUI thread: replaced wholesale under a lock.
         self._wanted: frozenset[str] = frozenset()
@@ -80,8 +94,8 @@ class ImageLoader(QObject):
             return cached
         if key not in self._in_flight:
             self._in_flight.add(key)
-            task = _DecodeTask(self, path, key)
-            self._pool.start(task, 0 if prefetch else 10)
+            task = _DecodeTask(self, path, key, full_stage=False)
+            self._preview_pool.start(task, 0 if prefetch else 10)
         return None
 
     def set_wanted(self, paths: Iterable[str]) -> None:
@@ -104,9 +118,16 @@ class ImageLoader(QObject):
         """Drop queued work and wait for running decodes; call before the owner goes away."""
         with self._wanted_lock:
             self._wanted = frozenset()
-        self._pool.clear()
-        self._pool.waitForDone()
+        # Preview tasks first: a running one may still hand a (then unwanted) full stage on.
+        for pool in (self._preview_pool, self._full_pool):
+            pool.clear()
+            pool.waitForDone()
         self._in_flight.clear()
+
+    def _start_full_stage(self, path: str, key: str, preview: DecodedImage | None) -> None:
+        """Called from a preview task (QThreadPool.start is thread-safe)."""
+        task = _DecodeTask(self, path, key, full_stage=True, preview=preview)
+        self._full_pool.start(task)
 
     # --- slots for the workers' signals (run on the GUI thread) ----------------------------
 
@@ -129,41 +150,81 @@ class ImageLoader(QObject):
                 self.request(path)
 
 
+class _Outcome(enum.Enum):
+    DONE = "done"  # delivered (or failed, which imageFailed reported)
+    SKIPPED = "skipped"  # nobody wanted it any more
+    HANDED_ON = "handed on"  # the full-resolution stage carries on in the slow pool
+
+
 class _DecodeTask(QRunnable):
-    def __init__(self, loader: ImageLoader, path: str, key: str) -> None:
+    """One stage of one image. `preview` is set for the full stage of a JPEG."""
+
+    def __init__(
+        self,
+        loader: ImageLoader,
+        path: str,
+        key: str,
+        *,
+        full_stage: bool,
+        preview: DecodedImage | None = None,
+    ) -> None:
         super().__init__()
         self._loader = loader
         self._path = path
         self._key = key
+        self._full_stage = full_stage
+        self._preview = preview
 
     def run(self) -> None:
-        _yield_to_the_gui()
+        if self._full_stage:
+            _yield_to_the_gui()
         loader = self._loader
-        skipped = False
+        outcome = _Outcome.DONE
         try:
-            skipped = not self._decode()
+            if not loader.is_wanted(self._key):
+                outcome = _Outcome.SKIPPED
+            elif self._full_stage:
+                outcome = self._decode_full()
+            else:
+                outcome = self._decode_preview()
         except DecodeError as exc:
             loader.imageFailed.emit(self._path, str(exc))
         except Exception as exc:  # a worker must never die silently: tell the viewer
             log.exception("decoding %s failed", self._path)
             loader.imageFailed.emit(self._path, f"Cannot show {self._path}: {exc}")
         finally:
-            loader._taskFinished.emit(self._path, self._key, skipped)
+            if outcome is not _Outcome.HANDED_ON:
+                loader._taskFinished.emit(self._path, self._key, outcome is _Outcome.SKIPPED)
 
-    def _decode(self) -> bool:
-        """Deliver the preview and the full image; False if stopped because nobody wants it."""
-        if not self._loader.is_wanted(self._key):
-            return False
-        preview: DecodedImage | None = None
+    def _decode_preview(self) -> _Outcome:
+        preview = None
+        if has_cheap_preview(self._path):
+            preview = decode_for_display(self._path, PREVIEW_SIDE, layout=PIXEL_LAYOUT)
+            if not preview.is_reduced:  # a small JPEG: the "preview" is the whole image
+                self._emit(_pyramid(preview, None), complete=True)
+                return _Outcome.DONE
+            self._emit((level_from(preview),), complete=False)
+            if not self._loader.is_wanted(self._key):
+                return _Outcome.SKIPPED  # stepped on while it decoded: skip the full one
+        self._loader._start_full_stage(self._path, self._key, preview)
+        return _Outcome.HANDED_ON
+
+    def _decode_full(self) -> _Outcome:
+        preview = self._preview
+        if preview is not None:
+            full = decode_for_display(self._path, layout=PIXEL_LAYOUT)
+            self._emit(_pyramid(full, preview), complete=True)
+            return _Outcome.DONE
+        # No cheap preview: one full decode yields a shrunk preview first, then the image.
         for decoded in decode_progressive(self._path, PREVIEW_SIDE, layout=PIXEL_LAYOUT):
             if decoded.is_reduced:
                 preview = decoded
                 self._emit((level_from(decoded),), complete=False)
                 if not self._loader.is_wanted(self._key):
-                    return False  # stepped on while the preview decoded: skip the full one
+                    return _Outcome.SKIPPED
                 continue
             self._emit(_pyramid(decoded, preview), complete=True)
-        return True
+        return _Outcome.DONE
 
     def _emit(self, levels: tuple[ImageLevel, ...], *, complete: bool) -> None:
         info = levels[0].pixels.info
