@@ -12,7 +12,7 @@ SDK does one image at a time: upload, create, poll GET execution every 2 s, down
 on a subset is compared with ours as a ratio.
 
     .venv/bin/python -m bench.throughput [--images 400] [--naive-images 12]
-        [--workflow "Background to white"] [--keep]
+        [--workflow "Background to white"] [--concurrency N] [--keep]
 
 Images are generated once into bench/out/images-1732x1155/ (git-ignored) and hard-linked into
 each run's folder; everything else lives in a temporary folder under bench/out/ that is removed
@@ -175,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--latency", type=float, default=0.25)
     parser.add_argument("--workflow", default="Background to white")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="pass `--concurrency N` (parallel uploads) to retouchdesk process; default: its own",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the run folder")
     args = parser.parse_args(argv)
     n, m = args.images, args.naive_images
@@ -187,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         naive_inputs = [cache / f"shot_{i:04d}.jpg" for i in range(n, n + m)]
         megabytes = sum(p.stat().st_size for p in inputs) / 1e6
         print(f"{n} JPEGs of 1732 x 1155 px ({megabytes:.0f} MB); sandbox --workers "
-              f"{args.workers} --latency {args.latency}; workflow {args.workflow!r}")  # fmt: skip
+              f"{args.workers} --latency {args.latency}; workflow {args.workflow!r}; client "
+              f"upload concurrency {args.concurrency or 'default'}")  # fmt: skip
         home = run_dir / "home"
         env = cli_env(home)
         with sandbox_process(
@@ -205,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
 
             ours = run_measured(
                 [*CLI, *server, "process", str(run_dir / "in"), "-w", workflow_id,
-                 "--out", str(run_dir / "out"), "--yes", "--json"],
+                 "--out", str(run_dir / "out"), "--yes", "--json",
+                 *(["--concurrency", str(args.concurrency)] if args.concurrency else [])],
                 env,
             )  # fmt: skip
             sandbox_cpu = sum(psutil.Process(sandbox.process.pid).cpu_times()[:4])
