@@ -16,48 +16,29 @@ def test_ready_line_serves_and_sigterm_stops_cleanly(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
     data_dir = tmp_path / "cli-data"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "sandbox",
-            "--port",
-            "0",
-            "--data",
-            str(data_dir),
-            "--auto-approve",
-            "--device-interval",
-            "0",
-            "--credits",
-            "123",
-        ],
-        env=subprocess_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        ready = process.stdout.readline().strip()
-        assert ready.startswith("READY http://127.0.0.1:"), ready
-        base_url = ready.removeprefix("READY ")
-        human = process.stdout.readline()
-        assert base_url in human
-        assert httpx.get(f"{base_url}/health").status_code == 200
-        tokens = sign_in(base_url)
-        balance = httpx.get(
-            f"{base_url}/v1/organization/balance",
-            headers={"Authorization": f"Bearer {tokens['access_token']}"},
-        )
-        assert balance.text == "123"
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
-        assert "Traceback" not in process.stderr.read()  # type: ignore[union-attr]
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    command = [sys.executable, "-m", "app", "sandbox", "--port", "0", "--data", str(data_dir),
+               "--auto-approve", "--device-interval", "0", "--credits", "123"]  # fmt: skip
+    with subprocess.Popen(
+        command, env=subprocess_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            ready = process.stdout.readline().strip()
+            assert ready.startswith("READY http://127.0.0.1:"), ready
+            base_url = ready.removeprefix("READY ")
+            human = process.stdout.readline()
+            assert base_url in human
+            assert httpx.get(f"{base_url}/health").status_code == 200
+            tokens = sign_in(base_url)
+            headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+            balance = httpx.get(f"{base_url}/v1/organization/balance", headers=headers)
+            assert balance.text == "123"
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+            assert "Traceback" not in process.stderr.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
     assert (data_dir / "sandbox.sqlite3").is_file()
 
 
