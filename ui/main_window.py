@@ -341,6 +341,7 @@ class MainWindow(QMainWindow):
         self.balance_label.setObjectName("balance")
         self.message_label = QLabel()
         self.message_label.setObjectName("message")
+        self.message_label.setIndent(16)
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self.message_label.clear)
@@ -356,8 +357,7 @@ class MainWindow(QMainWindow):
         self.statusMessage.connect(lambda text: self.show_message(text))
 
     def show_message(self, text: str, seconds: float = 8.0) -> None:
-        separator = " · " if self.summary_label.text() and text else ""
-        self.message_label.setText(f"{separator}{text}")
+        self.message_label.setText(text)
         self._message_timer.start(int(seconds * 1000))
 
     # --- workspace -----------------------------------------------------------------------------
@@ -374,8 +374,12 @@ class MainWindow(QMainWindow):
         except Exception:
             logger.exception("could not resume unfinished batches")
             resumed = []
+        # Show the resumed rows now, not a tick later: the window must never look empty while
+        # it holds work.
+        self.bridge.flush()
         if resumed:
-            self.statusMessage.emit(f"Resumed {len(resumed)} unfinished batch(es)")
+            n = len(resumed)
+            self.statusMessage.emit(f"Resumed {n} unfinished batch{'es' if n != 1 else ''}")
         self._update_actions()
         self.restart_hot_folder()
         self.workspaceReady.emit()

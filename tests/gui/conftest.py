@@ -71,7 +71,9 @@ def open_window(
 
     windows: list[Any] = []
 
-    def open_(sandbox: Any = None, settings: Settings | None = None) -> Any:
+    def open_(sandbox: Any = None, settings: Settings | None = None, connect: bool = True) -> Any:
+        """A shown window; `connect=False` leaves `await window.connect_for_test()` to the
+        test, for scenarios that must not leave the loop between steps."""
         sandbox = sandbox or sandbox_factory()
         settings = settings or Settings.load()
         window = MainWindow(settings)
@@ -85,8 +87,10 @@ def open_window(
             await workspace.start_engine()
             await window.attach(workspace)
 
-        run(loop, connect())
         window.sandbox = sandbox
+        window.connect_for_test = connect
+        if connect:
+            run(loop, connect())
         return window
 
     yield open_

@@ -1,0 +1,140 @@
+"""Keyboard, viewer, resume after quit, refused drops, notifications: the window as used."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gui_helpers import accept_confirmation, drop, run, states, until, uri_list
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+
+from app.store.settings import Settings
+from ui.notifications import Notifier
+
+SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
+
+
+def copy_samples(folder: Path, names: list[str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(SAMPLES / name, folder / name)) for name in names]
+
+
+async def run_batch(window: Any, inputs: list[Path]) -> None:
+    await window.queue_paths(inputs)
+    starting = asyncio.ensure_future(window.start_pending())
+    await accept_confirmation(window)
+    assert await starting
+
+
+def test_keyboard_opens_the_viewer_and_removes_rows(
+    open_window: Callable[..., Any], loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    window = open_window()
+    window.notifier = Notifier()
+    window.settings.output_folder = str(tmp_path / "out")
+    inputs = copy_samples(tmp_path / "in", ["rocket.jpg", "coffee.png"])
+
+    async def scenario() -> None:
+        await run_batch(window, inputs)
+        await until(lambda: states(window) == ["done", "done"], 60, "done")
+        await until(lambda: window.last_batch_summary, what="batch summary")
+        await window.wait_idle()
+
+    run(loop, scenario(), 90)
+    # The window was not focused (offscreen): the finished batch was announced.
+    assert window.notifier.sent and "2 done" in window.notifier.sent[0][1]
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.selected_jobs()) == 2
+    window.view.selectRow(1)
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    viewer = window._viewer
+    assert viewer is not None and viewer.isVisible()
+    current = viewer.viewer.current_item()
+    assert current.job_id == window.selected_jobs()[0].id
+    assert Path(current.result_path).is_file()
+    viewer.close()
+    removed = window.selected_jobs()[0].id
+
+    async def delete() -> None:
+        QTest.keyClick(window.view, Qt.Key.Key_Delete)
+        await until(lambda: window.model.rowCount() == 1, what="row removed")
+        await window.wait_idle()
+
+    run(loop, delete())
+    assert window.model.job(removed) is None
+
+
+def test_unfinished_batch_reappears_and_finishes_after_a_quit(
+    open_window: Callable[..., Any],
+    sandbox_factory: Callable[..., Any],
+    loop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+) -> None:
+    sandbox = sandbox_factory(latency=1.0, workers=1)
+    window = open_window(sandbox)
+    window.settings.output_folder = str(tmp_path / "out")
+    inputs = copy_samples(tmp_path / "in", ["rocket.jpg", "coffee.png", "chelsea.png"])
+
+    again = open_window(sandbox, connect=False)
+
+    # One coroutine from start to finish: jobs are in flight across the quit, and qasync runs
+    # pending Qt events outside the loop whenever run_until_complete returns.
+    async def scenario() -> None:
+        await run_batch(window, inputs)
+        await until(lambda: "processing" in states(window), 60, "processing")
+        assert not all(job.state.is_final for job in window.model.jobs())
+        await window.detach()  # what quitting does
+        window.close()
+        again.settings = Settings.load()
+        await again.connect_for_test()
+        assert sorted(j.name for j in again.model.jobs()) == sorted(p.name for p in inputs)
+        await until(lambda: states(again) == ["done"] * 3, 60, "resumed to done")
+        await again.wait_idle()
+
+    run(loop, scenario(), 90)
+    # Nothing was created (and paid) twice.
+    assert sandbox.execution_count() == 3
+
+
+def test_refused_drops_say_why_and_add_nothing(
+    open_window: Callable[..., Any], loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    window = open_window()
+    remote = QMimeData()
+    remote.setUrls([QUrl("https://example.com/shot.jpg")])
+    drop(window, remote)
+    assert "not a local file" in window.message_label.text()
+    text = tmp_path / "notes.txt"
+    text.write_text("x")
+
+    async def scenario() -> None:
+        drop(window, uri_list([text]))
+        await until(lambda: "skipped" in window.message_label.text(), what="refusal")
+        await window.wait_idle()
+
+    run(loop, scenario())
+    assert window.model.rowCount() == 0
+    assert window.pages.currentIndex() == 0
+
+
+def test_paste_queues_the_paths_on_the_clipboard(
+    open_window: Callable[..., Any], loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    window = open_window()
+    inputs = copy_samples(tmp_path / "in", ["rocket.jpg", "coffee.png"])
+    QGuiApplication.clipboard().setText("\n".join(str(p) for p in inputs))
+
+    async def scenario() -> None:
+        window.view.setFocus()
+        window.act_paste.trigger()
+        await until(lambda: window.model.rowCount() == 2, what="pasted rows")
+        await window.wait_idle()
+
+    run(loop, scenario())
+    QGuiApplication.clipboard().clear()
