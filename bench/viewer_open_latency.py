@@ -15,6 +15,7 @@ a while to write). Noise is mixed in so JPEG and PNG decoders do realistic work.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -180,7 +181,11 @@ def main() -> None:
     )
     png = ViewerItem("png", str(files["png_100mp"]), str(files["png_100mp"]), "100 MP PNG")
 
-    print(f"window {WINDOW[0]} x {WINDOW[1]}, Qt platform {app.platformName()}")
+    # Figures from a shared machine mean little without knowing how busy it was.
+    print(
+        f"window {WINDOW[0]} x {WINDOW[1]}, Qt platform {app.platformName()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
     for label, item, runs in (
         ("24 MP JPEG (one file)", jpeg_single, args.runs),
         ("24 MP JPEG pair (original + result)", jpeg_pair, args.runs),
@@ -200,6 +205,7 @@ def main() -> None:
                 f"median {statistics.median(times):.2f} ms/frame, "
                 f"p95 {percentile(times, 0.95):.2f} ms/frame  ({len(times)} frames)"
             )
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
