@@ -451,3 +451,17 @@ def test_neighbours_are_prefetched_only_when_they_fit(qtbot, images) -> None:  #
     assert len(cramped.loader.cache) == 2
     roomy.shutdown()
     cramped.shutdown()
+
+
+def test_an_empty_list_is_harmless(viewer, qtbot) -> None:  # type: ignore[no-untyped-def]
+    changed: list[str] = []
+    viewer.currentChanged.connect(changed.append)
+    viewer.set_items([], 0)
+    viewer.next()
+    viewer.previous()
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_A, Qt.Key.Key_Space, Qt.Key.Key_F, Qt.Key.Key_Plus):
+        qtbot.keyClick(viewer.canvas, key)
+    assert viewer.current_item() is None
+    assert changed == [""]
+    assert not viewer.actions_.accept.isEnabled() and not viewer.actions_.retry.isEnabled()
+    assert viewer.canvas.grab().toImage().pixelColor(5, 5).red() == 38  # just the backdrop
