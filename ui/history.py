@@ -337,7 +337,7 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().resizeSection(0, 150)
-    view.horizontalHeader().resizeSection(1, 200)
-    view.horizontalHeader().resizeSection(2, 180)
+    for column, width in enumerate((150, 200, 160, 120, 70, 220)):
+        if column < model.columnCount():
+            view.horizontalHeader().resizeSection(column, width)
     return view
