@@ -62,6 +62,17 @@ def run_one(name: str, quick_args: list[str], quick: bool) -> tuple[int, float, 
     return result.returncode, seconds, result.stdout, result.stderr
 
 
+def previous_sections(path: Path) -> dict[str, str]:
+    """The `## name` sections of an existing RESULTS.md, by name."""
+    if not path.exists():
+        return {}
+    found: dict[str, str] = {}
+    for chunk in path.read_text(encoding="utf-8").split("\n## ")[1:]:
+        name = chunk.split("\n", 1)[0].strip()
+        found[name] = "## " + chunk.rstrip() + "\n"
+    return found
+
+
 def git_commit() -> str:
     result = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
@@ -72,7 +83,7 @@ def git_commit() -> str:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    return result.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
+    return result.stdout.strip() + (" (the working tree had uncommitted changes)" if dirty else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,24 +94,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = datetime.now(UTC)
-    sections: list[str] = []
+    commit = git_commit()
+    # With --only, the other benchmarks' sections of the existing file are kept as they were
+    # (each carries its own date and commit), so one figure can be re-measured alone.
+    sections = previous_sections(args.results) if args.only is not None else {}
     failures = 0
     for name, what, quick_args in BENCHMARKS:
         if args.only is not None and name not in args.only:
             continue
         if not (REPO / "bench" / f"{name}.py").exists():
-            sections.append(f"## {name}\n\n{what}\n\nNot measured: `bench/{name}.py` does not "
-                            "exist yet.\n")  # fmt: skip
+            sections[name] = (f"## {name}\n\n{what}\n\nNot measured: `bench/{name}.py` does "
+                              "not exist yet.\n")  # fmt: skip
             print(f"== {name}: missing, skipped")
             continue
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        when = datetime.now(UTC)
         code, seconds, out, err = run_one(name, quick_args, args.quick)
         command = f"python -m bench.{name}" + (" " + " ".join(quick_args) if args.quick else "")
-        body = f"## {name}\n\n{what}\n\n`{command}`: exit {code}, {seconds:.0f} s\n\n"
+        body = f"## {name}\n\n{what}\n\n`{command}`: exit {code}, {seconds:.0f} s; measured "
+        body += f"{when:%Y-%m-%d %H:%M} UTC at commit {commit}, load average {load}\n\n"
         body += "```\n" + out.rstrip() + "\n```\n"
         if code != 0:
             failures += 1
             body += "\nFailed; end of its error output:\n\n```\n" + err[-TAIL:].rstrip() + "\n```\n"
-        sections.append(body)
+        sections[name] = body
 
     facts = machine()
     header = [
@@ -108,17 +125,19 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Written by `make bench` (`python -m bench.run_all`); every figure below is printed by the",
         "benchmark named in its section, run as its own process, one after another.",
-        "Ratios are measured side by side within one run.",
+        "Ratios are measured side by side within one run. The machine is shared with other work,",
+        "so figures move with its load (given per section).",
         "" if not args.quick else "\n**Quick run (`--quick`): small sizes, not figures to quote.**",
         "",
-        f"- Date: {started:%Y-%m-%d %H:%M} UTC",
-        f"- Commit: {git_commit()}",
+        f"- Written: {started:%Y-%m-%d %H:%M} UTC",
         *(f"- {key}: {value}" for key, value in facts.items()),
-        f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-        "(the machine is shared; figures move with it)",
         "",
     ]
-    args.results.write_text("\n".join(header) + "\n" + "\n".join(sections), encoding="utf-8")
+    order = [name for name, _, _ in BENCHMARKS] + sorted(
+        set(sections) - {n for n, _, _ in BENCHMARKS}
+    )
+    body_text = "\n".join(sections[name] for name in order if name in sections)
+    args.results.write_text("\n".join(header) + "\n" + body_text, encoding="utf-8")
     print(f"wrote {args.results}")
     return 1 if failures else 0
 

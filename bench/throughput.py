@@ -292,6 +292,14 @@ def report(
         f"+ rendering; queued {view.median_queued * 1000:.0f} ms median)",
     )
     line("server slot occupancy", f"{view.occupancy:.3f}  (busy slot-time / window x workers)")
+    # Client and sandbox share this machine's cores: their CPU seconds cannot take less wall
+    # time than CPU / cores, whatever the client does. Beyond that bound the goal is unreachable.
+    floor = (ours.cpu + sandbox_cpu) / cores
+    line(
+        "CPU floor on this machine",
+        f"{floor:.2f} s  ((client {ours.cpu:.1f} + sandbox {sandbox_cpu:.1f} CPU s) / {cores} "
+        f"cores): best possible efficiency here {ideal / max(ideal, floor):.3f}",
+    )
     line(
         "vs. what this server allows",
         f"{achievable / ours.wall:.3f}  (n x median server time / workers = {achievable:.2f} s)",
