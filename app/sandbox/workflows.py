@@ -98,16 +98,18 @@ def foreground_mask(image: Image.Image, threshold: int = 30) -> Image.Image:
 
     A pixel is backdrop when it is close to either backdrop model: the row-wise sweep (handles
     gradients) or the single border colour (holds when the subject touches a side edge).
-    Computed on a reduced copy (cheap, and the upscale gives a natural feather), then
-    median-filtered so sensor noise leaves no speckles.
+    Computed on a reduced copy: cheap, and the upscale gives a natural feather.
     """
     rgb = image.convert("RGB")
     factor = max(1, min(rgb.size) // 384)
     small = rgb.reduce(factor) if factor > 1 else rgb
     flat = Image.new("RGB", small.size, _border_colour(small))
     distance = ImageChops.darker(_distance(small, _sweep(small)), _distance(small, flat))
+    # Averaging before the threshold drowns sensor noise (no speckles), at a fraction of the
+    # cost of a median filter; the blur after it feathers the edge.
+    distance = distance.filter(ImageFilter.BoxBlur(1))
     mask = distance.point(lambda v: 255 if v > threshold else 0)
-    mask = mask.filter(ImageFilter.MedianFilter(5)).filter(ImageFilter.GaussianBlur(1))
+    mask = mask.filter(ImageFilter.GaussianBlur(1))
     return mask.resize(rgb.size, Image.Resampling.BILINEAR) if factor > 1 else mask
 
 
