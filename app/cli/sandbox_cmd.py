@@ -10,13 +10,18 @@ for people. Ctrl-C or SIGTERM stops it cleanly.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import signal
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+from app.sandbox.config import SandboxConfig  # a plain dataclass: cheap to import
+
 DEFAULT_PORT = 8765
+# One source of truth for the defaults: the in-process config and the CLI agree.
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(SandboxConfig)}
 
 
 def register(subparsers: Any) -> None:
@@ -35,19 +40,28 @@ def register(subparsers: Any) -> None:
     )
     _add_data_arg(parser)
     parser.add_argument(
-        "--workers", type=_positive_int, default=4, help="processing threads (default: 4)"
+        "--workers",
+        type=_positive_int,
+        default=_DEFAULTS["workers"],
+        help="processing threads (default: %(default)s)",
     )
     parser.add_argument(
-        "--latency", type=float, default=0.0, help="extra seconds of simulated work per execution"
+        "--latency",
+        type=float,
+        default=_DEFAULTS["latency"],
+        help="extra seconds of simulated work per execution",
     )
     parser.add_argument(
         "--credits",
         type=int,
-        default=5000,
-        help="initial balance of a new data folder (default: 5000)",
+        default=_DEFAULTS["credits"],
+        help="initial balance of a new data folder (default: %(default)s)",
     )
     parser.add_argument(
-        "--token-ttl", type=_positive_int, default=86400, help="access token lifetime in seconds"
+        "--token-ttl",
+        type=_positive_int,
+        default=_DEFAULTS["token_ttl"],
+        help="access token lifetime in seconds (default: %(default)s)",
     )
     parser.add_argument(
         "--sse",
@@ -67,12 +81,18 @@ def register(subparsers: Any) -> None:
         help="inject faults, e.g. http500=0.05,http503=0.05,sse_cut=0.3,fail=0.1,"
         "slow_upload=0.2,evil_names=1",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed for the faults (default: 0)")
+    parser.add_argument("--seed", type=int, default=_DEFAULTS["seed"], help="seed for the faults")
     parser.add_argument(
-        "--qa-seconds", type=float, default=2.0, help="how long the QA workflow holds IN_QA"
+        "--qa-seconds",
+        type=float,
+        default=_DEFAULTS["qa_seconds"],
+        help="how long the QA workflow holds IN_QA (default: %(default)s)",
     )
     parser.add_argument(
-        "--device-interval", type=int, default=5, help="device-flow polling interval in seconds"
+        "--device-interval",
+        type=int,
+        default=_DEFAULTS["device_interval"],
+        help="device-flow polling interval in seconds (default: %(default)s)",
     )
     parser.add_argument(
         "--demo",
@@ -126,7 +146,7 @@ def _credits_add(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from app.logsetup import configure_logging
     from app.sandbox.faults import FaultSpecError, parse_spec
-    from app.sandbox.runner import SandboxConfig, SandboxStartError, start_sandbox_in_thread
+    from app.sandbox.runner import SandboxStartError, start_sandbox_in_thread
 
     try:
         parse_spec(args.faults)
