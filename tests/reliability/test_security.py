@@ -333,3 +333,24 @@ def test_cli_over_https_with_an_untrusted_certificate_fails_with_a_clear_reason(
                    "--server", url, "login", "--no-browser", timeout=60)  # fmt: skip
     assert "Cannot reach" not in trusted.stderr, trusted.stderr
     assert server.hits, "the server never saw a request over the trusted connection"
+
+
+def test_no_code_path_turns_verification_off() -> None:
+    """A guard over the whole source: nothing may build an unverified TLS context, and every
+    HTTP client is made with the profile's verifying context."""
+    root = Path(__file__).resolve().parents[2]
+    forbidden = re.compile(
+        r"verify\s*=\s*(False|0|None)|CERT_NONE|check_hostname\s*=\s*False"
+        r"|_create_unverified_context|PYTHONHTTPSVERIFY"
+    )
+    offenders = []
+    clients = []
+    for folder in ("app", "ui"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            offenders += [f"{path}: {m.group(0)}" for m in forbidden.finditer(text)]
+            if "httpx.AsyncClient(" in text or "httpx.Client(" in text:
+                clients.append(path.relative_to(root).as_posix())
+    assert not offenders, offenders
+    # The one place that makes the app's HTTP clients (the sandbox is a server, not a client).
+    assert [c for c in clients if not c.startswith("app/sandbox/")] == ["app/api/http.py"], clients
