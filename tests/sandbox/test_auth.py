@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.sandbox.conftest import CLIENT_ID, DEVICE_GRANT, sign_in
+from .helpers import CLIENT_ID, DEVICE_GRANT, sign_in
 
 ORG_CLAIM = "https://autoretouch.com/selectedOrganization"
 

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 
 from app.sandbox.faults import Faults
-from tests.sandbox.conftest import product_image
+
+from .helpers import product_image
 
 
 def test_success_charges_the_price(api: Any) -> None:

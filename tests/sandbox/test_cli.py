@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.sandbox.conftest import sign_in
+from .helpers import sign_in
 
 
 def test_ready_line_serves_and_sigterm_stops_cleanly(

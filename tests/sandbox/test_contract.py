@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from tests.sandbox.conftest import Api, product_image, sha256
+from .helpers import Api, product_image, sha256
 
 EXECUTION_FIELDS = [
     "id",

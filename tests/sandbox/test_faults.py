@@ -10,7 +10,8 @@ import pytest
 
 from app.sandbox.faults import Faults, FaultSpecError, parse_spec
 from app.sandbox.processing import result_file_name
-from tests.sandbox.conftest import product_image, sha256
+
+from .helpers import product_image, sha256
 
 
 @pytest.mark.parametrize(("kind", "status"), [("http500", 500), ("http503", 503)])

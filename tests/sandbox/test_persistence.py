@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.sandbox.conftest import CLIENT_ID, product_image
+from .helpers import CLIENT_ID, product_image
 
 
 def test_everything_survives_a_restart(

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.sandbox.conftest import product_image
+from .helpers import product_image
 
 
 def test_two_sandboxes_in_one_process_are_independent(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from tests.sandbox.conftest import Api, product_image
+from .helpers import Api, product_image
 
 
 def huge_png(width: int, height: int) -> bytes:

@@ -7,7 +7,7 @@ from typing import Any
 
 from PIL import Image, ImageCms
 
-from tests.sandbox.conftest import BACKDROP, PRODUCT, Api, decode, product_image
+from .helpers import BACKDROP, PRODUCT, Api, decode, product_image
 
 
 def close(pixel: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 12) -> bool:
