@@ -73,6 +73,7 @@ def hard_links(cache: Path, sources: int, count: int, dest: Path) -> list[Path]:
 async def streaming(images: int, url: str, inputs: list[Path], out_dir: Path) -> dict[str, float]:
     from app.store.settings import Settings
     from ui.main_window import MainWindow
+    from ui.qloop import settle_garbage
     from ui.workspace import Workspace, sandbox_profile
 
     settings = Settings()
@@ -86,6 +87,7 @@ async def streaming(images: int, url: str, inputs: list[Path], out_dir: Path) ->
         await workspace.sign_in_silently()
     await workspace.start_engine()
     await window.attach(workspace)
+    settle_garbage()  # as ui.startup does once the window is connected
 
     sampler = LagSampler()
     sampler.start()

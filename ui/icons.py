@@ -39,6 +39,7 @@ class _SvgIconEngine(QIconEngine):
         self._name = name
         self._color = color
         self._renderers: dict[str, QSvgRenderer] = {}
+        self._pixmaps: dict[tuple[object, ...], QPixmap] = {}
 
     def _renderer(self, mode: QIcon.Mode) -> QSvgRenderer:
         color = self._color or _palette_color(QPalette.ColorRole.WindowText)
@@ -60,6 +61,25 @@ class _SvgIconEngine(QIconEngine):
     def scaledPixmap(
         self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
     ) -> QPixmap:
+        # Views ask for the same status icon on every repaint of every row: render once per
+        # size, scale, mode and palette colour.
+        key = (
+            size.width(),
+            size.height(),
+            scale,
+            mode,
+            self._color or _palette_color(QPalette.ColorRole.WindowText),
+        )
+        cached = self._pixmaps.get(key)
+        if cached is not None:
+            return cached
+        pixmap = self._render(size, mode, scale)
+        if len(self._pixmaps) > 32:
+            self._pixmaps.clear()
+        self._pixmaps[key] = pixmap
+        return pixmap
+
+    def _render(self, size: QSize, mode: QIcon.Mode, scale: float) -> QPixmap:
         image = QImage(size * scale, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)

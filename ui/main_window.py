@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._hot_task: asyncio.Future[Any] | None = None
         self.notifier: Any = None  # ui.notifications.Notifier, set by main
         self.confirm_runs = True
+        self._shown_paused = False
         # Open dialogs, reachable for tests and for closing them on quit.
         self.confirm_dialog: ConfirmRunDialog | None = None
         self.settings_dialog: Any = None
@@ -880,8 +881,11 @@ class MainWindow(QMainWindow):
             connected and has_workflow and (bool(self._pending_batches) or paused)
         )
         self.act_pause.setEnabled(connected and has_open)
-        self.act_pause.setText("Resume" if paused else "Pause")
-        self.act_pause.setIcon(icons.icon("start" if paused else "pause"))
+        if paused != self._shown_paused:
+            # Only on a change: a new icon re-lays out the toolbar, and this runs every tick.
+            self._shown_paused = paused
+            self.act_pause.setText("Resume" if paused else "Pause")
+            self.act_pause.setIcon(icons.icon("start" if paused else "pause"))
         self.act_cancel.setEnabled(connected and has_open)
         failed = any(j.state in (JobState.FAILED, JobState.PAYMENT_REQUIRED) for j in jobs)
         self.act_retry_failed.setEnabled(connected and failed)

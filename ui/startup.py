@@ -13,6 +13,7 @@ from typing import Any
 
 from app.api.servers import SERVER_ENV, resolve_server
 from app.store.settings import Settings
+from ui.qloop import settle_garbage
 from ui.sandbox_process import SandboxProcess
 from ui.workspace import Workspace, sandbox_profile
 
@@ -75,6 +76,7 @@ class Startup:
                     raise RuntimeError(f"not signed in to {profile.name}")
         await workspace.start_engine()
         await window.attach(workspace, queue or [])
+        settle_garbage()
         return workspace
 
     async def switch(self, spec: str) -> None:
