@@ -37,7 +37,12 @@ CUTOUT = "Transparent cut-out"
 OUTAGE_SECONDS = 2.0  # how long the server stays down: the fault's size, not a synchronisation
 
 
-def test_server_restarted_mid_batch_the_batch_goes_on_by_itself(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "outage", [OUTAGE_SECONDS, pytest.param(30.0, marks=pytest.mark.slow, id="30s")]
+)
+def test_server_restarted_mid_batch_the_batch_goes_on_by_itself(
+    tmp_path: Path, outage: float
+) -> None:
     data = tmp_path / "sandbox-data"
     config = SandboxConfig(data_dir=data, workers=2, latency=0.15, auto_approve=True,
                            device_interval=0)  # fmt: skip
@@ -59,7 +64,7 @@ def test_server_restarted_mid_batch_the_batch_goes_on_by_itself(tmp_path: Path) 
             )
             assert sum(j.state is JobState.DONE for j in engine.jobs()) < n - 4
             await asyncio.to_thread(first.stop)
-            await asyncio.sleep(OUTAGE_SECONDS)
+            await asyncio.sleep(outage)
             restarted = SandboxConfig(**{**config.__dict__, "port": first.port})
             servers.append(await asyncio.to_thread(start_sandbox_in_thread, restarted))
             await wait_batch(engine, batch_id, timeout=90)
