@@ -154,7 +154,8 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
-            action.setToolTip(tip)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({keys})" if keys else tip)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
             "add-files",
             QKeySequence.StandardKey.Open,
             self.add_files_dialog,
-            "Add images to the queue (Ctrl+O)",
+            "Add images to the queue",
         )
         self.act_add_folder = self._action(
             "Add folder…",
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
             "Pause: jobs in flight finish, nothing new starts",
         )
         self.act_cancel = self._action(
-            "Cancel", "cancel", None, self.cancel_clicked, "Cancel everything not yet finished"
+            "Cancel", "cancel", "Ctrl+.", self.cancel_clicked, "Cancel everything not yet finished"
         )
         self.act_retry_failed = self._action(
             "Retry failed", "retry", "Ctrl+Shift+R", self.retry_all_failed, "Retry every failed job"
@@ -203,12 +204,16 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action(
             "Settings",
             "settings",
-            QKeySequence.StandardKey.Preferences,
+            "Ctrl+,",
             self.show_settings,
             "Output folder, naming, concurrency, hot folder, notifications",
         )
         self.act_account = self._action(
-            "Account", "account", None, self.show_sign_in, "Server, sign-in and organization"
+            "Account",
+            "account",
+            "Ctrl+Shift+A",
+            self.show_sign_in,
+            "Server, sign-in and organization",
         )
         self.act_compare = self._action(
             "Compare before/after", "compare", None, self.compare_selected, ""

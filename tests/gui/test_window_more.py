@@ -138,3 +138,49 @@ def test_paste_queues_the_paths_on_the_clipboard(
 
     run(loop, scenario())
     QGuiApplication.clipboard().clear()
+
+
+def distinct_images(folder: Path, count: int) -> list[Path]:
+    """`count` different files (the engine processes identical bytes once)."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    base = Image.open(SAMPLES / "coffee.png").convert("RGB")
+    paths = []
+    for i in range(count):
+        path = folder / f"cup_{i:02d}.jpg"
+        base.resize((200 + i, 150)).save(path, quality=85)
+        paths.append(path)
+    return paths
+
+
+def test_pause_holds_new_work_and_resume_finishes_it(
+    open_window: Callable[..., Any],
+    sandbox_factory: Callable[..., Any],
+    loop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+) -> None:
+    slow = Settings(hash_concurrency=1, upload_concurrency=1)
+    window = open_window(sandbox_factory(latency=0.3), slow)
+    window.settings.output_folder = str(tmp_path / "out")
+    inputs = distinct_images(tmp_path / "in", 8)
+
+    def started() -> int:
+        return sum(state != "queued" for state in states(window))
+
+    async def scenario() -> None:
+        await run_batch(window, inputs)
+        await until(lambda: started() >= 1, 30, "first job started")
+        window.act_pause.trigger()
+        assert window.workspace.engine.paused and window.act_pause.text() == "Resume"
+        window.bridge.flush()
+        held = started()
+        await asyncio.sleep(1.0)
+        window.bridge.flush()
+        assert started() == held < len(inputs)  # nothing new started while paused
+        window.act_pause.trigger()
+        assert not window.workspace.engine.paused and window.act_pause.text() == "Pause"
+        await until(lambda: states(window) == ["done"] * len(inputs), 60, "done after resume")
+        await window.wait_idle()
+
+    run(loop, scenario(), 90)
