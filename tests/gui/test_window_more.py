@@ -58,6 +58,17 @@ def test_keyboard_opens_the_viewer_and_removes_rows(
     current = viewer.viewer.current_item()
     assert current.job_id == window.selected_jobs()[0].id
     assert Path(current.result_path).is_file()
+
+    async def review() -> None:
+        # The viewer's verdict reaches the engine (and the journal) and comes back as a row.
+        viewer.viewer.reviewRequested.emit(current.job_id, "accepted")
+        await until(
+            lambda: window.model.job(current.job_id).review.value == "accepted",
+            what="review stored",
+        )
+        await window.wait_idle()
+
+    run(loop, review())
     viewer.close()
     removed = window.selected_jobs()[0].id
 
