@@ -5,11 +5,14 @@ job is journaled as CREATING before the create request leaves, so after a crash 
 that an execution may exist and reconciles with the server instead of paying twice.
 
 Durability: WAL with `synchronous=FULL`, so a committed change survives a power cut too, not
-only a killed process. That makes each commit an fsync (about a millisecond on an SSD), which
-is why the engine never calls this from the event loop directly: `await journal.run(...)` hands
-the write to one dedicated writer thread. One thread keeps every write in order (the order is
-the history) and keeps SQLite's single-writer rule trivially true within the process; WAL and
-a busy timeout let another process (a CLI `history` while the window runs) read meanwhile.
+only a killed process. That makes each commit an fsync (a few milliseconds on a disk), which is
+why the engine never calls this from the event loop directly: `await journal.run(...)` hands
+the call to one dedicated writer thread and resumes once it is committed. The writer does a
+*group commit*: every call waiting when it wakes up runs in one transaction (each in its own
+savepoint, so one failing call does not undo the others) with one fsync, so a hundred jobs
+changing state at once cost one disk flush, not a hundred. One thread keeps the writes in order
+(the order is the history) and SQLite's single-writer rule trivially true within the process;
+WAL and a busy timeout let another process (a CLI `history` while the window runs) read.
 
 Only job data lives here: never tokens or any other secret.
 """
@@ -19,11 +22,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -110,6 +114,16 @@ _JOB_COLUMNS = (
 _FINAL_VALUES = tuple(s.value for s in FINAL_STATES)
 
 
+_GROUP_LIMIT = 500  # calls per group commit: bounds one transaction's size
+
+
+@dataclass(frozen=True)
+class _Call:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    future: Future[Any]
+
+
 @dataclass
 class BatchRecord:
     id: str
@@ -151,7 +165,9 @@ class Journal:
         self._conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
         )
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write_loop, name="journal", daemon=True)
+        self._writer.start()
         self._closed = False
 
     # -- plumbing --------------------------------------------------------------------------
@@ -164,6 +180,9 @@ class Journal:
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if self._conn.in_transaction:  # inside a group commit: the group owns the commit
+                yield self._conn
+                return
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -173,15 +192,73 @@ class Journal:
             self._conn.execute("COMMIT")
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a journal call on the writer thread and wait for it to be committed."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, fn, *args)
+        """Run a journal call on the writer thread; return once it is committed."""
+        if self._closed:
+            raise RuntimeError("the journal is closed")
+        future: Future[Any] = Future()
+        self._queue.put(_Call(fn, args, future))
+        result: T = await asyncio.wrap_future(future)
+        return result
+
+    def _write_loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            group = [first]
+            stop = False
+            while len(group) < _GROUP_LIMIT:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                group.append(item)
+            self._commit_group(group)
+            if stop:
+                return
+
+    def _commit_group(self, group: list[_Call]) -> None:
+        outcomes: list[tuple[_Call, Any, BaseException | None]] = []
+        try:
+            with self._lock:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for call in group:
+                        self._conn.execute("SAVEPOINT call")
+                        try:
+                            value = call.fn(*call.args)
+                        except Exception as exc:
+                            self._conn.execute("ROLLBACK TO call")
+                            self._conn.execute("RELEASE call")
+                            outcomes.append((call, None, exc))
+                        else:
+                            self._conn.execute("RELEASE call")
+                            outcomes.append((call, value, None))
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+        except BaseException as exc:  # the commit itself failed: nothing of the group counts
+            log.error("journal commit failed: %s", exc)
+            for call in group:
+                if not call.future.done():
+                    call.future.set_exception(exc)
+            return
+        for call, value, error in outcomes:
+            if error is not None:
+                call.future.set_exception(error)
+            else:
+                call.future.set_result(value)
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        self._writer.shutdown(wait=True)
+        self._queue.put(None)
+        self._writer.join()
         with self._lock:
             self._conn.close()
 

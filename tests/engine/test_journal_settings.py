@@ -5,6 +5,7 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,5 +146,30 @@ def test_a_batch_is_claimed_by_one_live_process(tmp_path: Path) -> None:
         journal.release_batches(parent)
         assert journal.claim_batch("b1", gone, owner_alive)
         assert journal.claim_batch("b1", this_process(), owner_alive)  # a dead owner holds nothing
+    finally:
+        journal.close()
+
+
+def test_group_commit_isolates_a_failing_call(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    _, jobs = _batch(journal, 50)
+
+    def broken() -> None:
+        journal.save_job(jobs[0], "half-written")
+        raise ValueError("boom")
+
+    async def go() -> list[Any]:
+        for job in jobs:
+            job.state = JobState.HASHING
+        calls = [journal.run(journal.save_job, job) for job in jobs]
+        return await asyncio.gather(journal.run(broken), *calls, return_exceptions=True)
+
+    try:
+        results = asyncio.run(go())
+        assert isinstance(results[0], ValueError)
+        assert all(r is None for r in results[1:])
+        assert all(journal.job(j.id).state is JobState.HASHING for j in jobs)  # type: ignore[union-attr]
+        details = [e.detail for e in journal.events(jobs[0].id)]
+        assert "half-written" not in details  # the failed call's own writes were undone
     finally:
         journal.close()
