@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
+    QColor,
     QGuiApplication,
     QIcon,
     QIconEngine,
@@ -44,7 +45,7 @@ class _SvgIconEngine(QIconEngine):
     def _renderer(self, mode: QIcon.Mode) -> QSvgRenderer:
         color = self._color or _palette_color(QPalette.ColorRole.WindowText)
         if mode == QIcon.Mode.Disabled:
-            color = _palette_color(QPalette.ColorRole.PlaceholderText)
+            color = _muted_color()
         renderer = self._renderers.get(color)
         if renderer is None:
             data = svg_text(self._name).replace("currentColor", color)
@@ -82,9 +83,12 @@ class _SvgIconEngine(QIconEngine):
     def _render(self, size: QSize, mode: QIcon.Mode, scale: float) -> QPixmap:
         image = QImage(size * scale, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
+        renderer = self._renderer(mode)
         painter = QPainter(image)
-        self._renderer(mode).render(painter, QRectF(QPoint(0, 0), (size * scale).toSizeF()))
-        painter.end()
+        try:
+            renderer.render(painter, QRectF(QPoint(0, 0), (size * scale).toSizeF()))
+        finally:
+            painter.end()
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(scale)
         return pixmap
@@ -97,6 +101,20 @@ def _palette_color(role: QPalette.ColorRole) -> str:
     app = QGuiApplication.instance()
     palette = QGuiApplication.palette() if app is not None else QPalette()
     return palette.color(role).name()
+
+
+def _muted_color() -> str:
+    """Halfway between text and background: greyed out in light and dark themes alike. (The
+    palette's placeholder colour is text with alpha, which an SVG colour cannot carry.)"""
+    palette = QGuiApplication.palette()
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    mixed = QColor(
+        (text.red() + back.red()) // 2,
+        (text.green() + back.green()) // 2,
+        (text.blue() + back.blue()) // 2,
+    )
+    return mixed.name()
 
 
 def icon(name: str, color: str | None = None) -> QIcon:
