@@ -20,6 +20,10 @@ from ui.workspace import Workspace, sandbox_profile
 logger = logging.getLogger(__name__)
 
 
+class NotSignedIn(Exception):
+    """The user closed the sign-in dialog without signing in."""
+
+
 class Startup:
     def __init__(
         self,
@@ -41,6 +45,13 @@ class Startup:
     async def run(self) -> None:
         try:
             await self.open(self.server, queue=self.paths)
+        except NotSignedIn:
+            # Closing the sign-in dialog at start-up is not an error: work on the sandbox
+            # this time, and keep asking for autoretouch only when the user switches back.
+            self.window.statusMessage.emit(
+                f"Not signed in to {self.server}: working on the local sandbox"
+            )
+            await self.open("sandbox", queue=self.paths)
         except Exception as exc:
             logger.exception("start-up failed")
             self.window.statusMessage.emit(f"Could not connect: {exc}")
@@ -73,7 +84,7 @@ class Startup:
                 if not workspace.session.signed_in:
                     await workspace.aclose()
                     window._show_server("Not signed in")
-                    raise RuntimeError(f"not signed in to {profile.name}")
+                    raise NotSignedIn(profile.name)
         await workspace.start_engine()
         await window.attach(workspace, queue or [])
         settle_garbage()
@@ -84,9 +95,15 @@ class Startup:
         await self.window.detach()
         if spec.lower() != "sandbox" and self.sandbox is not None:
             self.sandbox.stop()
+        try:
+            await self.open(spec)
+        except NotSignedIn:
+            self.window.statusMessage.emit(f"Not signed in to {spec}: back on the local sandbox")
+            await self.open("sandbox")
+            spec = "sandbox"
+        # Remembered only once it worked: the next start opens where the user is now.
         self.settings.server = spec
         self.settings.save()
-        await self.open(spec)
 
     async def shutdown(self) -> None:
         try:

@@ -66,3 +66,30 @@ def test_unhandled_errors_show_a_dialog_instead_of_killing_the_app(qtbot: Any) -
 def test_command_line_paths_and_server_are_parsed() -> None:
     args = parse_args(["--server", "autoretouch", "a.jpg", "folder"])
     assert args.server == "autoretouch" and args.paths == ["a.jpg", "folder"]
+
+
+def test_closing_the_sign_in_dialog_falls_back_to_the_sandbox(
+    open_window: Callable[..., Any],
+    sandbox_factory: Callable[..., Any],
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    window = open_window()
+    other = sandbox_factory(auto_approve=False)
+    startup = Startup(window, Settings.load())
+
+    async def scenario() -> None:
+        switching = asyncio.ensure_future(startup.switch(other.base_url))
+        dialog = await until(lambda: window.account_dialog, what="sign-in dialog")
+        dialog.reject()  # the user closes it
+        await switching  # ...and lands on the local sandbox, a real child process
+        await window.wait_idle()
+
+    try:
+        run(loop, scenario(), 60)
+        assert window.workspace.profile.is_sandbox
+        assert startup.sandbox is not None and startup.sandbox.running()
+        assert window.workflow_picker.current() is not None
+        assert Settings.load().server == "sandbox"
+    finally:
+        run(loop, startup.shutdown())
+    assert not startup.sandbox.running()
