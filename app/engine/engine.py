@@ -295,6 +295,9 @@ class Engine:
     # -- running -------------------------------------------------------------------------------
 
     def start(self, batch_id: str) -> None:
+        # Queued before any job's first write, so it is committed no later than they are: a
+        # batch with moving jobs is always one that resuming will pick up.
+        self._journal.submit(self._journal.set_batch_started, batch_id, time.time())
         for job in self._jobs_of(batch_id):
             if not job.state.is_final:
                 self._spawn(job)

@@ -176,6 +176,8 @@ class Journal:
         columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(batches)")}
         if "owner" not in columns:
             self._conn.execute("ALTER TABLE batches ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+        if "started_at" not in columns:
+            self._conn.execute("ALTER TABLE batches ADD COLUMN started_at REAL NOT NULL DEFAULT 0")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -193,12 +195,17 @@ class Journal:
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a journal call on the writer thread; return once it is committed."""
+        result: T = await asyncio.wrap_future(self.submit(fn, *args))
+        return result
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Queue a journal call without waiting. Calls commit in the order they were queued,
+        so a call submitted now is durable no later than any call submitted after it."""
         if self._closed:
             raise RuntimeError("the journal is closed")
-        future: Future[Any] = Future()
+        future: Future[T] = Future()
         self._queue.put(_Call(fn, args, future))
-        result: T = await asyncio.wrap_future(future)
-        return result
+        return future
 
     def _write_loop(self) -> None:
         while True:
@@ -326,16 +333,29 @@ class Journal:
             rows = self._conn.execute(sql, args).fetchall()
         return [_batch_from_row(r) for r in rows]
 
-    def unfinished_batches(self) -> list[BatchRecord]:
-        """Batches with at least one job that is neither final nor removed: to resume."""
+    def unfinished_batches(self, *, started: bool | None = True) -> list[BatchRecord]:
+        """Batches with at least one job that is neither final nor removed.
+
+        `started=True` (what resuming wants): only batches the user started. A batch that was
+        added but never started (the cost not confirmed yet) must not start by itself after a
+        restart. `started=False`: only those; None: both.
+        """
         marks = ",".join("?" * len(_FINAL_VALUES))
+        condition = {True: " AND started_at > 0", False: " AND started_at = 0", None: ""}[started]
         with self._lock:
             rows = self._conn.execute(
                 f"SELECT * FROM batches WHERE id IN (SELECT DISTINCT batch_id FROM jobs"
-                f" WHERE removed=0 AND state NOT IN ({marks})) ORDER BY created_at",
+                f" WHERE removed=0 AND state NOT IN ({marks})){condition} ORDER BY created_at",
                 _FINAL_VALUES,
             ).fetchall()
         return [_batch_from_row(r) for r in rows]
+
+    def set_batch_started(self, batch_id: str, started_at: float) -> None:
+        with self._tx() as c:
+            c.execute(
+                "UPDATE batches SET started_at=? WHERE id=? AND started_at=0",
+                (started_at, batch_id),
+            )
 
     # -- jobs ----------------------------------------------------------------------------------
 

@@ -222,3 +222,24 @@ def test_hot_folder_takes_settled_files_once_across_restarts(
     run_async(first())
     run_async(after_restart())
     assert sandbox.execution_count() == 2
+
+
+def test_a_batch_added_but_never_started_does_not_start_after_a_restart(
+    sandbox: Any, tmp_path: Path, run_async: Any
+) -> None:
+    src = _images(tmp_path / "in", 2, seed=150)
+    journal = tmp_path / "j.sqlite3"
+
+    async def add_only() -> None:
+        async with engine_for(sandbox, journal) as (engine, session, _):
+            wf = await workflow_id(session, CUTOUT)
+            await engine.add([src], _opts(sandbox, wf, tmp_path / "out"))
+
+    async def restart() -> None:
+        async with engine_for(sandbox, journal) as (engine, _, _events):
+            assert await engine.resume_unfinished() == []
+            assert engine.jobs() == []
+
+    run_async(add_only())
+    run_async(restart())
+    assert sandbox.execution_count() == 0

@@ -53,6 +53,9 @@ def test_state_changes_survive_reopen_and_are_kept_as_history(tmp_path: Path) ->
         await journal.run(journal.save_job, job)
 
     asyncio.run(advance())
+    assert journal.unfinished_batches() == []  # never started: not resumed by itself
+    assert [b.id for b in journal.unfinished_batches(started=False)] == ["b1"]
+    journal.set_batch_started("b1", time.time())
     journal.close()
 
     again = Journal(path)
