@@ -841,6 +841,18 @@ class MainWindow(QMainWindow):
     def _update_summary(self) -> None:
         progress = measure(self.model.jobs())
         self.summary_label.setText(summary_text(progress))
+        # The filter says how many rows each choice shows, so "Failed (3)" is found at a glance.
+        counts = {
+            StatusFilter.ALL: progress.total,
+            StatusFilter.ACTIVE: progress.active,
+            StatusFilter.DONE: progress.done,
+            StatusFilter.PROBLEMS: progress.failed,
+            StatusFilter.QUEUED: progress.queued + progress.cancelled,
+        }
+        for index in range(self.status_filter.count()):
+            status = self.status_filter.itemData(index)
+            n = counts.get(status, 0)
+            self.status_filter.setItemText(index, f"{status.value} ({n})" if n else status.value)
         self._update_actions()
 
     def _update_page(self, *_args: Any) -> None:

@@ -55,6 +55,7 @@ def drop(window: Any, mime: QMimeData) -> None:
         )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
+    assert window.drop_overlay.isVisible()  # the visible drop highlight
     event = QDropEvent(
         pos,
         Qt.DropAction.CopyAction,
@@ -64,6 +65,7 @@ def drop(window: Any, mime: QMimeData) -> None:
     )
     QApplication.sendEvent(window, event)
     assert event.isAccepted()
+    assert not window.drop_overlay.isVisible()
 
 
 async def accept_confirmation(window: Any) -> None:

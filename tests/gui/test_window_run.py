@@ -48,6 +48,8 @@ def test_drop_of_files_and_a_folder_adds_the_right_rows(
     assert window.pages.currentIndex() == 1
     assert "skipped" in window.message_label.text()  # notes.txt, said plainly
     assert window.act_start.isEnabled()
+    window._update_summary()
+    assert window.status_filter.itemText(0) == "All (5)"
 
 
 def test_a_batch_runs_to_done_with_files_on_disk(
