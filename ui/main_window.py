@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.notifier: Any = None  # ui.notifications.Notifier, set by main
         self.confirm_runs = True
         self._shown_paused = False
+        self.hot_folder_interval = 2.0  # seconds between scans; a file must sit still for one
         # Open dialogs, reachable for tests and for closing them on quit.
         self.confirm_dialog: ConfirmRunDialog | None = None
         self.settings_dialog: Any = None
@@ -624,7 +625,12 @@ class MainWindow(QMainWindow):
             return
         from app.engine.hotfolder import HotFolder
 
-        watcher = HotFolder(ws.engine, Path(folder), self.run_options(workflow, "hotfolder"))
+        watcher = HotFolder(
+            ws.engine,
+            Path(folder),
+            self.run_options(workflow, "hotfolder"),
+            interval=self.hot_folder_interval,
+        )
         self._hot_task = asyncio.ensure_future(watcher.run())
         self.hot_label.setText(f"Watching {Path(folder).name}")
         self.hot_label.setToolTip(f"New images in {folder} are processed with {workflow.name}")

@@ -195,3 +195,27 @@ def test_pause_holds_new_work_and_resume_finishes_it(
         await window.wait_idle()
 
     run(loop, scenario(), 90)
+
+
+def test_hot_folder_processes_new_images_without_a_click(
+    open_window: Callable[..., Any], loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    settings = Settings(hot_folder_enabled=True, hot_folder_path=str(hot))
+    settings.output_folder = str(tmp_path / "out")
+    window = open_window(settings=settings, connect=False)
+    window.hot_folder_interval = 0.1
+
+    async def scenario() -> None:
+        await window.connect_for_test()
+        assert window.hot_label.isVisible() and "hot" in window.hot_label.text()
+        copy_samples(hot, ["rocket.jpg"])
+        await until(lambda: states(window) == ["done"], 60, "hot folder image done")
+        await window.wait_idle()
+        window.settings.hot_folder_enabled = False
+        window.restart_hot_folder()
+        assert not window.hot_label.isVisible()
+
+    run(loop, scenario(), 90)
+    assert Path(window.model.jobs()[0].output_path).is_file()
