@@ -107,6 +107,10 @@ class SettingsDialog(QDialog):
         self.downloads_spin.setRange(1, 32)
         speed_form.addRow("Parallel &uploads:", self.uploads_spin)
         speed_form.addRow("Parallel &downloads:", self.downloads_spin)
+        # The engine sizes its worker pools when it starts; say so rather than pretend.
+        speed_note = QLabel("Takes effect the next time Retouch Desk starts.")
+        speed_note.setEnabled(False)
+        speed_form.addRow("", speed_note)
 
         # Hot folder and notifications
         auto_box = QGroupBox("Automation")
