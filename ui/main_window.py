@@ -1006,6 +1006,8 @@ class MainWindow(QMainWindow):
         self.save_geometry()
         if self._viewer is not None:
             self._viewer.close()
+        if self.history_window is not None:
+            self.history_window.close()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
