@@ -44,7 +44,7 @@ def test_window_process_queues_paths_and_quits_cleanly_on_sigterm(
         assert children  # the sandbox child process
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
-        gone, alive = psutil.wait_procs(children, timeout=10)
+        _gone, alive = psutil.wait_procs(children, timeout=10)
         assert not alive, f"left running: {alive}"
     finally:
         if process.poll() is None:
