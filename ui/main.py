@@ -143,8 +143,11 @@ def _quit_on_signals(app: Any) -> None:
 
     from PySide6.QtCore import QTimer
 
+    # The handler only posts the quit: Python runs it between any two bytecodes, possibly
+    # inside a lock (a thread pool starting a worker), and quitting synchronously from there
+    # ran the shutdown into that same lock and hung.
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(250)

@@ -722,7 +722,6 @@ class MainWindow(QMainWindow):
     async def run_action(self, action: JobAction, jobs: Sequence[Job]) -> None:
         """Do what a context-menu entry says for the given jobs (also used by shortcuts)."""
         ws = self.workspace
-        ids = [j.id for j in jobs]
         if action is JobAction.RETRY and ws is not None:
             await ws.engine.retry([j.id for j in jobs if j.state.is_retryable])
         elif action is JobAction.RETRY_ALL_FAILED and ws is not None:
@@ -743,7 +742,6 @@ class MainWindow(QMainWindow):
             await ws.engine.remove([j.id for j in jobs if not j.state.is_active])
         elif action is JobAction.CANCEL and ws is not None:
             await ws.engine.cancel([j.id for j in jobs if not j.state.is_final])
-        del ids
         self._update_actions()
 
     def remove_selected(self) -> None:
@@ -1034,12 +1032,6 @@ def _combine(estimates: Sequence[Any]) -> Any:
         balance=getattr(first, "balance", None),
         deduped=sum(getattr(e, "deduped", 0) for e in estimates),
     )
-
-
-async def _maybe_await(value: Any) -> Any:
-    if asyncio.iscoroutine(value) or isinstance(value, asyncio.Future):
-        return await value
-    return value
 
 
 def show_in_folder(path: str) -> None:

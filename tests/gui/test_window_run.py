@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gui_helpers import accept_confirmation, drop, run, states, until, uri_list
+from PySide6.QtGui import QGuiApplication
 
 from ui.context_menu import JobAction
 
@@ -94,6 +95,9 @@ def test_a_failed_row_is_retried_from_its_context_menu(
         await start_and_confirm(window)
         await until(lambda: states(window) == ["failed"], 60, "failed")
         assert window.model.jobs()[0].error
+        window.view.selectAll()
+        await window.run_action(JobAction.COPY_EXECUTION_ID, window.selected_jobs())
+        assert QGuiApplication.clipboard().text() == window.model.jobs()[0].execution_id
         assert window.act_retry_failed.isEnabled()
         window.view.selectAll()
         entries = {e.action: e for e in window.menu_entries(window.selected_jobs()) if e}
@@ -133,3 +137,25 @@ def test_payment_required_row_completes_after_top_up_and_retry(
 
     run(loop, scenario(), 90)
     assert Path(window.model.jobs()[0].output_path).is_file()
+
+
+def test_cancelled_rows_can_be_retried_to_done(
+    open_window: Callable[..., Any], loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    window = open_window()
+    inputs = copy_samples(tmp_path / "in", ["rocket.jpg", "coffee.png"])
+    window.settings.output_folder = str(tmp_path / "out")
+
+    async def scenario() -> None:
+        await window.queue_paths(inputs)
+        window.view.selectAll()
+        entries = {e.action: e for e in window.menu_entries(window.selected_jobs()) if e}
+        assert entries[JobAction.CANCEL].enabled and not entries[JobAction.RETRY].enabled
+        await window.run_action(JobAction.CANCEL, window.selected_jobs())
+        await until(lambda: states(window) == ["cancelled"] * 2, what="cancelled")
+        window.view.selectAll()
+        await window.run_action(JobAction.RETRY, window.selected_jobs())
+        await until(lambda: states(window) == ["done"] * 2, 60, "done after retry")
+        await window.wait_idle()
+
+    run(loop, scenario(), 90)
