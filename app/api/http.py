@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 
 from app import __version__
-from app.api.servers import ServerProfile
+from app.api.errors import ProtocolViolationError
+from app.api.servers import ServerProfile, is_loopback
 
 # Separate limits: a dead host is noticed fast (connect), a slow answer is given time (read).
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=60.0)
@@ -29,4 +30,15 @@ def make_http_client(
         headers={"User-Agent": USER_AGENT},
         follow_redirects=False,  # opted into per request (downloads) where it is wanted
         trust_env=True,  # honour HTTPS_PROXY/NO_PROXY like the rest of the desktop does
+        # Checked on every request, redirects included: a server (or whoever answers for it)
+        # must not be able to bounce a download to plain HTTP on another host.
+        event_hooks={"request": [_refuse_plain_http_off_loopback]},
     )
+
+
+async def _refuse_plain_http_off_loopback(request: httpx.Request) -> None:
+    url = request.url
+    if url.scheme == "http" and not is_loopback(url.host):
+        raise ProtocolViolationError(
+            0, f"refusing plain HTTP to {url.host}: only this computer may be reached unencrypted"
+        )
