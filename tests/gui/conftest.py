@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -32,11 +32,28 @@ def job_factory() -> Callable[..., Job]:
     return make_job
 
 
+@pytest.fixture(autouse=True)
+def no_threads_left_behind() -> Iterator[None]:
+    """Every thread a test started (thumbnail pool, journal writer, loop executor, sandbox)
+    must be gone when its fixtures are torn down."""
+    import threading
+    import time
+
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5
+    while True:
+        extra = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        if not extra or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    assert not extra, f"threads left running: {[t.name for t in extra]}"
+
+
 # --- the window on a real sandbox, driven on a qasync loop --------------------------------------
 import asyncio  # noqa: E402
 import gc  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 
 from gui_helpers import run  # noqa: E402
 
@@ -81,16 +98,16 @@ def open_window(
         window.show()
         workspace = Workspace(sandbox_profile(sandbox.base_url), settings)
 
-        async def connect() -> None:
+        async def connect_workspace() -> None:
             if not await workspace.connect():
                 await workspace.sign_in_silently()
             await workspace.start_engine()
             await window.attach(workspace)
 
         window.sandbox = sandbox
-        window.connect_for_test = connect
+        window.connect_for_test = connect_workspace
         if connect:
-            run(loop, connect())
+            run(loop, connect_workspace())
         return window
 
     yield open_

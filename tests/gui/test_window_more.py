@@ -184,6 +184,9 @@ def test_pause_holds_new_work_and_resume_finishes_it(
         await until(lambda: started() >= 1, 30, "first job started")
         window.act_pause.trigger()
         assert window.workspace.engine.paused and window.act_pause.text() == "Resume"
+        # A job that had passed the gate when the pause came is in flight, not new: let those
+        # land, then nothing at all may start for a whole second.
+        await asyncio.sleep(0.3)
         window.bridge.flush()
         held = started()
         await asyncio.sleep(1.0)
