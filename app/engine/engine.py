@@ -38,7 +38,7 @@ from app.engine.events import (
 from app.engine.hashing import Hasher
 from app.engine.inputs import find_inputs
 from app.engine.jobs import Job, JobState, Review
-from app.engine.naming import LAYOUTS, ON_EXISTS, NamingError, validate_template
+from app.engine.naming import LAYOUTS, ON_EXISTS, NamingError, inside, validate_template
 from app.engine.options import BatchContext, RunOptions, iso_utc
 from app.engine.ownership import owner_alive, this_process
 from app.engine.pipeline import JobPipeline, StageLimits, snapshot
@@ -175,6 +175,11 @@ class Engine:
         """
         _validate(options)
         walk = await asyncio.to_thread(find_inputs, list(paths), root)
+        if options.out_dir is not None:
+            # Results written into an input folder must not become inputs of the next run.
+            outputs = [f for f in walk.inputs if inside(f.path, options.out_dir)]
+            walk.inputs = [f for f in walk.inputs if not inside(f.path, options.out_dir)]
+            walk.ignored += [(f.path, "inside the output folder") for f in outputs]
         if not walk.inputs and not walk.missing:
             ignored = f" ({len(walk.ignored)} files ignored)" if walk.ignored else ""
             raise NoInputsError(f"no images found in the given paths{ignored}")

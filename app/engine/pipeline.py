@@ -204,7 +204,8 @@ class JobPipeline:
                     continue
                 if stored.strip().lower() != job.content_hash:
                     raise StageFailure(
-                        "upload damaged: the server stored different bytes than were sent"
+                        "the server stored different bytes than were hashed"
+                        " (was the file changed while it was uploading?)"
                     )
                 return
 

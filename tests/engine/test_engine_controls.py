@@ -243,3 +243,22 @@ def test_a_batch_added_but_never_started_does_not_start_after_a_restart(
     run_async(add_only())
     run_async(restart())
     assert sandbox.execution_count() == 0
+
+
+def test_results_inside_the_input_folder_are_not_taken_as_inputs(
+    sandbox: Any, tmp_path: Path, run_async: Any
+) -> None:
+    src = _images(tmp_path / "in", 2, seed=170)
+    out = src / "retouched"
+
+    async def go() -> None:
+        async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, _):
+            wf = await workflow_id(session, CUTOUT)
+            for _ in range(2):
+                batch_id = await engine.add([src], _opts(sandbox, wf, out, layout="folder"))
+                assert len([j for j in engine.jobs() if j.batch_id == batch_id]) == 2
+                engine.start(batch_id)
+                await engine.wait(batch_id)
+
+    run_async(go())
+    assert sandbox.execution_count() == 4
