@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -785,6 +785,11 @@ class MainWindow(QMainWindow):
             viewer.retryRequested.connect(lambda job_id: self._spawn(self._retry_ids([job_id])))
             viewer.openInEditorRequested.connect(self._open_result_of)
             viewer.showInFolderRequested.connect(self._show_result_of)
+            # The viewer leaves its geometry to its owner: kept with the window's own state.
+            geometry = window_settings().value("viewer/geometry")
+            if isinstance(geometry, QByteArray):
+                self._viewer.restoreGeometry(geometry)
+            self._viewer.installEventFilter(self)
         self._viewer.viewer.set_items(items, index)
         self._viewer.show()
         self._viewer.raise_()
@@ -822,6 +827,11 @@ class MainWindow(QMainWindow):
         job = self.model.job(job_id)
         if job is not None and job.output_path:
             show_in_folder(job.output_path)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._viewer and event.type() == QEvent.Type.Close:
+            window_settings().setValue("viewer/geometry", self._viewer.saveGeometry())
+        return super().eventFilter(watched, event)
 
     def _selection_changed(self, *_args: Any) -> None:
         jobs = self.selected_jobs()

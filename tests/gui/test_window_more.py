@@ -15,6 +15,7 @@ from PySide6.QtTest import QTest
 
 from app.store.settings import Settings
 from ui.notifications import Notifier
+from ui.window_state import window_settings
 
 SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
 
@@ -70,6 +71,7 @@ def test_keyboard_opens_the_viewer_and_removes_rows(
 
     run(loop, review())
     viewer.close()
+    assert window_settings().value("viewer/geometry") is not None  # kept for next time
     removed = window.selected_jobs()[0].id
 
     async def delete() -> None:
