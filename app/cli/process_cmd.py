@@ -151,6 +151,7 @@ async def _resolve_workflow(session: Session, org: str, wanted: str | None) -> W
     if not wanted:
         raise UsageError("no workflow given: use --workflow NAME|ID (`retouchdesk workflows`)")
     workflows = await session.client.list_workflows(org)
+
     def loose(text: str) -> str:  # "cutout" finds "Transparent cut-out"
         return "".join(c for c in text.casefold() if c.isalnum())
 
