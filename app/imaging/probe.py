@@ -105,6 +105,12 @@ def _probe_content(path: Path, size: int) -> ProbeResult:
             return _bad(
                 ImageProblem.TRUNCATED, f"damaged or truncated image header ({exc})", size=size
             )
+        except OSError as exc:
+            if exc.errno is not None:
+                raise  # a real I/O error (permission, disk): reported as unreadable
+            # A decoder that starts at open (WebP) refused the data: say why if we can tell.
+            cut = _webp_problem(path, size) if _is_riff(path) else ""
+            return _bad(ImageProblem.TRUNCATED, cut or f"damaged image data ({exc})", size=size)
     with image:
         fmt = image.format or ""
         width, height = image.size
@@ -165,6 +171,11 @@ def _structure_problem(image: Image.Image, path: Path, size: int) -> str:
             return "truncated: the file ends before the image data does"
         return f"damaged image data ({text or type(exc).__name__})"
     return ""
+
+
+def _is_riff(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(4) == b"RIFF"
 
 
 def _webp_problem(path: Path, size: int) -> str:

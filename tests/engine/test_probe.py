@@ -51,3 +51,14 @@ def test_exactly_10000_px_side_is_allowed(tmp_path: Path) -> None:
     result = probe_image(path)
     # The header is legal; the tiny IDAT is short of pixels, which verify() does not decode.
     assert result.problem is not ImageProblem.TOO_LARGE
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "TIFF"])
+def test_truncated_webp_and_tiff(tmp_path: Path, fmt: str) -> None:
+    whole = make_image(tmp_path / f"whole.{fmt.lower()}", size=(300, 200), seed=4, fmt=fmt)
+    data = whole.read_bytes()
+    cut = tmp_path / f"cut.{fmt.lower()}"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    assert probe_image(whole).ok
+    result = probe_image(cut)
+    assert result.problem is ImageProblem.TRUNCATED, result
