@@ -78,7 +78,8 @@ def run(args: list[str]) -> int:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     QGuiApplication.setDesktopFileName("retouchdesk")
     _setup_logging(options.verbose)
 

@@ -714,9 +714,11 @@ class MainWindow(QMainWindow):
         jobs = self.selected_jobs()
         if not jobs:
             return
-        menu = build_menu(
-            self, self.menu_entries(jobs), lambda a: self._spawn(self.run_action(a, jobs))
-        )
+
+        def chosen(action: JobAction) -> None:
+            self._spawn(self.run_action(action, jobs))
+
+        menu = build_menu(self, self.menu_entries(jobs), chosen)
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     async def run_action(self, action: JobAction, jobs: Sequence[Job]) -> None:
@@ -829,8 +831,9 @@ class MainWindow(QMainWindow):
             show_in_folder(job.output_path)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._viewer and event.type() == QEvent.Type.Close:
-            window_settings().setValue("viewer/geometry", self._viewer.saveGeometry())
+        viewer: Any = self._viewer
+        if viewer is not None and watched is viewer and event.type() == QEvent.Type.Close:
+            window_settings().setValue("viewer/geometry", viewer.saveGeometry())
         return super().eventFilter(watched, event)
 
     def _selection_changed(self, *_args: Any) -> None:
@@ -904,7 +907,7 @@ class MainWindow(QMainWindow):
         connected = ws is not None and ws.engine is not None
         jobs = self.model.jobs()
         has_open = any(not j.state.is_final for j in jobs)
-        paused = bool(connected and getattr(ws.engine, "paused", False))
+        paused = bool(ws is not None and ws.engine is not None and ws.engine.paused)
         has_workflow = self.workflow_picker.current() is not None
         self.act_add_files.setEnabled(connected)
         self.act_add_folder.setEnabled(connected)
@@ -973,7 +976,7 @@ class MainWindow(QMainWindow):
     # --- lifetime -------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run a coroutine as a task the window keeps alive and whose errors are shown."""
-        task = asyncio.ensure_future(coro)
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
         return task

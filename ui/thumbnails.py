@@ -52,7 +52,11 @@ def _decode_with_core(path: str, size: int) -> QImage | None:
         return None
     thumb = make_thumbnail(path, size, layout="RGBA")
     image = QImage(
-        thumb.data, thumb.width, thumb.height, thumb.bytes_per_line, QImage.Format.Format_RGBA8888
+        bytes(thumb.data),
+        thumb.width,
+        thumb.height,
+        thumb.bytes_per_line,
+        QImage.Format.Format_RGBA8888,
     )
     return image.copy()  # own the pixels: the Python buffer above dies with this frame
 

@@ -40,7 +40,9 @@ class WorkflowPicker(QWidget):
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.combo.lineEdit().setPlaceholderText("Search workflows…")
+        line = self.combo.lineEdit()
+        assert line is not None  # an editable combo always has one
+        line.setPlaceholderText("Search workflows…")
         completer = QCompleter(self.combo.model(), self.combo)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -87,5 +89,7 @@ class WorkflowPicker(QWidget):
 
     def _changed(self, _index: int) -> None:
         # Show the start of a long entry (the name), not its end.
-        self.combo.lineEdit().setCursorPosition(0)
+        line = self.combo.lineEdit()
+        if line is not None:
+            line.setCursorPosition(0)
         self.workflowChanged.emit(self.current())
