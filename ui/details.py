@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.engine.jobs import Job
+from ui.icons import muted_color
 from ui.job_model import format_duration, running_seconds, state_color, status_text
 from ui.workflow_picker import format_credits
 
@@ -37,8 +38,9 @@ def describe_job(job: Job) -> str:
     ]
     if job.review.value:
         rows.append(("Review", job.review.value))
+    muted = muted_color()  # Qt's rich text has no palette() in CSS: pass the colour itself
     body = "".join(
-        f"<tr><td style='padding-right:8px;color:palette(placeholder-text)'>{html.escape(k)}</td>"
+        f"<tr><td style='padding-right:8px;color:{muted}'>{html.escape(k)}</td>"
         f"<td>{html.escape(v)}</td></tr>"
         for k, v in rows
     )
@@ -75,7 +77,9 @@ class DetailsPane(QScrollArea):
 
     def show_jobs(self, jobs: Sequence[Job]) -> None:
         if not jobs:
-            self.label.setText("<p style='color:gray'>Select an image to see its details.</p>")
+            self.label.setText(
+                f"<p style='color:{muted_color()}'>Select an image to see its details.</p>"
+            )
         elif len(jobs) == 1:
             self.label.setText(describe_job(jobs[0]))
         else:

@@ -45,7 +45,7 @@ class _SvgIconEngine(QIconEngine):
     def _renderer(self, mode: QIcon.Mode) -> QSvgRenderer:
         color = self._color or _palette_color(QPalette.ColorRole.WindowText)
         if mode == QIcon.Mode.Disabled:
-            color = _muted_color()
+            color = muted_color()
         renderer = self._renderers.get(color)
         if renderer is None:
             data = svg_text(self._name).replace("currentColor", color)
@@ -103,7 +103,7 @@ def _palette_color(role: QPalette.ColorRole) -> str:
     return palette.color(role).name()
 
 
-def _muted_color() -> str:
+def muted_color() -> str:
     """Halfway between text and background: greyed out in light and dark themes alike. (The
     palette's placeholder colour is text with alpha, which an SVG colour cannot carry.)"""
     palette = QGuiApplication.palette()
