@@ -173,10 +173,13 @@ def test_pause_holds_new_work_and_resume_finishes_it(
     loop: asyncio.AbstractEventLoop,
     tmp_path: Path,
 ) -> None:
+    # One upload at a time, each held 0.3 s by the sandbox: the pause lands while most of
+    # the batch is still waiting, however fast the machine.
     slow = Settings(hash_concurrency=1, upload_concurrency=1)
-    window = open_window(sandbox_factory(latency=0.3), slow)
+    sandbox = sandbox_factory(faults="slow_upload=1", slow_upload_seconds=0.3)
+    window = open_window(sandbox, slow)
     window.settings.output_folder = str(tmp_path / "out")
-    inputs = distinct_images(tmp_path / "in", 8)
+    inputs = distinct_images(tmp_path / "in", 5)
 
     def started() -> int:
         return sum(state != "queued" for state in states(window))
