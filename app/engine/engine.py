@@ -17,7 +17,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -165,6 +165,7 @@ class Engine:
         options: RunOptions,
         *,
         root: Path | None = None,
+        extra_options: dict[str, str] | None = None,
     ) -> str:
         """Make a batch of the given files and folders (bad inputs become REJECTED jobs).
 
@@ -210,6 +211,7 @@ class Engine:
                 "source": options.source,
                 "duplicates": walk.duplicates,
                 "ignored": len(walk.ignored),
+                **(extra_options or {}),
             },
         )
         jobs: list[Job] = []
@@ -528,11 +530,16 @@ class Engine:
                 except ApiError as exc:
                     log.info("feedback for %s not sent: %s", job.execution_id, exc)
 
-    async def resume_unfinished(self) -> list[str]:
-        """Re-attach every batch the journal says is unfinished (after a crash or quit)."""
+    async def resume_unfinished(
+        self, only: Callable[[BatchRecord], bool] | None = None
+    ) -> list[str]:
+        """Re-attach every batch the journal says is unfinished (after a crash or quit);
+        `only` picks some of them (the hot folder resumes its own)."""
         records = await self._journal.run(self._journal.unfinished_batches)
         resumed: list[str] = []
         for record in records:
+            if only is not None and not only(record):
+                continue
             if record.id in self._batches or not await self._claim(record):
                 continue
             jobs = await self._journal.run(self._journal.jobs_of_batch, record.id)

@@ -23,7 +23,7 @@ from app.engine.engine import Engine, NoInputsError
 from app.engine.inputs import find_inputs
 from app.engine.naming import BESIDE_SUBFOLDER, inside
 from app.engine.options import RunOptions
-from app.store.journal import Journal
+from app.store.journal import BatchRecord, Journal
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +50,19 @@ class HotFolder:
         self.batches: list[str] = []
 
     async def run(self) -> None:
-        """Scan forever (until cancelled)."""
+        """Finish this folder's batches a crash interrupted, then scan until cancelled."""
+        await self.resume_own()
         while True:
             await self.scan_once()
             await asyncio.sleep(self._interval)
+
+    async def resume_own(self) -> list[str]:
+        def mine(record: BatchRecord) -> bool:
+            return record.options.get("hot_folder") == str(self.folder)
+
+        resumed = await self._engine.resume_unfinished(only=mine)
+        self.batches.extend(resumed)
+        return resumed
 
     async def scan_once(self) -> str | None:
         """One scan; returns the id of the batch made from newly settled files, if any."""
@@ -66,7 +75,10 @@ class HotFolder:
         name = datetime.now().strftime(f"Hot folder {self.folder.name} %Y-%m-%d %H:%M:%S")
         try:
             batch_id = await self._engine.add(
-                fresh, replace(self._options, batch_name=name), root=self.folder
+                fresh,
+                replace(self._options, batch_name=name, source="hotfolder"),
+                root=self.folder,
+                extra_options={"hot_folder": str(self.folder)},
             )
         except NoInputsError:
             return None

@@ -223,7 +223,10 @@ class Journal:
                     stop = True
                     break
                 group.append(item)
-            self._commit_group(group)
+            try:
+                self._commit_group(group)
+            except Exception:  # never let the writer die: every later write would hang
+                log.exception("journal writer failed on a group")
             if stop:
                 return
 
@@ -255,6 +258,10 @@ class Journal:
                     call.future.set_exception(exc)
             return
         for call, value, error in outcomes:
+            # The awaiting task may have been cancelled meanwhile (engine closing): the write
+            # is done all the same, there is just nobody left to tell.
+            if call.future.cancelled():
+                continue
             if error is not None:
                 call.future.set_exception(error)
             else:

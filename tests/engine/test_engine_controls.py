@@ -262,3 +262,37 @@ def test_results_inside_the_input_folder_are_not_taken_as_inputs(
 
     run_async(go())
     assert sandbox.execution_count() == 4
+
+
+def test_hot_folder_resumes_only_its_own_interrupted_batches(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
+    sandbox = sandbox_factory(qa_seconds=0.5)
+    hot = tmp_path / "hot"
+    make_image(hot / "h.jpg", seed=190)
+    other = _images(tmp_path / "other", 1, seed=191)
+    journal = tmp_path / "j.sqlite3"
+
+    async def interrupted() -> None:
+        async with engine_for(sandbox, journal) as (engine, session, _):
+            wf = await workflow_id(session, "Retouch with human QA")
+            folder = HotFolder(engine, hot, _opts(sandbox, wf, tmp_path / "out"), interval=0.05)
+            await folder.scan_once()
+            assert await folder.scan_once() is not None
+            elsewhere = await engine.add([other], _opts(sandbox, wf, tmp_path / "out2"))
+            engine.start(elsewhere)
+            await wait_for(lambda: all(j.execution_id for j in engine.jobs()))
+
+    async def restarted() -> None:
+        async with engine_for(sandbox, journal) as (engine, session, _):
+            wf = await workflow_id(session, "Retouch with human QA")
+            folder = HotFolder(engine, hot, _opts(sandbox, wf, tmp_path / "out"), interval=0.05)
+            assert len(await folder.resume_own()) == 1
+            await engine.wait()
+            assert [(j.name, j.state) for j in engine.jobs()] == [("h.jpg", JobState.DONE)]
+            assert len(await engine.resume_unfinished()) == 1  # the other batch, left alone
+            await engine.wait()
+
+    run_async(interrupted())
+    run_async(restarted())
+    assert sandbox.execution_count() == 2

@@ -4,6 +4,7 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -174,5 +175,28 @@ def test_group_commit_isolates_a_failing_call(tmp_path: Path) -> None:
         assert all(journal.job(j.id).state is JobState.HASHING for j in jobs)  # type: ignore[union-attr]
         details = [e.detail for e in journal.events(jobs[0].id)]
         assert "half-written" not in details  # the failed call's own writes were undone
+    finally:
+        journal.close()
+
+
+def test_a_cancelled_waiter_neither_loses_the_write_nor_stops_the_writer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    _, jobs = _batch(journal, 1)
+    job = jobs[0]
+
+    async def go() -> None:
+        job.state = JobState.HASHING
+        waiter = asyncio.ensure_future(journal.run(journal.save_job, replace(job)))
+        await asyncio.sleep(0)  # let the call be queued
+        waiter.cancel()
+        job.state = JobState.UPLOADING
+        await asyncio.wait_for(journal.run(journal.save_job, job), timeout=10)
+
+    try:
+        asyncio.run(go())
+        assert [e.state for e in journal.events(job.id)][-2:] == ["hashing", "uploading"]
+        assert "journal writer failed" not in caplog.text
     finally:
         journal.close()
