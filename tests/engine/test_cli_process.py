@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from corpus import make_image, write_bad_corpus
 
@@ -181,3 +182,21 @@ def test_watch_processes_a_dropped_file_and_stops_on_ctrl_c(
     assert proc.returncode in (0, 130), stderr
     assert "dropped.jpg" in stdout
     assert sandbox.execution_count() == 1
+
+
+def test_version_pin_reaches_the_server(cli: Any, sandbox: Any, tmp_path: Path) -> None:
+    from app.sandbox.workflows import CATALOG
+
+    web = next(w for w in CATALOG if w.name == "Web export")
+    old_version = web.versions[0].id
+    assert old_version != web.versions[-1].id
+    src = _images(tmp_path / "in", 1)
+    result = cli("process", str(src), "-w", "Web export", "--version", old_version,
+                 "--out", str(tmp_path / "out"), "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (job,) = json.loads(result.stdout)["jobs"]
+    answer = httpx.get(
+        f"{sandbox.base_url}/v1/workflow/execution/{job['execution_id']}",
+        headers={"Authorization": f"Bearer {sandbox.issue_access_token()}"},
+    )
+    assert answer.json()["workflowVersion"] == old_version

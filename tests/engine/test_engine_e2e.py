@@ -51,6 +51,7 @@ def test_batch_of_images_completes_with_verified_files(
                 assert remote.labels["autoretouch_batch_name"] == "Spring"
                 assert remote.labels["autoretouch_batch_id"] == batch_id
                 assert remote.labels["retouchdesk_job_id"] == job.id
+                assert remote.workflow_version == engine.batch(batch_id).workflow_version != ""
             finished = [e for e in events if isinstance(e, BatchFinished)]
             assert len(finished) == 1 and finished[0].done == 12 and finished[0].credits == 180
             states = [
