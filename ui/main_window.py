@@ -387,6 +387,7 @@ class MainWindow(QMainWindow):
         if resumed:
             n = len(resumed)
             self.statusMessage.emit(f"Resumed {n} unfinished batch{'es' if n != 1 else ''}")
+        await self.requeue_unstarted()
         self._update_actions()
         self.restart_hot_folder()
         self.workspaceReady.emit()
@@ -635,6 +636,28 @@ class MainWindow(QMainWindow):
         self.hot_label.setText(f"Watching {Path(folder).name}")
         self.hot_label.setToolTip(f"New images in {folder} are processed with {workflow.name}")
         self.hot_label.setVisible(True)
+
+    async def requeue_unstarted(self) -> None:
+        """Files added last time but never started (the cost was never confirmed) come back
+        as a queued batch that waits for Start, like any fresh drop: nothing runs, and
+        nothing is charged, without the user's confirmation."""
+        ws = self.workspace
+        if ws is None or ws.journal is None:
+            return
+        journal = ws.journal
+        batches = await journal.run(lambda: journal.unfinished_batches(started=False))
+        jobs = [job for b in batches for job in await journal.run(journal.jobs_of_batch, b.id)]
+        if not jobs:
+            return
+        paths = [Path(job.input_path) for job in jobs if Path(job.input_path).exists()]
+        # The old never-started jobs leave the list; their files are queued afresh below.
+        await journal.run(journal.remove_jobs, [job.id for job in jobs])
+        if paths and await self.queue_paths(paths):
+            n = len(paths)
+            self.statusMessage.emit(
+                f"{n} image{'s' if n != 1 else ''} added last time {'are' if n != 1 else 'is'}"
+                " queued again: press Start to process"
+            )
 
     # --- running -------------------------------------------------------------------------------
     @asyncSlot()

@@ -227,3 +227,31 @@ def test_hot_folder_processes_new_images_without_a_click(
 
     run(loop, scenario(), 90)
     assert Path(window.model.jobs()[0].output_path).is_file()
+
+
+def test_files_added_but_never_started_come_back_queued_not_running(
+    open_window: Callable[..., Any],
+    sandbox_factory: Callable[..., Any],
+    loop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+) -> None:
+    sandbox = sandbox_factory()
+    window = open_window(sandbox)
+    inputs = copy_samples(tmp_path / "in", ["rocket.jpg", "coffee.png"])
+    again = open_window(sandbox, connect=False)
+
+    async def scenario() -> None:
+        await window.queue_paths(inputs)  # added, cost never confirmed
+        await window.detach()  # quit
+        window.close()
+        again.settings = Settings.load()
+        await again.connect_for_test()
+        assert sorted(j.name for j in again.model.jobs()) == ["coffee.png", "rocket.jpg"]
+        await asyncio.sleep(0.5)
+        assert set(states(again)) == {"queued"}  # waiting for Start: nothing charged
+        assert again.act_start.isEnabled()
+        assert "press Start" in again.message_label.text()
+        await again.wait_idle()
+
+    run(loop, scenario(), 60)
+    assert sandbox.execution_count() == 0
