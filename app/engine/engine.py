@@ -450,19 +450,20 @@ class Engine:
 
     async def retry_failed(self, batch_id: str | None = None) -> list[str]:
         """Retry every FAILED and PAYMENT_REQUIRED job (of one batch, or of the journal)."""
-        if batch_id is None:
-            await self._load_from_journal(
-                [job for state in (JobState.FAILED, JobState.PAYMENT_REQUIRED)
-                 for job, _ in await self._journal.run(
-                     lambda s=state: self._journal.history(status=s.value, limit=100_000))]
-            )  # fmt: skip
         wanted = (JobState.FAILED, JobState.PAYMENT_REQUIRED)
+        if batch_id is None:  # also those of earlier runs, known only to the journal
+            for state in wanted:
+                rows = await self._journal.run(self._failed_in_journal, state)
+                await self._load_from_journal(rows)
         ids = [
             j.id
             for j in self._jobs.values()
             if j.state in wanted and (batch_id is None or j.batch_id == batch_id)
         ]
         return await self.retry(ids)
+
+    def _failed_in_journal(self, state: JobState) -> list[Job]:
+        return [job for job, _ in self._journal.history(status=state.value, limit=100_000)]
 
     async def retry_executions(self, execution_ids: Sequence[str]) -> tuple[list[str], list[str]]:
         """Retry jobs by their execution ids; returns (retried job ids, ids not in the journal)."""
