@@ -103,3 +103,27 @@ def test_reports() -> None:
         and "2 rejected" in text
         and "1 duplicate" in text
     )
+
+
+def test_jobs_beyond_the_stream_slots_are_polled(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
+    from app.store.settings import Settings
+
+    sandbox = sandbox_factory(qa_seconds=0.4)
+    for i in range(4):
+        make_image(tmp_path / "in" / f"w{i}.jpg", seed=600 + i)
+
+    async def go() -> None:
+        settings = Settings(watch_streams=1)
+        async with engine_for(sandbox, tmp_path / "j.sqlite3", settings) as (engine, session, _):
+            wf = await workflow_id(session, "Retouch with human QA")
+            batch_id = await engine.add(
+                [tmp_path / "in"],
+                RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=tmp_path / "out"),
+            )
+            engine.start(batch_id)
+            await engine.wait(batch_id)
+            assert {j.state for j in engine.jobs()} == {JobState.DONE}
+
+    run_async(go())
