@@ -199,6 +199,13 @@ class MainWindow(QMainWindow):
         self.act_retry_failed = self._action(
             "Retry failed", "retry", "Ctrl+Shift+R", self.retry_all_failed, "Retry every failed job"
         )
+        self.act_clear_done = self._action(
+            "Clear finished",
+            None,
+            "Ctrl+Shift+Del",
+            self.clear_finished,
+            "Take finished images off the list (their results stay where they are)",
+        )
         self.act_history = self._action(
             "History", "history", "Ctrl+H", self.show_history, "Past executions and batches"
         )
@@ -306,6 +313,9 @@ class MainWindow(QMainWindow):
         filter_row.addWidget(self.status_filter)
         filter_row.addWidget(self.search, 1)
         filter_row.addWidget(self.retry_failed_button)
+        self.clear_done_button = QToolButton()
+        self.clear_done_button.setDefaultAction(self.act_clear_done)
+        filter_row.addWidget(self.clear_done_button)
 
         self.details = DetailsPane()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -716,6 +726,11 @@ class MainWindow(QMainWindow):
         self._pending_batches.clear()
         self._update_actions()
 
+    def clear_finished(self) -> None:
+        done = [j for j in self.model.jobs() if j.state in (JobState.DONE, JobState.SKIPPED)]
+        if done:
+            self._spawn(self.run_action(JobAction.REMOVE, done))
+
     @asyncSlot()
     async def retry_all_failed(self) -> None:
         ws = self.workspace
@@ -946,6 +961,9 @@ class MainWindow(QMainWindow):
         self.act_cancel.setEnabled(connected and has_open)
         failed = any(j.state in (JobState.FAILED, JobState.PAYMENT_REQUIRED) for j in jobs)
         self.act_retry_failed.setEnabled(connected and failed)
+        self.act_clear_done.setEnabled(
+            connected and any(j.state in (JobState.DONE, JobState.SKIPPED) for j in jobs)
+        )
         self.retry_failed_button.setVisible(failed)
         self.act_history.setEnabled(connected)
 

@@ -76,6 +76,15 @@ def test_a_batch_runs_to_done_with_files_on_disk(
         assert Path(job.output_path).is_relative_to(tmp_path / "out")
     assert "3 done" in window.last_batch_summary
 
+    async def clear() -> None:
+        assert window.act_clear_done.isEnabled()
+        window.act_clear_done.trigger()
+        await until(lambda: window.model.rowCount() == 0, what="cleared")
+        await window.wait_idle()
+
+    run(loop, clear())
+    assert window.pages.currentIndex() == 0  # back to "Drop product photos here"
+
 
 def test_a_failed_row_is_retried_from_its_context_menu(
     open_window: Callable[..., Any],
