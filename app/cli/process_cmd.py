@@ -370,10 +370,17 @@ async def _with_engine(
     session: Session, settings: Settings, work: Callable[[Engine], Awaitable[int]]
 ) -> int:
     from app.engine.engine import Engine
+    from app.engine.events import EngineNotice
     from app.store.journal import Journal
 
     journal: Journal = await asyncio.to_thread(Journal)
     engine = Engine(session.client, journal, settings)
+
+    def show_notice(event: object) -> None:
+        if isinstance(event, EngineNotice):
+            print(f"{event.level}: {event.message}", file=sys.stderr, flush=True)
+
+    engine.subscribe(show_notice)
     try:
         return await work(engine)
     except (asyncio.CancelledError, KeyboardInterrupt):
