@@ -21,10 +21,10 @@ import httpx
 
 from app.api.errors import (
     AuthError,
-    ConnectionFailedError,
     ProtocolViolationError,
     TransientError,
     error_from_response,
+    transport_failure,
 )
 from app.api.retry import RetryPolicy, parse_retry_after
 from app.logsetup import register_secret
@@ -240,9 +240,7 @@ class OAuthClient:
             except httpx.TransportError as exc:
                 not_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
                 if attempt + 1 >= self._retry.attempts_for_transport_error(not_sent):
-                    raise ConnectionFailedError(
-                        f"cannot reach the sign-in server: {type(exc).__name__}", path
-                    ) from None
+                    raise transport_failure(exc, "the sign-in server", path) from None
                 await asyncio.sleep(self._retry.delay(attempt))
                 attempt += 1
                 continue

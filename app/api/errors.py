@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 from typing import Any
 
 import httpx
@@ -79,6 +80,30 @@ class ConnectionFailedError(TransientError):
 
     def __init__(self, message: str, path: str = "") -> None:
         super().__init__(0, message, path, "Connection failed")
+
+
+class CertificateError(ConnectionFailedError):
+    """TLS verification failed: the server's certificate is not trusted by this computer.
+
+    Its own class because the advice differs from "is it running?": a corporate proxy's CA
+    must be installed in the OS trust store (or named in RETOUCHDESK_CA_BUNDLE).
+    """
+
+
+def transport_failure(exc: BaseException, what: str, path: str = "") -> ConnectionFailedError:
+    """The error to raise for a transport exception while talking to `what`."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            reason = cause.verify_message or "certificate not trusted"
+            return CertificateError(
+                f"the certificate of {what} is not trusted ({reason}); if a company proxy "
+                "inspects HTTPS, install its CA in the system trust store or set "
+                "RETOUCHDESK_CA_BUNDLE",
+                path,
+            )
+        cause = cause.__cause__ or cause.__context__
+    return ConnectionFailedError(f"cannot reach {what}: {type(exc).__name__}", path)
 
 
 class ProtocolViolationError(ApiError):

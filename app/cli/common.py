@@ -153,7 +153,13 @@ def format_credits(credits: int) -> str:
 def exit_code_for(exc: BaseException, args: argparse.Namespace) -> int:
     """Print what went wrong and what to do; return the exit code. Re-raises anything else."""
     from app.api.auth import SignInError
-    from app.api.errors import ApiError, AuthError, ConnectionFailedError, NotSignedInError
+    from app.api.errors import (
+        ApiError,
+        AuthError,
+        CertificateError,
+        ConnectionFailedError,
+        NotSignedInError,
+    )
     from app.api.servers import ServerConfigError
 
     if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
@@ -174,6 +180,9 @@ def exit_code_for(exc: BaseException, args: argparse.Namespace) -> int:
     if isinstance(exc, SignInError):
         say_error(str(exc))
         return EXIT_AUTH
+    if isinstance(exc, CertificateError):
+        say_error(f"{where}: {exc.message}")
+        return EXIT_FAILED
     if isinstance(exc, ConnectionFailedError):
         extra = (
             " Is it running? Start it with `retouchdesk sandbox`." if _is_sandbox(profile) else ""

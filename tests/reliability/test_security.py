@@ -328,6 +328,7 @@ def test_cli_over_https_with_an_untrusted_certificate_fails_with_a_clear_reason(
     assert result.returncode != 0, result.stdout
     assert "Traceback" not in result.stderr
     assert "code" not in result.stdout.lower()  # no device code was ever shown: nothing got through
+    assert "certificate" in result.stderr and "not trusted" in result.stderr, result.stderr
     # The same command trusts the server once the user names its CA file: the refusal was TLS.
     trusted = _cli({**subprocess_env, **DISABLING_ENV, "RETOUCHDESK_CA_BUNDLE": str(cert)},
                    "--server", url, "login", "--no-browser", timeout=60)  # fmt: skip
