@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import open_session, run
+from api_helpers import open_session, run
 
 RETOUCHDESK = str(Path(sys.executable).with_name("retouchdesk"))
 

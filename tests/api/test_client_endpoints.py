@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import profile_for, run
+from api_helpers import profile_for, run
 
 from app.api.client import AutoretouchClient
 from app.api.errors import AuthError, NotFoundError, UnprocessableError
@@ -219,7 +219,7 @@ def test_unprocessable_upload_is_a_typed_error(
 
 def test_failed_execution_can_be_retried(sandbox_factory: Callable[..., Any]) -> None:
     sandbox = sandbox_factory(faults="fail=1.0", seed=3)
-    from conftest import open_session
+    from api_helpers import open_session
 
     async def go() -> None:
         session = await open_session(sandbox)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import fast_retry, profile_for, run
+from api_helpers import fast_retry, profile_for, run
 from keyring_memory import MemoryKeyring
 
 from app.api.auth import (

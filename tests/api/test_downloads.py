@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import open_session, run
+from api_helpers import open_session, run
 
 from app.api.errors import NotFoundError, ProtocolViolationError
 

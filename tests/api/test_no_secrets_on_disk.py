@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import fast_retry, profile_for, run
+from api_helpers import fast_retry, profile_for, run
 
 from app.api.auth import DeviceCode
 from app.api.session import Session

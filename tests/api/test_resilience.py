@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fast_retry, open_session, run
+from api_helpers import fast_retry, open_session, run
 
 from app.api.client import AutoretouchClient
 from app.api.errors import ConnectionFailedError, TransientError
@@ -111,7 +111,7 @@ def test_unreachable_server_is_a_connection_error() -> None:
 
 async def _session_with_issued_token(sandbox: Any, *, retry: Any) -> Any:
     """A session holding a sandbox-issued access token (no auth host round trip needed)."""
-    from conftest import profile_for
+    from api_helpers import profile_for
 
     from app.api.auth import TokenResponse
     from app.api.session import Session

@@ -11,7 +11,7 @@ from typing import Any
 
 import keyring
 import pytest
-from conftest import fast_retry, open_session, profile_for, run
+from api_helpers import fast_retry, open_session, profile_for, run
 from keyring.backends import fail
 from keyring_memory import MemoryKeyring
 

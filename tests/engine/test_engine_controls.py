@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import make_image
-from helpers import CUTOUT, engine_for, wait_for, workflow_id
+from engine_helpers import CUTOUT, engine_for, wait_for, workflow_id
 
 from app.engine.engine import RunOptions
 from app.engine.hotfolder import HotFolder

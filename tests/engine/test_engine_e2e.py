@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import make_image, write_bad_corpus
-from helpers import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
+from engine_helpers import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
 
 from app.engine.engine import RunOptions
 from app.engine.events import BatchFinished, JobChanged

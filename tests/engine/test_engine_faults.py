@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import make_image
-from helpers import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
+from engine_helpers import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
 
 from app.engine.engine import RunOptions
 from app.engine.jobs import JobState

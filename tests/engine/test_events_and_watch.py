@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import make_image
-from helpers import CUTOUT, engine_for, workflow_id
+from engine_helpers import CUTOUT, engine_for, workflow_id
 from PIL import Image
 
 from app.engine.engine import BatchCounts, CostEstimate, RunOptions

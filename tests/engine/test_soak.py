@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from corpus import make_image
-from helpers import CUTOUT, engine_for, wait_for, workflow_id
+from engine_helpers import CUTOUT, engine_for, wait_for, workflow_id
 
 from app.engine.engine import RunOptions
 from app.engine.jobs import JobState
