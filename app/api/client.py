@@ -56,6 +56,8 @@ DOWNLOAD_CHUNK = 256 * 1024
 # How long an open status stream may stay silent before it is given up (the engine then
 # re-reads the execution and reconnects). IN_QA can take long, so this is generous.
 DEFAULT_STREAM_IDLE_LIMIT = 300.0
+# The streams' own pool: the engine's watcher bounds how many are open (settings allow 256).
+STREAM_CONNECTIONS = 256
 # Transport errors after which the request certainly never reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -69,11 +71,18 @@ class AutoretouchClient:
         http: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
         stream_idle_limit: float = DEFAULT_STREAM_IDLE_LIMIT,
+        stream_http: httpx.AsyncClient | None = None,
     ) -> None:
         self.profile = profile
         self.tokens = tokens
         self._owns_http = http is None
         self._http = http if http is not None else make_http_client(profile)
+        # Status streams get a pool of their own (made on first use, unless given). Dozens of
+        # long-lived streams in the shared pool made every upload, create and download pay for
+        # them: httpcore walks (and probes the socket of) every pooled connection on each
+        # request. Apart, the short requests walk a handful of connections.
+        self._owns_stream_http = stream_http is None
+        self._stream_http = stream_http
         self._retry = retry or RetryPolicy()
         self.page_size = PAGE_SIZE  # for the list-everything calls (organizations, workflows)
         self._stream_timeout = httpx.Timeout(
@@ -84,8 +93,21 @@ class AutoretouchClient:
         )
 
     async def aclose(self) -> None:
+        await self.aclose_streams()
         if self._owns_http:
             await self._http.aclose()
+
+    async def aclose_streams(self) -> None:
+        """Close the status streams' own pool (it is made again if a stream is opened later)."""
+        if self._owns_stream_http and self._stream_http is not None:
+            stream_http, self._stream_http = self._stream_http, None
+            await stream_http.aclose()
+
+    def _streams(self) -> httpx.AsyncClient:
+        if self._stream_http is None or self._stream_http.is_closed:
+            self._stream_http = make_http_client(self.profile, max_connections=STREAM_CONNECTIONS)
+            self._owns_stream_http = True
+        return self._stream_http
 
     # --- health, organizations, balance -------------------------------------------------------
 
@@ -297,7 +319,7 @@ class AutoretouchClient:
             headers = _auth_headers(token)
             try:
                 async with aconnect_sse(
-                    self._http,
+                    self._streams(),
                     "GET",
                     self._url(path),
                     params=params,
