@@ -140,6 +140,7 @@ class JobPipeline:
             await self._fail(job, f"unexpected error: {type(exc).__name__}: {exc}")
 
     async def _advance(self, job: Job, batch: BatchContext) -> None:
+        just_created = False
         if not job.execution_id:
             if job.state is JobState.CREATING or job.extra.get("create_sent"):
                 await self._adopt_if_created(job, batch)
@@ -150,9 +151,11 @@ class JobPipeline:
                 await self._upload(job, batch)
                 if await self._create(job, batch) is False:
                     return
+                # Created (or found by reconciling) a moment ago: its status is known.
+                just_created = job.remote_status == "CREATED"
         if self._stop_here(job):
             return await self.set_state(job, JobState.CANCELLED, "cancelled")
-        execution = await self._watch(job, batch)
+        execution = await self._watch(job, batch, just_created=just_created)
         if execution is None:
             return
         if self._stop_here(job):
@@ -277,7 +280,9 @@ class JobPipeline:
         )
         return True
 
-    async def _watch(self, job: Job, batch: BatchContext) -> Execution | None:
+    async def _watch(
+        self, job: Job, batch: BatchContext, *, just_created: bool = False
+    ) -> Execution | None:
         """Wait for a final status; return the execution when COMPLETED, else end the job."""
         if job.state is not JobState.DOWNLOADING:
             if job.state not in (JobState.PROCESSING, JobState.IN_QA):
@@ -293,7 +298,9 @@ class JobPipeline:
             await self.set_state(job, state, remote_status=status)
 
         try:
-            execution = await self._watcher.wait_final(job.execution_id, batch.org_id, on_status)
+            execution = await self._watcher.wait_final(
+                job.execution_id, batch.org_id, on_status, just_created=just_created
+            )
         except NotFoundError as exc:
             raise StageFailure("the execution no longer exists on the server") from exc
         job.credits = execution.charged_credits or job.credits

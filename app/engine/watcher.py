@@ -43,16 +43,26 @@ class StatusWatcher:
         self._poll_max = poll_max
 
     async def wait_final(
-        self, execution_id: str, org_id: str, on_status: StatusCallback
+        self,
+        execution_id: str,
+        org_id: str,
+        on_status: StatusCallback,
+        *,
+        just_created: bool = False,
     ) -> Execution:
         """Return the execution once COMPLETED, FAILED or PAYMENT_REQUIRED.
 
+        `just_created`: this process created it a moment ago, so its status is known (CREATED)
+        and the first read is skipped; the stream (or polling) starts at once. A resumed or
+        retried execution is always read first.
         Raises AuthError / NotFoundError (not worth waiting out); transient trouble is waited out.
         """
         failures = 0
         delay = self._poll_min
+        skip_read = just_created
         while True:
-            execution = await self._read(execution_id, org_id)
+            execution = None if skip_read else await self._read(execution_id, org_id)
+            skip_read = False
             if execution is not None:
                 await on_status(execution.status)
                 if execution.is_final:
