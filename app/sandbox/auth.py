@@ -76,14 +76,16 @@ class Authority:
 
     # -- access tokens ---------------------------------------------------------------------------
 
-    def issue_access_token(self, user_id: str, org_id: str, issuer: str) -> str:
+    def issue_access_token(
+        self, user_id: str, org_id: str, issuer: str, ttl: int | None = None
+    ) -> str:
         now = int(time.time())
         claims = {
             "iss": issuer,
             "sub": user_id,
             "aud": [AUDIENCE],
             "iat": now,
-            "exp": now + self.token_ttl,
+            "exp": now + (self.token_ttl if ttl is None else ttl),
             "scope": SCOPE,
             ORG_CLAIM: org_id,
         }

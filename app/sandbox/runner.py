@@ -101,10 +101,14 @@ class RunningSandbox:
     def execution_count(self) -> int:
         return self._store.execution_count()
 
-    def issue_access_token(self) -> str:
-        """A valid token for the seeded user, for tests and scripts that skip the device flow."""
+    def issue_access_token(self, ttl: int | None = None) -> str:
+        """A valid token for the seeded user, for tests and scripts that skip the device flow.
+
+        `ttl` overrides the configured lifetime: an audit that pages through many executions
+        must not expire halfway because the run under test uses one-second tokens.
+        """
         return self._authority.issue_access_token(
-            self._store.user_id, self._store.org_id, self.base_url + "/"
+            self._store.user_id, self._store.org_id, self.base_url + "/", ttl
         )
 
     def waiting_clients(self) -> int:

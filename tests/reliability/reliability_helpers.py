@@ -131,7 +131,7 @@ class ServerAudit:
 
 def server_audit(sandbox: Any) -> ServerAudit:
     """Every execution the sandbox stored, read over its API with a token of its own."""
-    token = sandbox.issue_access_token()
+    token = sandbox.issue_access_token(ttl=3600)
     rows: list[dict[str, Any]] = []
     with httpx.Client(
         base_url=sandbox.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
