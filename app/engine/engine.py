@@ -17,6 +17,7 @@ import logging
 import os
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +53,12 @@ log = logging.getLogger(__name__)
 __all__ = ["CostEstimate", "Engine", "NoInputsError", "RunOptions"]
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress events of one job
+# Handing work to the event loop gradually: a thousand tasks created (or a thousand thread-pool
+# answers delivered) in one loop turn stall a GUI loop for tens of milliseconds, since under
+# qasync every ready callback is its own Qt event. So jobs are started this many per loop turn,
+# and inputs are probed in chunks of this many files per thread-pool call.
+START_CHUNK = 16
+PROBE_CHUNK = 32
 _REMOTE_RETRYABLE = ("FAILED", "PAYMENT_REQUIRED")
 
 
@@ -121,6 +128,13 @@ class Engine:
         self._batch_tasks: dict[str, int] = {}  # moving jobs per batch
         self._batches: dict[str, BatchContext] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # Jobs `start()` accepted whose task is not created yet (see START_CHUNK), in order,
+        # and the one task that creates them.
+        self._to_start: deque[Job] = deque()
+        # Jobs whose task has taken its first step. A task cancelled before that never runs at
+        # all (not even its `finally`), so `cancel` must tell the two apart.
+        self._started: set[str] = set()
+        self._starter: asyncio.Task[None] | None = None
         self._cancel_requests: set[str] = set()
         self._subscribers: list[Subscriber] = []
         self._last_progress: dict[str, float] = {}
@@ -184,9 +198,10 @@ class Engine:
         if not walk.inputs and not walk.missing:
             ignored = f" ({len(walk.ignored)} files ignored)" if walk.ignored else ""
             raise NoInputsError(f"no images found in the given paths{ignored}")
-        probes: list[ProbeResult] = await asyncio.gather(
-            *(self._hasher.run(probe_image, found.path) for found in walk.inputs)
-        )
+        paths_in = [found.path for found in walk.inputs]
+        chunks = [paths_in[i : i + PROBE_CHUNK] for i in range(0, len(paths_in), PROBE_CHUNK)]
+        probed = await asyncio.gather(*(self._hasher.run(_probe_all, c) for c in chunks))
+        probes: list[ProbeResult] = [probe for chunk in probed for probe in chunk]
         workflow = await self._client.get_workflow(options.workflow_id, options.org_id)
         now = time.time()
         out_dir = options.out_dir
@@ -305,10 +320,23 @@ class Engine:
         # Queued before any job's first write, so it is committed no later than they are: a
         # batch with moving jobs is always one that resuming will pick up.
         self._journal.submit(self._journal.set_batch_started, batch_id, time.time())
-        for job in self._jobs_of(batch_id):
-            if not job.state.is_final:
-                self._spawn(job)
+        self._to_start.extend(j for j in self._jobs_of(batch_id) if not j.state.is_final)
+        if self._to_start and not self._closing and (self._starter is None or self._starter.done()):
+            self._starter = asyncio.get_running_loop().create_task(
+                self._start_gradually(), name="engine-starter"
+            )
         self._check_finished(batch_id)
+
+    async def _start_gradually(self) -> None:
+        """Create the started jobs' tasks, START_CHUNK per loop turn, in order. A job cancelled
+        or removed meanwhile is final or gone by then and is skipped; nothing is lost while
+        paused (the tasks wait for `running` like any other)."""
+        while self._to_start and not self._closing:
+            for _ in range(min(START_CHUNK, len(self._to_start))):
+                job = self._to_start.popleft()
+                if not job.state.is_final and self._jobs.get(job.id) is job:
+                    self._spawn(job)
+            await asyncio.sleep(0)
 
     def _spawn(self, job: Job) -> None:
         if job.id in self._tasks or self._closing:
@@ -318,6 +346,7 @@ class Engine:
         self._tasks[job.id] = asyncio.create_task(self._drive(job), name=f"job-{job.id[:8]}")
 
     async def _drive(self, job: Job) -> None:
+        self._started.add(job.id)
         batch = self._batches[job.batch_id]
         try:
             await self._pipeline.run(job, batch)
@@ -327,12 +356,17 @@ class Engine:
             if not job.state.is_final:
                 await self._pipeline.set_state(job, JobState.CANCELLED, "cancelled")
         finally:
-            self._tasks.pop(job.id, None)
-            self._batch_tasks[job.batch_id] -= 1
+            self._release(job)
             self._cancel_requests.discard(job.id)
-            self._last_progress.pop(job.id, None)
             if not self._closing:
                 self._check_finished(job.batch_id)
+
+    def _release(self, job: Job) -> None:
+        """Forget the job's task (it ended, or was cancelled before its first step)."""
+        self._tasks.pop(job.id, None)
+        self._started.discard(job.id)
+        self._batch_tasks[job.batch_id] -= 1
+        self._last_progress.pop(job.id, None)
 
     def _check_finished(self, batch_id: str) -> None:
         if batch_id in self._finished_reported:
@@ -373,6 +407,13 @@ class Engine:
                 for job_id, t in self._tasks.items()
                 if batch_id is None or self._jobs[job_id].batch_id == batch_id
             ]
+            starter = self._starter
+            if (
+                starter is not None
+                and not starter.done()
+                and any(batch_id is None or j.batch_id == batch_id for j in self._to_start)
+            ):
+                tasks.append(starter)  # jobs of this batch still to be started
             if not tasks:
                 break
             await asyncio.wait(tasks)
@@ -404,6 +445,12 @@ class Engine:
                 continue
             self._cancel_requests.add(job_id)
             task = self._tasks.get(job_id)
+            if task is not None and job_id not in self._started:
+                # Created but not run yet (jobs are started a few per loop turn): cancelled
+                # now, its coroutine never runs, so it is ended here like an unstarted job.
+                task.cancel()
+                self._release(job)
+                task = None
             if task is None:
                 await self._pipeline.set_state(job, JobState.CANCELLED, "cancelled")
                 self._cancel_requests.discard(job_id)
@@ -574,7 +621,10 @@ class Engine:
     async def aclose(self) -> None:
         """Stop all work; what was in flight stays in the journal for `resume_unfinished`."""
         self._closing = True
+        self._to_start.clear()
         tasks = list(self._tasks.values()) + list(self._background)
+        if self._starter is not None:
+            tasks.append(self._starter)
         for task in tasks:
             task.cancel()
         if tasks:
@@ -582,6 +632,11 @@ class Engine:
         self._hasher.close()
         await self._client.aclose_streams()  # the watcher's pool; the client stays usable
         await self._journal.run(self._journal.release_batches, this_process())
+
+
+def _probe_all(paths: list[Path]) -> list[ProbeResult]:
+    """Probe a chunk of inputs in one thread-pool call (one answer to the loop, not many)."""
+    return [probe_image(path) for path in paths]
 
 
 def _validate(options: RunOptions) -> None:
