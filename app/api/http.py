@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import ssl
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import httpcore
 import httpx
 
 from app import __version__
@@ -21,12 +28,15 @@ def make_http_client(
     No base_url: the auth host may differ from the API host, and absolute URLs keep it explicit
     where each request goes. HTTPS always verifies (OS trust store); there is no opt-out.
     """
+    verify = profile.ssl_context()
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
     return httpx.AsyncClient(
-        verify=profile.ssl_context(),
+        verify=verify,
         timeout=timeout,
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
+        limits=limits,
+        transport=_asyncio_transport(verify, limits),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=False,  # opted into per request (downloads) where it is wanted
         trust_env=True,  # honour HTTPS_PROXY/NO_PROXY like the rest of the desktop does
@@ -42,3 +52,113 @@ async def _refuse_plain_http_off_loopback(request: httpx.Request) -> None:
         raise ProtocolViolationError(
             0, f"refusing plain HTTP to {url.host}: only this computer may be reached unencrypted"
         )
+
+
+def _asyncio_transport(verify: ssl.SSLContext, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """httpx's own transport, with its connection pool on plain asyncio streams.
+
+    httpcore's default network backend goes through anyio, whose cancel scope on every socket
+    read and write (and attribute dictionary on every idle-connection check) was a large part
+    of the client's CPU per image. Proxies from the environment get httpx's usual transports.
+    """
+    transport = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=verify,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=AsyncioBackend(),
+    )
+    return transport
+
+
+@contextlib.asynccontextmanager
+async def _mapped(timeout: float | None, on_timeout: type[Exception], on_error: type[Exception]
+                  ) -> AsyncIterator[None]:  # fmt: skip
+    """Socket errors as the httpcore exceptions httpx expects (and turns into its own)."""
+    try:
+        if timeout is None:
+            yield
+        else:
+            async with asyncio.timeout(timeout):
+                yield
+    except TimeoutError as exc:
+        raise on_timeout(str(exc)) from exc
+    except OSError as exc:
+        raise on_error(str(exc) or type(exc).__name__) from exc
+
+
+class AsyncioStream(httpcore.AsyncNetworkStream):
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        async with _mapped(timeout, httpcore.ReadTimeout, httpcore.ReadError):
+            return await self._reader.read(max_bytes)
+        raise AssertionError("unreachable")  # for mypy: _mapped re-raises or returns above
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        async with _mapped(timeout, httpcore.WriteTimeout, httpcore.WriteError):
+            self._writer.write(buffer)
+            await self._writer.drain()
+
+    async def aclose(self) -> None:
+        self._writer.close()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        async with _mapped(timeout, httpcore.ConnectTimeout, httpcore.ConnectError):
+            await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
+        return self
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":  # idle, and the server closed it (or sent something)
+            return self._reader.at_eof() or self._writer.transport.is_closing()
+        if info in ("ssl_object", "socket"):
+            return self._writer.get_extra_info(info)
+        if info == "client_addr":
+            return self._writer.get_extra_info("sockname")
+        if info == "server_addr":
+            return self._writer.get_extra_info("peername")
+        return None
+
+
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self) -> None:
+        self._fallback = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if socket_options:  # not used by this app; anyio knows how
+            return await self._fallback.connect_tcp(
+                host, port, timeout, local_address, socket_options
+            )
+        local = (local_address, 0) if local_address else None
+        async with _mapped(timeout, httpcore.ConnectTimeout, httpcore.ConnectError):
+            # asyncio sets TCP_NODELAY on TCP transports itself.
+            reader, writer = await asyncio.open_connection(host, port, local_addr=local)
+        return AsyncioStream(reader, writer)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return await self._fallback.connect_unix_socket(path, timeout, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
