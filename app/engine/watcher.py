@@ -5,9 +5,14 @@ changes. But a server may stream only the final status, a stream may close early
 IN_QA can last for hours. So:
 - the stream is used while it works (reconnect with exponential backoff when it ends early);
 - after each stream ends, the execution is re-read: the truth is the execution, not the stream;
-- after a few broken streams in a row, or when all stream slots are busy (each open stream holds
-  a connection of the shared pool, which uploads and downloads need too), it polls instead,
-  slowly, and keeps trying the stream again later.
+- the number of open streams is bounded (each holds a connection, on the server too). When every
+  slot is taken, a job waits for one: slots free up as executions finish, roughly in the order
+  the server works through its queue, so the waiting ones are mostly queued there. While it
+  waits it re-reads the execution now and then, at a growing interval (it may finish first, or
+  the slots may be held by hours of IN_QA): polling hundreds of queued executions every few
+  seconds was most of a big batch's requests;
+- after a few broken streams in a row it polls instead, slowly, and keeps trying the stream
+  again later.
 """
 
 from __future__ import annotations
@@ -35,12 +40,16 @@ class StatusWatcher:
         max_stream_failures: int = 3,
         poll_min: float = 0.5,
         poll_max: float = 5.0,
+        slot_wait_min: float = 2.0,
+        slot_wait_max: float = 10.0,
     ) -> None:
         self._client = client
         self._slots = asyncio.Semaphore(stream_slots)
         self._max_failures = max_stream_failures
         self._poll_min = poll_min
         self._poll_max = poll_max
+        self._slot_wait_min = slot_wait_min
+        self._slot_wait_max = slot_wait_max
 
     async def wait_final(
         self,
@@ -59,6 +68,7 @@ class StatusWatcher:
         """
         failures = 0
         delay = self._poll_min
+        slot_wait = self._slot_wait_min
         skip_read = just_created
         while True:
             execution = None if skip_read else await self._read(execution_id, org_id)
@@ -67,21 +77,38 @@ class StatusWatcher:
                 await on_status(execution.status)
                 if execution.is_final:
                     return execution
-            if failures < self._max_failures and not self._slots.locked():
-                async with self._slots:
+            if failures < self._max_failures:
+                if not await self._take_slot(slot_wait):
+                    slot_wait = min(self._slot_wait_max, slot_wait * 2)
+                    continue  # no slot yet: read the execution, then wait again
+                try:
                     final_seen = await self._follow_stream(execution_id, org_id, on_status)
+                finally:
+                    self._slots.release()
                 if final_seen:
                     failures = 0
                     continue  # re-read for the result fields
                 failures += 1
                 await asyncio.sleep(min(self._poll_max, self._poll_min * 2**failures))
             else:
-                # Polling: streams keep failing or every slot is taken. Try streaming again
+                # Polling: streams keep failing. Try streaming again
                 # now and then, since the failures may have been a passing network problem.
                 await asyncio.sleep(delay * random.uniform(0.8, 1.2))
                 delay = min(self._poll_max, delay * 1.5)
                 if failures >= self._max_failures and random.random() < 0.2:
                     failures = self._max_failures - 1
+
+    async def _take_slot(self, timeout: float) -> bool:
+        """A stream slot, waiting at most about `timeout` seconds for one (False: none came)."""
+        if not self._slots.locked():
+            await self._slots.acquire()  # free: returns at once
+            return True
+        try:
+            async with asyncio.timeout(timeout * random.uniform(0.8, 1.2)):
+                await self._slots.acquire()
+        except TimeoutError:
+            return False
+        return True
 
     async def _read(self, execution_id: str, org_id: str) -> Execution | None:
         try:
