@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import httpcore
@@ -72,38 +71,40 @@ def _asyncio_transport(verify: ssl.SSLContext, limits: httpx.Limits) -> httpx.As
     return transport
 
 
-@contextlib.asynccontextmanager
-async def _mapped(timeout: float | None, on_timeout: type[Exception], on_error: type[Exception]
-                  ) -> AsyncIterator[None]:  # fmt: skip
-    """Socket errors as the httpcore exceptions httpx expects (and turns into its own)."""
-    try:
-        if timeout is None:
-            yield
-        else:
-            async with asyncio.timeout(timeout):
-                yield
-    except TimeoutError as exc:
-        raise on_timeout(str(exc)) from exc
-    except OSError as exc:
-        raise on_error(str(exc) or type(exc).__name__) from exc
-
-
 class AsyncioStream(httpcore.AsyncNetworkStream):
+    """One connection. Socket errors become the httpcore exceptions httpx expects (and turns
+    into its own), as anyio's backend does. Plain try/except rather than a shared context
+    manager: this runs for every read and write."""
+
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._reader = reader
         self._writer = writer
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        async with _mapped(timeout, httpcore.ReadTimeout, httpcore.ReadError):
-            return await self._reader.read(max_bytes)
-        raise AssertionError("unreachable")  # for mypy: _mapped re-raises or returns above
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._reader.read(max_bytes)
+        except TimeoutError as exc:
+            raise httpcore.ReadTimeout(str(exc)) from exc
+        except OSError as exc:
+            raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
-        async with _mapped(timeout, httpcore.WriteTimeout, httpcore.WriteError):
-            self._writer.write(buffer)
-            await self._writer.drain()
+        writer = self._writer
+        if writer.transport.is_closing():
+            raise httpcore.WriteError("the connection is closed")
+        writer.write(buffer)
+        if not writer.transport.get_write_buffer_size():
+            return  # all of it went to the socket at once: nothing to wait for
+        try:
+            async with asyncio.timeout(timeout):
+                await writer.drain()
+        except TimeoutError as exc:
+            raise httpcore.WriteTimeout(str(exc)) from exc
+        except OSError as exc:
+            raise httpcore.WriteError(str(exc) or type(exc).__name__) from exc
 
     async def aclose(self) -> None:
         self._writer.close()
@@ -114,8 +115,13 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        async with _mapped(timeout, httpcore.ConnectTimeout, httpcore.ConnectError):
-            await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
+        try:
+            async with asyncio.timeout(timeout):
+                await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc)) from exc
+        except OSError as exc:  # ssl.SSLError included: an untrusted certificate
+            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
         return self
 
     def get_extra_info(self, info: str) -> Any:
@@ -147,9 +153,14 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                 host, port, timeout, local_address, socket_options
             )
         local = (local_address, 0) if local_address else None
-        async with _mapped(timeout, httpcore.ConnectTimeout, httpcore.ConnectError):
-            # asyncio sets TCP_NODELAY on TCP transports itself.
-            reader, writer = await asyncio.open_connection(host, port, local_addr=local)
+        try:
+            async with asyncio.timeout(timeout):
+                # asyncio sets TCP_NODELAY on TCP transports itself.
+                reader, writer = await asyncio.open_connection(host, port, local_addr=local)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc)) from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
         return AsyncioStream(reader, writer)
 
     async def connect_unix_socket(
