@@ -21,8 +21,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never let a developer's environment leak into the tests.
-for _name in ("AUTORETOUCH_REFRESH_TOKEN", "AUTORETOUCH_ORGANIZATION_ID",
-              "AUTORETOUCH_WORKFLOW_ID", "RETOUCHDESK_SERVER"):
+for _name in (
+    "AUTORETOUCH_REFRESH_TOKEN",
+    "AUTORETOUCH_ORGANIZATION_ID",
+    "AUTORETOUCH_WORKFLOW_ID",
+    "RETOUCHDESK_SERVER",
+):
     os.environ.pop(_name, None)
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -63,5 +63,7 @@ class EngineNotice:
     message: str
 
 
-Event = JobAdded | JobChanged | JobRemoved | BatchAdded | BatchFinished | CreditsChanged | EngineNotice
+Event = (
+    JobAdded | JobChanged | JobRemoved | BatchAdded | BatchFinished | CreditsChanged | EngineNotice
+)
 Subscriber = Callable[[Event], None]
