@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPalette
 
-from app.engine.jobs import Job, JobState
+from app.engine.jobs import Job, JobState, Review
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -157,7 +157,13 @@ def status_text(job: Job) -> str:
         return "Queued on server"
     if job.state is JobState.UPLOADING and job.deduped:
         return "Already uploaded"
-    return label
+    verdict = REVIEW_LABELS.get(job.review)
+    return f"{label} · {verdict}" if verdict else label
+
+
+# The retoucher's verdict from the viewer, shown beside the state so a reviewed batch reads at
+# a glance (and the "Accepted"/"Rejected" filters find it).
+REVIEW_LABELS = {Review.ACCEPTED: "accepted", Review.REJECTED: "rejected"}
 
 
 # A thumbnail source answers "image for this job, or None while it loads"; the model stays free

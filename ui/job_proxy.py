@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from app.engine.jobs import JobState
+from app.engine.jobs import Job, JobState, Review
 from ui.job_model import JobRole, SortRole
 
 
@@ -17,8 +17,12 @@ class StatusFilter(enum.Enum):
     DONE = "Done"
     PROBLEMS = "Failed"
     QUEUED = "Queued"
+    # The retoucher's own verdicts from the viewer, so a review pass can be picked up again.
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
 
-    def accepts(self, state: JobState) -> bool:
+    def accepts(self, job: Job) -> bool:
+        state = job.state
         if self is StatusFilter.ALL:
             return True
         if self is StatusFilter.ACTIVE:
@@ -27,6 +31,10 @@ class StatusFilter(enum.Enum):
             return state in (JobState.DONE, JobState.SKIPPED)
         if self is StatusFilter.PROBLEMS:
             return state in (JobState.FAILED, JobState.PAYMENT_REQUIRED, JobState.REJECTED)
+        if self is StatusFilter.ACCEPTED:
+            return job.review is Review.ACCEPTED
+        if self is StatusFilter.REJECTED:
+            return job.review is Review.REJECTED
         return state in (JobState.QUEUED, JobState.CANCELLED)
 
 
@@ -64,6 +72,6 @@ class JobFilterProxy(QSortFilterProxyModel):
         job = model.data(model.index(source_row, 0, source_parent), JobRole)
         if job is None:
             return False
-        if not self._status.accepts(job.state):
+        if not self._status.accepts(job):
             return False
         return not self._text or self._text in job.name.casefold()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.engine.jobs import Job, JobState
+from app.engine.jobs import Job, JobState, Review
 from app.store.settings import Settings
 from ui import icons
 from ui.bridge import EngineBridge
@@ -894,7 +895,9 @@ class MainWindow(QMainWindow):
         self._selection_changed()
 
     def _update_summary(self) -> None:
-        progress = measure(self.model.jobs())
+        jobs = self.model.jobs()
+        progress = measure(jobs)
+        verdicts = Counter(job.review for job in jobs)
         self.summary_label.setText(summary_text(progress))
         # The filter says how many rows each choice shows, so "Failed (3)" is found at a glance.
         counts = {
@@ -903,6 +906,8 @@ class MainWindow(QMainWindow):
             StatusFilter.DONE: progress.done,
             StatusFilter.PROBLEMS: progress.failed,
             StatusFilter.QUEUED: progress.queued + progress.cancelled,
+            StatusFilter.ACCEPTED: verdicts[Review.ACCEPTED],
+            StatusFilter.REJECTED: verdicts[Review.REJECTED],
         }
         for index in range(self.status_filter.count()):
             status = self.status_filter.itemData(index)

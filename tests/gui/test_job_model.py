@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, Qt
 
 from app.engine.events import BatchFinished, CreditsChanged, JobAdded, JobChanged, JobRemoved
-from app.engine.jobs import Job, JobState
+from app.engine.jobs import Job, JobState, Review
 from ui.bridge import EngineBridge
 from ui.job_model import (
     COL_CREDITS,
@@ -23,8 +23,10 @@ from ui.job_proxy import JobFilterProxy, StatusFilter
 
 
 def test_model_passes_qtmodeltester_through_a_whole_batch(
-    qtmodeltester, job_factory: Callable[..., Job]
+    qapp, qtmodeltester, job_factory: Callable[..., Job]
 ) -> None:
+    # `qapp`: the bridge's coalescing timer needs a running Qt application even when this test
+    # runs alone (qtmodeltester does not create one).
     model = JobTableModel()
     bridge = EngineBridge(model)
     qtmodeltester.check(model, force_py=True)
@@ -117,3 +119,33 @@ def test_proxy_sorts_by_native_values_and_filters_by_status(
     proxy.set_text_filter("c.j")
     assert proxy.rowCount() == 1
     assert model.rowCount(QModelIndex()) == 3
+
+
+def test_review_verdicts_show_in_the_status_and_have_their_own_filters(
+    qtmodeltester, job_factory: Callable[..., Job]
+) -> None:
+    model = JobTableModel()
+    proxy = JobFilterProxy()
+    proxy.setSourceModel(model)
+    jobs = [
+        job_factory(JobState.DONE, name="kept.jpg", review=Review.ACCEPTED),
+        job_factory(JobState.DONE, name="redo.jpg", review=Review.REJECTED),
+        job_factory(JobState.DONE, name="unseen.jpg"),
+    ]
+    model.apply(jobs)
+    qtmodeltester.check(proxy, force_py=True)
+    texts = {
+        proxy.index(r, 0).data(JobRole).name: proxy.index(r, COL_STATUS).data() for r in range(3)
+    }
+    assert texts == {
+        "kept.jpg": "Done · accepted",
+        "redo.jpg": "Done · rejected",
+        "unseen.jpg": "Done",
+    }
+    proxy.set_status_filter(StatusFilter.ACCEPTED)
+    assert [proxy.index(r, 0).data(JobRole).name for r in range(proxy.rowCount())] == ["kept.jpg"]
+    proxy.set_status_filter(StatusFilter.REJECTED)
+    assert [proxy.index(r, 0).data(JobRole).name for r in range(proxy.rowCount())] == ["redo.jpg"]
+    # A verdict given in the viewer reaches the filter without any action from the user.
+    model.apply(changed=[dataclasses.replace(jobs[2], review=Review.REJECTED)])
+    assert proxy.rowCount() == 2
