@@ -17,7 +17,7 @@ import logging
 import os
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -247,12 +247,7 @@ class Engine:
         )
         self._register(record, jobs)
         if walk.ignored:
-            self._emit(
-                EngineNotice(
-                    "info",
-                    f"{len(walk.ignored)} files ignored (hidden, temporary or not images)",
-                )
-            )
+            self._emit(EngineNotice("info", ignored_summary(walk.ignored)))
         return record.id
 
     @staticmethod
@@ -649,3 +644,11 @@ def _validate(options: RunOptions) -> None:
         )
     if not options.workflow_id:
         raise ValueError("no workflow given")
+
+
+def ignored_summary(ignored: list[tuple[Path, str]]) -> str:
+    """'3 files ignored (2 not an image file type, 1 hidden)': each reason counted, none lost."""
+    reasons = Counter(reason for _path, reason in ignored)
+    parts = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
+    noun = "file" if len(ignored) == 1 else "files"
+    return f"{len(ignored)} {noun} ignored ({parts})"

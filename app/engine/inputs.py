@@ -45,7 +45,8 @@ class FoundInput:
 class WalkResult:
     inputs: list[FoundInput] = field(default_factory=list)
     ignored: list[tuple[Path, str]] = field(default_factory=list)  # (path, reason)
-    missing: list[tuple[Path, str]] = field(default_factory=list)  # given paths that do not exist
+    # (path, reason): given paths that do not exist, and image files found that cannot be read
+    missing: list[tuple[Path, str]] = field(default_factory=list)
     duplicates: int = 0  # files reached more than once (given twice, linked), kept once
 
 
@@ -154,6 +155,8 @@ def _walk_folder(root: Path, result: WalkResult, seen_files: set[tuple[int, int]
             try:
                 file_st = path.stat()
             except OSError as exc:
-                result.ignored.append((path, f"cannot read: {exc.strerror}"))
+                # It looks like an image but cannot be read (a symlink loop, a dangling link):
+                # the user expects it processed, so it gets a rejected row with the reason.
+                result.missing.append((path, f"cannot read: {exc.strerror}"))
                 continue
             _take(path, root, path.relative_to(root), file_st, result, seen_files)

@@ -62,3 +62,15 @@ def test_explicit_file_is_taken_even_with_odd_extension_and_missing_reported(
     result = find_inputs([odd, tmp_path / "nope.jpg"])
     assert [i.path for i in result.inputs] == [odd]
     assert result.missing and result.missing[0][0].name == "nope.jpg"
+
+
+def test_ignored_files_are_summarised_with_every_reason_counted() -> None:
+    from app.engine.engine import ignored_summary
+
+    ignored = [
+        (Path("a/.DS_Store"), "hidden"),
+        (Path("a/notes.txt"), "not an image file type"),
+        (Path("a/b.txt"), "not an image file type"),
+    ]
+    assert ignored_summary(ignored) == "3 files ignored (2 not an image file type, 1 hidden)"
+    assert ignored_summary(ignored[:1]) == "1 file ignored (1 hidden)"

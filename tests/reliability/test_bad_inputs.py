@@ -22,7 +22,6 @@ from typing import Any
 from PIL import Image
 from reliability_helpers import engine_for, make_image, options, run, wait_batch, workflow_id
 
-from app.engine.events import EngineNotice
 from app.engine.jobs import JobState
 
 CUTOUT = "Transparent cut-out"
@@ -101,7 +100,9 @@ def test_unusual_valid_images_finish_and_broken_ones_get_their_own_reason(
     assert "no such file" in reasons["vanished.jpg"].lower(), reasons
     assert "directory" in reasons["replaced-by-folder.jpg"].lower(), reasons
     assert "symbolic link" in reasons["named-loop.jpg"].lower(), reasons
-    assert "loop.jpg" not in jobs  # inside a folder: ignored (counted), not a job
+    # inside a folder too: a rejected row with its own reason, not a silent count
+    assert jobs["loop.jpg"].state is JobState.REJECTED
+    assert "symbolic link" in jobs["loop.jpg"].error.lower(), jobs["loop.jpg"].error
 
     for name, output_name in valid.items():
         job = jobs[name]
@@ -121,22 +122,26 @@ def test_unusual_valid_images_finish_and_broken_ones_get_their_own_reason(
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
-def test_a_symlink_loop_in_a_folder_is_counted_as_ignored(sandbox: Any, tmp_path: Path) -> None:
+def test_a_symlink_loop_in_a_folder_is_a_rejected_row_with_its_reason(
+    sandbox: Any, tmp_path: Path
+) -> None:
     src = tmp_path / "shoot"
     make_image(src / "good.jpg", seed=1701)
     (src / "loop.jpg").symlink_to(src / "loop.jpg")
     os.symlink(src, src / "self")  # a folder loop too: the walk must end
 
-    async def go() -> tuple[Any, list[Any], list[Any]]:
-        async with engine_for(sandbox, tmp_path / "journal.sqlite3") as (engine, session, events):
+    async def go() -> list[Any]:
+        async with engine_for(sandbox, tmp_path / "journal.sqlite3") as (engine, session, _events):
             wf = await workflow_id(session, CUTOUT)
             batch_id = await engine.add([src], options(sandbox, wf, tmp_path / "out"))
             engine.start(batch_id)
             await wait_batch(engine, batch_id)
-            return engine.batch(batch_id), engine.jobs(), events
+            return engine.jobs()
 
-    record, jobs, events = run(go())
-    assert [(j.name, j.state) for j in jobs] == [("good.jpg", JobState.DONE)]
-    assert record.options["ignored"] == 1
-    notices = [e.message for e in events if isinstance(e, EngineNotice)]
-    assert any("1 files ignored" in m for m in notices), notices
+    jobs = run(go())
+    by_name = {j.name: j for j in jobs}
+    assert by_name["good.jpg"].state is JobState.DONE
+    loop = by_name["loop.jpg"]
+    assert loop.state is JobState.REJECTED
+    assert "symbolic links" in loop.error, loop.error
+    assert len(jobs) == 2  # the folder loop ended the walk; nothing else appeared
