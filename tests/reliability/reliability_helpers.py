@@ -11,23 +11,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from engine_harness import engine_for as engine_for  # re-exported for the suite
+from engine_harness import workflow_id as workflow_id
 from PIL import Image
 
-from app.api.servers import resolve_server
-from app.api.session import Session
 from app.engine.engine import Engine, RunOptions
 from app.engine.events import Event, JobChanged
 from app.engine.jobs import Job, JobState
-from app.store.journal import Journal
-from app.store.secrets import SecretStore
-from app.store.settings import Settings
 
 PRICES = {"Background to white": 10, "Transparent cut-out": 15, "Web export": 3}
 PART_SUFFIX = ".retouchdesk-part"
@@ -47,31 +43,6 @@ def make_images(folder: Path, count: int, *, seed: int = 0, prefix: str = "img")
     for i in range(count):
         make_image(folder / f"{prefix}_{i:03d}.jpg", seed=seed + i)
     return folder
-
-
-@asynccontextmanager
-async def engine_for(
-    sandbox: Any, journal_path: Path, settings: Settings | None = None
-) -> AsyncIterator[tuple[Engine, Session, list[Event]]]:
-    session = Session(resolve_server(sandbox.base_url), secrets=SecretStore())
-    await session.sign_in_device_flow(on_code=lambda code: None, open_browser=False)
-    journal = Journal(journal_path)
-    engine = Engine(session.client, journal, settings or Settings())
-    events: list[Event] = []
-    engine.subscribe(events.append)
-    try:
-        yield engine, session, events
-    finally:
-        await engine.aclose()
-        journal.close()
-        await session.aclose()
-
-
-async def workflow_id(session: Session, name: str) -> str:
-    for workflow in await session.client.list_workflows(None):
-        if workflow.name == name:
-            return workflow.id
-    raise AssertionError(f"the sandbox has no workflow {name!r}")
 
 
 async def wait_for(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
