@@ -29,6 +29,7 @@ from app.api.errors import (
     NotFoundError,
     ProtocolViolationError,
     error_from_response,
+    transport_failure,
 )
 from app.api.http import DEFAULT_TIMEOUT, make_http_client
 from app.api.models import (
@@ -490,9 +491,8 @@ class AutoretouchClient:
                     await asyncio.sleep(policy.delay(attempt))
                     attempt += 1
                     continue
-                raise ConnectionFailedError(
-                    f"cannot reach {self.profile.name}: {type(exc).__name__}", path
-                ) from None
+                # One mapping for sign-in and API calls: a certificate problem says so.
+                raise transport_failure(exc, self.profile.name, path) from None
             finally:
                 _close_files(built_files)
 
