@@ -341,8 +341,8 @@ def report(
     achievable = n * view.median_active / args.workers
     line(
         "server time per image",
-        f"{view.median_active * 1000:.0f} ms median (latency {args.latency * 1000:.0f} ms "
-        f"+ rendering; queued {view.median_queued * 1000:.0f} ms median)",
+        f"{view.median_active * 1000:.0f} ms median (at least the latency, {args.latency * 1000:.0f} ms, "
+        f"rendering included; queued {view.median_queued * 1000:.0f} ms median)",
     )
     line("server slot occupancy", f"{view.occupancy:.3f}  (busy slot-time / window x workers)")
     # Client and sandbox share this machine's cores: their CPU seconds cannot take less wall

@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
         "--latency",
         type=float,
         default=_DEFAULTS["latency"],
-        help="extra seconds of simulated work per execution",
+        help="seconds each execution takes at least; the rendering runs within them",
     )
     parser.add_argument(
         "--credits",

@@ -3,8 +3,8 @@
 All state changes happen on the server's event loop, so status watchers (SSE streams, blocking
 downloads) are woken in order and never miss a change. Only the pixel work runs on the worker
 pool of `workers` threads (Pillow releases the GIL while it decodes, filters and encodes). A
-semaphore of the same size makes CREATED mean "queued" and ACTIVE mean "being worked on",
-including the simulated `latency`.
+semaphore of the same size makes CREATED mean "queued" and ACTIVE mean "being worked on"
+for at least the simulated `latency`, which the rendering runs inside of (see `_sleep_until`).
 """
 
 from __future__ import annotations
@@ -241,17 +241,19 @@ class ExecutionService:
         version = workflow.version(row["workflow_version"]) if workflow else None
         if workflow is None or version is None:
             return FAILED
-        if self._config.latency > 0:
-            await asyncio.sleep(self._config.latency)
+        loop = asyncio.get_running_loop()
+        done_at = loop.time() + self._config.latency
         price = 0 if row["free_retry"] else workflow.price
         if self._store.balance(row["org_id"]) < price:
+            await _sleep_until(done_at)
             return PAYMENT_REQUIRED
         if self._faults.roll("fail"):
+            await _sleep_until(done_at)
             return FAILED
-        loop = asyncio.get_running_loop()
         result: RenderedResult = await loop.run_in_executor(
             self._pool, self._render_and_store, row, version
         )
+        await _sleep_until(done_at)
         if price and not self._store.try_charge(row["org_id"], price):
             return PAYMENT_REQUIRED  # someone else spent the credits while we worked
         name = result_file_name(row["input_file_name"], result.extension)
@@ -280,6 +282,19 @@ class ExecutionService:
     async def _finish_qa(self, execution_id: str) -> None:
         await asyncio.sleep(self._config.qa_seconds)
         self._set(execution_id, status=COMPLETED, finished_at=iso_ms())
+
+
+async def _sleep_until(deadline: float) -> None:
+    """`--latency` is how long an execution takes on the server, rendering included.
+
+    The rendering runs inside that time rather than after it, like a real server whose
+    processing time is what the latency stands for; so a slot is held for `latency` seconds
+    (or the rendering's time, if that is longer) and the ideal makespan of a batch is
+    images x latency / workers.
+    """
+    remaining = deadline - asyncio.get_running_loop().time()
+    if remaining > 0:
+        await asyncio.sleep(remaining)
 
 
 def _batch_of(labels: dict[str, str]) -> tuple[str, str, str] | None:
