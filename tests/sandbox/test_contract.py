@@ -7,6 +7,7 @@ import re
 import threading
 import time
 import uuid
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -141,6 +142,22 @@ def test_blocking_download_waits_for_a_slow_execution(
     assert api.execution(execution_id)["resultPath"] is None
     data = api.result(execution_id)  # blocks until done
     assert api.execution(execution_id)["resultContentHash"] == sha256(data)
+
+
+def test_latency_is_each_executions_time_on_a_slot(sandbox_factory: Any, api_factory: Any) -> None:
+    # `--latency` is how long an execution occupies its worker, the rendering included: with
+    # two workers, four executions take two rounds, and none finishes sooner than the latency.
+    api = api_factory(sandbox_factory(latency=0.3, workers=2))
+    ids = [api.create("Web export", product_image(size=(200 + i, 120))) for i in range(4)]
+    done = [api.wait(i) for i in ids]
+
+    def at(text: str) -> float:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+    spans = [(at(e["startedAt"]), at(e["finishedAt"])) for e in done]
+    assert all(end - start >= 0.3 - 0.002 for start, end in spans)  # ms-rounded timestamps
+    for start, _ in spans:  # never more than two at work at once
+        assert sum(1 for s, e in spans if s <= start < e) <= 2
 
 
 def test_fields_are_null_until_known(sandbox_factory: Any, api_factory: Any) -> None:
