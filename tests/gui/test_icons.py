@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QGuiApplication, QIcon, QImage, QPainter
 
 from app.engine.jobs import JobState
 from ui import icons
@@ -38,3 +38,30 @@ def test_every_state_has_a_coloured_status_icon(qapp: Any) -> None:
     done = status[JobState.DONE].pixmap(QSize(24, 24)).toImage().pixelColor(12, 5)
     failed = status[JobState.FAILED].pixmap(QSize(24, 24)).toImage().pixelColor(12, 5)
     assert done.green() > done.red() and failed.red() > failed.green()
+
+
+def test_painting_an_icon_draws_its_cached_pixmap_at_the_painters_ratio(
+    qapp: Any, monkeypatch: Any
+) -> None:
+    # Views paint status and placeholder icons on every repaint of every row: the vector is
+    # rendered once per size and ratio, and later paints draw that pixmap.
+    renders = []
+    real_renderer = icons._SvgIconEngine._renderer
+
+    def counting(self: Any, mode: QIcon.Mode) -> Any:
+        renders.append(mode)
+        return real_renderer(self, mode)
+
+    monkeypatch.setattr(icons._SvgIconEngine, "_renderer", counting)
+    icon = icons.icon("cancel")
+    for _ in range(3):
+        target = QImage(48, 48, QImage.Format.Format_ARGB32_Premultiplied)
+        target.setDevicePixelRatio(2.0)
+        target.fill(0)
+        painter = QPainter(target)
+        icon.paint(painter, QRect(0, 0, 24, 24))
+        painter.end()
+    assert len(renders) == 1
+    reference = icon.pixmap(QSize(24, 24), 2.0).toImage().convertToFormat(target.format())
+    assert (reference.width(), reference.height()) == (48, 48)
+    assert target.constBits().tobytes() == reference.constBits().tobytes()  # 2x, not upscaled
