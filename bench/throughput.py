@@ -341,8 +341,9 @@ def report(
     achievable = n * view.median_active / args.workers
     line(
         "server time per image",
-        f"{view.median_active * 1000:.0f} ms median (at least the latency, {args.latency * 1000:.0f} ms, "
-        f"rendering included; queued {view.median_queued * 1000:.0f} ms median)",
+        f"{view.median_active * 1000:.0f} ms median (at least the latency,"
+        f" {args.latency * 1000:.0f} ms, rendering included;"
+        f" queued {view.median_queued * 1000:.0f} ms median)",
     )
     line("server slot occupancy", f"{view.occupancy:.3f}  (busy slot-time / window x workers)")
     # Client and sandbox share this machine's cores: their CPU seconds cannot take less wall
