@@ -1,10 +1,11 @@
 """The Engine: the one object front ends talk to (window, CLI, hot folder, benchmarks).
 
-It owns the jobs in memory, one asyncio task per moving job, the stage limits, and the event
-fan-out. What happens to one job is `pipeline.JobPipeline`'s business; what is remembered is the
-journal's. Everything here runs on the event loop's thread (in the window, the Qt thread via
-qasync), so each method does little and hands blocking work to threads: walking and probing
-inputs to the hashing pool, journal writes to the journal's writer thread.
+It owns the jobs in memory, one asyncio task per moving job, the stage limits (resizable while
+jobs run: `apply_settings`), and the event fan-out. What happens to one job is
+`pipeline.JobPipeline`'s business; what is remembered is the journal's. Everything here runs on
+the event loop's thread (in the window, the Qt thread via qasync), so each method does little and
+hands blocking work to threads: walking and probing inputs to the hashing pool, journal writes to
+the journal's writer thread.
 
 Events go to subscribers synchronously on the loop thread, in order; progress events are
 throttled to about ten a second per job so a thousand uploads cannot flood a front end.
@@ -50,7 +51,7 @@ from app.store.settings import Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CostEstimate", "Engine", "NoInputsError", "RunOptions"]
+__all__ = ["Concurrency", "CostEstimate", "Engine", "NoInputsError", "RunOptions"]
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress events of one job
 # Handing work to the event loop gradually: a thousand tasks created (or a thousand thread-pool
@@ -79,6 +80,16 @@ class CostEstimate:
     @property
     def shortfall(self) -> int:
         return 0 if self.balance is None else max(0, self.total - self.balance)
+
+
+@dataclass(frozen=True)
+class Concurrency:
+    """Per-stage numbers: how many may run at once (`Engine.concurrency`) or do
+    (`Engine.in_flight`)."""
+
+    hashing: int
+    uploads: int
+    downloads: int
 
 
 @dataclass(frozen=True)
@@ -432,6 +443,41 @@ class Engine:
     @property
     def paused(self) -> bool:
         return not self._limits.running.is_set()
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Take the concurrency settings now, mid-batch included.
+
+        Raised limits start waiting jobs at once. Lowered ones interrupt nothing: uploads,
+        downloads and hashing already running finish (cancelling a transfer could pay or send
+        twice), and new ones wait until fewer than the new limit run. `watch_streams` still
+        applies from the next start (the status watcher sizes its stream slots once).
+        """
+        self._settings = settings
+        before = self.concurrency
+        self._hasher.resize(settings.hash_concurrency)
+        self._limits.resize(
+            settings.hash_concurrency, settings.upload_concurrency, settings.download_concurrency
+        )
+        if self.concurrency != before:
+            log.info("concurrency now %s (was %s)", self.concurrency, before)
+
+    @property
+    def concurrency(self) -> Concurrency:
+        """The limits in force now."""
+        return Concurrency(
+            hashing=self._limits.hash.limit,
+            uploads=self._limits.upload.limit,
+            downloads=self._limits.download.limit,
+        )
+
+    def in_flight(self) -> Concurrency:
+        """Jobs in each stage's slots now; above `concurrency` only for a while after a limit
+        was lowered (what was running is finishing)."""
+        return Concurrency(
+            hashing=self._limits.hash.in_flight,
+            uploads=self._limits.upload.in_flight,
+            downloads=self._limits.download.in_flight,
+        )
 
     async def cancel(self, job_ids: Iterable[str]) -> None:
         for job_id in job_ids:

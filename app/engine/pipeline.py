@@ -2,8 +2,9 @@
 
 hash -> HEAD dedupe -> upload -> create -> watch -> download -> verify -> save.
 
-Each stage takes a slot from its own semaphore, so hashing, uploading and downloading overlap
-across jobs with bounded concurrency each. Every state change is committed to the journal
+Each stage takes a slot from its own limiter (`limits.ResizableLimiter`), so hashing, uploading
+and downloading overlap across jobs with bounded concurrency each; the limits can be changed
+while jobs run (`StageLimits.resize`). Every state change is committed to the journal
 *before* the action it announces (`set_state` awaits the commit), which is what makes a crash at any
 point recoverable:
 - a job found in CREATING may have an execution: it is reconciled before anything is created;
@@ -45,6 +46,7 @@ from app.engine.download import (
 )
 from app.engine.hashing import Hasher
 from app.engine.jobs import Job, JobState
+from app.engine.limits import ResizableLimiter
 from app.engine.naming import (
     NameContext,
     destination_dir,
@@ -74,9 +76,11 @@ class StageFailure(Exception):
 
 @dataclass
 class StageLimits:
-    hash: asyncio.Semaphore
-    upload: asyncio.Semaphore
-    download: asyncio.Semaphore
+    """How many jobs may be in each stage at once. Resizable while jobs run (`resize`)."""
+
+    hash: ResizableLimiter
+    upload: ResizableLimiter
+    download: ResizableLimiter
     running: asyncio.Event  # cleared while paused: no new hashing or uploads start
 
     @classmethod
@@ -84,11 +88,18 @@ class StageLimits:
         running = asyncio.Event()
         running.set()
         return cls(
-            asyncio.Semaphore(max(1, hash_workers)),
-            asyncio.Semaphore(max(1, uploads)),
-            asyncio.Semaphore(max(1, downloads)),
+            ResizableLimiter(hash_workers, "hash stage"),
+            ResizableLimiter(uploads, "uploads"),
+            ResizableLimiter(downloads, "downloads"),
             running,
         )
+
+    def resize(self, hash_workers: int, uploads: int, downloads: int) -> None:
+        """New limits, now: waiting jobs start if there is room; running transfers are never
+        interrupted, a lowered limit only keeps new ones waiting until enough have finished."""
+        self.hash.set_limit(hash_workers)
+        self.upload.set_limit(uploads)
+        self.download.set_limit(downloads)
 
 
 def snapshot(job: Job) -> Job:
