@@ -981,6 +981,9 @@ class MainWindow(QMainWindow):
         self.settings_dialog = dialog
         if await ask(dialog) == SettingsDialog.DialogCode.Accepted:
             dialog.apply_to(self.settings)
+            if self.workspace is not None and self.workspace.engine is not None:
+                # Concurrency changes reach the running engine now, mid-batch included.
+                self.workspace.engine.apply_settings(self.settings)
             self._save_settings()
             self.restart_hot_folder()
             self.statusMessage.emit("Settings saved")

@@ -105,10 +105,20 @@ class SettingsDialog(QDialog):
         self.uploads_spin.setRange(1, 32)
         self.downloads_spin = QSpinBox()
         self.downloads_spin.setRange(1, 32)
+        self.hashing_spin = QSpinBox()
+        self.hashing_spin.setRange(1, 16)
+        self.hashing_spin.setToolTip("Files read and fingerprinted at once before uploading")
         speed_form.addRow("Parallel &uploads:", self.uploads_spin)
         speed_form.addRow("Parallel &downloads:", self.downloads_spin)
-        # The engine sizes its worker pools when it starts; say so rather than pretend.
-        speed_note = QLabel("Takes effect the next time Retouch Desk starts.")
+        speed_form.addRow("Files h&ashed at once:", self.hashing_spin)
+        # The running engine takes new limits at once (Engine.apply_settings); a lowered
+        # limit lets what is running finish rather than cut a transfer off: say exactly that.
+        speed_note = QLabel(
+            "Applies at once, mid-batch too. Lowering a limit never cuts off a running"
+            " upload or download: new ones start as the running ones finish."
+        )
+        speed_note.setObjectName("speedNote")
+        speed_note.setWordWrap(True)
         speed_note.setEnabled(False)
         speed_form.addRow("", speed_note)
 
@@ -153,6 +163,7 @@ class SettingsDialog(QDialog):
         self.exists_combo.setCurrentIndex(max(0, self.exists_combo.findData(s.on_exists)))
         self.uploads_spin.setValue(s.upload_concurrency)
         self.downloads_spin.setValue(s.download_concurrency)
+        self.hashing_spin.setValue(s.hash_concurrency)
         self.hot_check.setChecked(s.hot_folder_enabled)
         self.hot_edit.setText(s.hot_folder_path)
         self.hot_edit.setEnabled(s.hot_folder_enabled)
@@ -170,6 +181,7 @@ class SettingsDialog(QDialog):
             on_exists=self.exists_combo.currentData(),
             upload_concurrency=self.uploads_spin.value(),
             download_concurrency=self.downloads_spin.value(),
+            hash_concurrency=self.hashing_spin.value(),
             hot_folder_enabled=self.hot_check.isChecked() and bool(self.hot_edit.text().strip()),
             hot_folder_path=self.hot_edit.text().strip(),
             notifications=self.notify_check.isChecked(),
