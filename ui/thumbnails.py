@@ -14,10 +14,17 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
+from PIL import Image
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader
 
 from app.engine.jobs import Job
+from app.imaging.thumbnail import make_thumbnail
+
+# Imported here, with the window, rather than by the first decode: a worker thread importing
+# ~25 ms of modules (Pillow's colour management and image plugins) holds the GIL throughout,
+# and the GUI thread would stall for it the moment the first rows appear.
+Image.preinit()
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +53,6 @@ def _decode_with_qt(path: str, size: int) -> QImage:
 
 def _decode_with_core(path: str, size: int) -> QImage | None:
     """The core's thumbnailer (orientation, ICC, CMYK, 16-bit handled as in the viewer)."""
-    try:
-        from app.imaging.thumbnail import make_thumbnail
-    except ImportError:  # an older core without it: Qt's reader still gives a thumbnail
-        return None
     thumb = make_thumbnail(path, size, layout="RGBA")
     image = QImage(
         bytes(thumb.data),
