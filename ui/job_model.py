@@ -190,6 +190,12 @@ class JobTableModel(QAbstractTableModel):
     def set_placeholder(self, placeholder: QIcon | QImage | None) -> None:
         self._placeholder = placeholder
 
+    def status_icons(self) -> dict[JobState, QIcon]:
+        return dict(self._status_icons)
+
+    def placeholder(self) -> QIcon | QImage | None:
+        return self._placeholder
+
     # --- Qt model API -------------------------------------------------------------------------
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._jobs)

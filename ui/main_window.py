@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,6 +59,7 @@ from ui.job_proxy import JobFilterProxy, StatusFilter
 from ui.job_view import JobTableView
 from ui.summary import measure, summary_text
 from ui.thumbnails import ThumbnailCache
+from ui.warm_up import warm_up_table
 from ui.window_state import window_settings
 from ui.workflow_picker import WorkflowPicker, format_credits
 from ui.workspace import Workspace, describe_server
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setObjectName("mainWindow")
 
+        self._warmed_up = False
         self.model = JobTableModel(self)
         self.thumbnails = ThumbnailCache()
         self.model.set_thumbnail_source(self.thumbnails.image_for)
@@ -1061,6 +1064,17 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/splitter", self.splitter.saveState())
         store.setValue("window/header", self.view.horizontalHeader().saveState())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._warmed_up:
+            self._warmed_up = True
+            # Once the window is on screen and idle: the table's one-off first-paint work.
+            QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        if self.model.rowCount() == 0:  # rows already shown have done the warm-up themselves
+            warm_up_table(self.model, self.view, self.pages.widget(1))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_geometry()
