@@ -20,8 +20,13 @@ Pillow's default bomb guard (~89 MP) would refuse them. The guard is raised deli
 `DISPLAY_PIXEL_LIMIT`, not switched off, and this module checks the limit itself so a bigger file
 fails with a clear `DecodeError` instead of a warning or a bare Pillow exception.
 
-Pillow releases the GIL while decoding and converting, so calling this from worker threads
-keeps a GUI thread responsive. Nothing here imports Qt.
+Worker threads and the GIL: Pillow releases the GIL while it decodes and converts, but not
+while it allocates, zero-fills or frees an image's memory. For a 100 MP picture each of those is
+30-50 ms during which a GUI thread that wants the GIL waits. So big pictures never get a
+full-size Pillow-owned image: Pillow decodes into an anonymous memory map that Python owns
+(freed by munmap without the GIL), and everything after the decode (colour conversion, packing,
+halving) runs in bands of ~2 MB, so every step that holds the GIL stays around a millisecond.
+Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -33,12 +38,14 @@ import mmap
 import os
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import _imaging as pillow_core  # Image.core, which Image.frombuffer maps buffers with
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +61,7 @@ if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < DISPLAY_PIXEL
 #         wrap the bytes without a per-image conversion pass over 400 MB.
 PixelLayout = Literal["RGBA", "BGRa"]
 
-# Pixels of small images are `bytes`; big ones live in an anonymous memory map (see _pack_rows).
+# Pixels of small images are `bytes`; big ones live in an anonymous memory map (see _pack_bands).
 # Both support len(), slicing and the buffer protocol (QImage and Image.frombuffer wrap them).
 PixelBuffer = bytes | mmap.mmap
 
@@ -115,18 +122,11 @@ def decode_for_display(
     layout: PixelLayout = "RGBA",
 ) -> DecodedImage:
     """Decode `path` for display, reduced to fit `max_side` (if given) on its longer side."""
-    with open_checked(path) as im:
-        info = describe(im, path)
-        if max_side is not None:
-            # Accept a draft down to 3/4 of the size asked for: a 6000 px JPEG then decodes at
-            # 1/4 (1500 px, ~50 ms) rather than at 1/2 plus a resample (~120 ms) for 1600 px.
-            request_draft(im, info, max_side * 3 // 4)
+    with _opened_for_decoding(path, max_side) as (im, info):
         upright = load_upright(im, path)
         if max_side is None:
-            return pack(to_display_image(upright), info, layout)
-        # Shrink before the colour conversion where the mode allows: it is then much cheaper.
-        display = to_display_image(shrink_keeping_mode(upright, max_side))
-        return pack(reduce_to_fit(display, max_side), info, layout)
+            return pack_display(upright, info, layout)
+        return pack(reduce_to_fit(shrunk_display_image(upright, max_side), max_side), info, layout)
 
 
 def decode_progressive(
@@ -138,8 +138,8 @@ def decode_progressive(
     """Yield a reduced preview (longer side <= `preview_side`) and then the full image.
 
     JPEG gets a separate cheap draft decode for the preview. Other formats are decoded once;
-    the preview is shrunk from the full decode and yielded first, so it can be shown while the
-    full image is packed.
+    the preview is shrunk from the decoded pixels and yielded first, so it can be shown while
+    the full image is converted and packed.
     """
     if has_cheap_preview(path):
         preview = decode_for_display(path, preview_side, layout=layout)
@@ -147,12 +147,36 @@ def decode_progressive(
         if preview.is_reduced:
             yield decode_for_display(path, layout=layout)
         return
+    with _opened_for_decoding(path, None) as (im, info):
+        upright = load_upright(im, path)
+        if max(upright.size) > preview_side:
+            shrunk = shrunk_display_image(upright, preview_side)
+            yield pack(reduce_to_fit(shrunk, preview_side), info, layout)
+        yield pack_display(upright, info, layout)
+
+
+@contextmanager
+def _opened_for_decoding(
+    path: str | os.PathLike[str], draft_side: int | None
+) -> Iterator[tuple[Image.Image, ImageInfo]]:
+    """The open file and its facts, set up so that its pixels decode into our own memory.
+
+    Order matters: `describe` reads EXIF, and for a PNG that can mean decoding every pixel, so
+    the memory map must be in place before it; a JPEG's draft size must be chosen first (from
+    the header alone) because it decides how big the decoded image is.
+    """
     with open_checked(path) as im:
-        info = describe(im, path)
-        display = to_display_image(load_upright(im, path))
-    if max(display.size) > preview_side:
-        yield pack(reduce_to_fit(display, preview_side), info, layout)
-    yield pack(display, info, layout)
+        if im.format in _DRAFT_FORMATS:
+            info = describe(im, path)
+            if draft_side is not None:
+                # Accept a draft down to 3/4 of the size asked for: a 6000 px JPEG then decodes
+                # at 1/4 (1500 px, ~50 ms) rather than at 1/2 plus a resample (~120 ms).
+                request_draft(im, info, draft_side * 3 // 4)
+            decode_into_memory_map(im)
+        else:
+            decode_into_memory_map(im)
+            info = describe(im, path)
+        yield im, info
 
 
 def has_cheap_preview(path: str | os.PathLike[str]) -> bool:
@@ -200,52 +224,151 @@ def shrink_keeping_mode(im: Image.Image, max_side: int) -> Image.Image:
 _REDUCIBLE_MODES = {"RGB", "RGBA", "RGBa", "RGBX", "L", "LA", "La", "CMYK", "LAB"}
 
 
+def shrunk_display_image(im: Image.Image, max_side: int) -> Image.Image:
+    """`to_display_image` of `im` reduced by whole pixels towards `max_side` (never below it).
+
+    Reducible modes shrink first (then the colour conversion is cheap); the others (palette,
+    16-bit, bilevel) are converted band by band, each band reduced at once, so no full-size
+    display copy of a big picture is ever made. Bands are whole multiples of the factor, so the
+    result is the same as reducing the converted picture in one go.
+    """
+    factor = max(im.size) // max_side
+    if factor < 2:
+        return to_display_image(im)
+    if im.mode in _REDUCIBLE_MODES:
+        return to_display_image(shrink_keeping_mode(im, max_side))
+    convert = DisplayConversion(im)
+    rows = max(1, _BAND_BYTES // (im.width * 4 * factor)) * factor
+    parts = [
+        convert(im.crop((0, top, im.width, min(im.height, top + rows)))).reduce(factor)
+        for top in range(0, im.height, rows)
+    ]
+    shrunk = Image.new(parts[0].mode, (parts[0].width, sum(part.height for part in parts)))
+    top = 0
+    for part in parts:
+        shrunk.paste(part, (0, top))
+        top += part.height
+    return shrunk
+
+
 def to_display_image(im: Image.Image) -> Image.Image:
     """Any Pillow image -> an sRGB image in mode "RGB" or "RGBA", 8 bits per channel."""
-    profile = im.info.get("icc_profile")
-    alpha = _alpha_of(im)
-    colour = _colour_part(im)
-    if profile or colour.mode == "LAB":
-        colour = _to_srgb(colour, profile or None)
-    if colour.mode != "RGB":
-        colour = colour.convert("RGB")
-    if alpha is not None:
-        colour.putalpha(alpha)
-    return colour
+    return DisplayConversion(im)(im)
+
+
+class DisplayConversion:
+    """`to_display_image` for one picture, applicable to the picture or to bands of it.
+
+    What depends on the whole picture (its colour transform, a float image's value range) is
+    decided once here, so converting a 100 MP image as 200 bands gives the same pixels as
+    converting it whole, without a second full-size copy of it.
+    """
+
+    def __init__(self, im: Image.Image) -> None:
+        self._float_range = _float_range(im) if im.mode == "F" else None
+        self._transform: ImageCms.ImageCmsTransform | None = None
+        profile = im.info.get("icc_profile")
+        colour_mode = _colour_mode(im.mode)
+        if profile or colour_mode == "LAB":
+            try:
+                self._transform = _transform_for(profile or None, colour_mode)
+            except (OSError, ImageCms.PyCMSError) as exc:
+                log.warning("ignoring an unusable ICC profile: %s", exc)
+
+    def __call__(self, im: Image.Image) -> Image.Image:
+        alpha = _alpha_of(im)
+        colour = _colour_part(im, self._float_range)
+        if self._transform is not None:
+            colour = ImageCms.applyTransform(colour, self._transform) or colour
+        if colour.mode != "RGB":
+            colour = colour.convert("RGB")
+        if alpha is not None:
+            colour.putalpha(alpha)
+        return colour
 
 
 def pack(im: Image.Image, info: ImageInfo, layout: PixelLayout = "RGBA") -> DecodedImage:
     """Display image (RGB/RGBA) -> DecodedImage with 4 bytes per pixel in `layout`."""
     # Always 4 bytes a pixel with a real alpha byte: Qt's 32-bit "RGB" formats require the
     # padding byte to be 0xff, and Pillow's BGRX packer writes 0.
-    rgba = im if im.mode == "RGBA" else im.convert("RGBA")
-    data = _pack_rows(rgba, layout)
-    return DecodedImage(width=rgba.width, height=rgba.height, data=data, info=info, layout=layout)
+    data = _pack_bands(im.size, lambda top, bottom: _rgba(_band(im, top, bottom)), layout)
+    return DecodedImage(width=im.width, height=im.height, data=data, info=info, layout=layout)
 
 
-_BAND_BYTES = 8 << 20
+def pack_display(im: Image.Image, info: ImageInfo, layout: PixelLayout = "RGBA") -> DecodedImage:
+    """`pack(to_display_image(im))` band by band: no full-size converted copy is made."""
+    convert = DisplayConversion(im)
+
+    def band(top: int, bottom: int) -> Image.Image:
+        return _rgba(convert(_band(im, top, bottom)))
+
+    data = _pack_bands(im.size, band, layout)
+    return DecodedImage(width=im.width, height=im.height, data=data, info=info, layout=layout)
 
 
-def _pack_rows(rgba: Image.Image, rawmode: str) -> PixelBuffer:
-    """`rgba.tobytes("raw", rawmode)`, but in bands for big images.
+def _band(im: Image.Image, top: int, bottom: int) -> Image.Image:
+    return im if (top, bottom) == (0, im.height) else im.crop((0, top, im.width, bottom))
 
-    `tobytes` ends with one join of the whole image while holding the GIL: for 100 MP that is
-    400 MB copied in one go, a visible freeze of a GUI thread waiting for the GIL. Packing
-    ~8 MB bands into one preallocated buffer keeps every GIL-holding step to a millisecond.
+
+def _rgba(im: Image.Image) -> Image.Image:
+    return im if im.mode == "RGBA" else im.convert("RGBA")
+
+
+# Rows are converted and packed ~2 MB at a time: each band's GIL-holding steps (the bytes join,
+# the copy into the map, first touches of its pages) then take about a millisecond.
+_BAND_BYTES = 2 << 20
+
+
+def _pack_bands(
+    size: tuple[int, int], band_at: Callable[[int, int], Image.Image], rawmode: str
+) -> PixelBuffer:
+    """The 4-byte pixels of rows 0..height, made band by band by `band_at(top, bottom)`.
+
+    Small images are one `bytes`. Big ones go into an anonymous memory map, not bytearray(n):
+    bytearray zero-fills (touching every page) while holding the GIL, and one `tobytes` of a
+    whole 100 MP image ends in a 400 MB join that holds it too. Mapped pages are zeroed lazily
+    by the kernel, and unmapping them later does not need the GIL either.
     """
-    row_bytes = rgba.width * 4
-    if row_bytes * rgba.height <= _BAND_BYTES:
-        return rgba.tobytes("raw", rawmode)
+    width, height = size
+    row_bytes = width * 4
+    if row_bytes * height <= _BAND_BYTES:
+        return band_at(0, height).tobytes("raw", rawmode)
     rows = max(1, _BAND_BYTES // row_bytes)
-    # An anonymous mapping, not bytearray(n): bytearray zero-fills (touching every page) while
-    # holding the GIL, itself a 200 ms freeze for 400 MB. Mapped pages are zeroed lazily.
-    out = mmap.mmap(-1, row_bytes * rgba.height)
-    view = memoryview(out)
-    for top in range(0, rgba.height, rows):
-        band = rgba.crop((0, top, rgba.width, min(rgba.height, top + rows)))
-        chunk = band.tobytes("raw", rawmode)
-        view[top * row_bytes : top * row_bytes + len(chunk)] = chunk
+    out = mmap.mmap(-1, row_bytes * height)
+    with memoryview(out) as view:
+        for top in range(0, height, rows):
+            chunk = band_at(top, min(height, top + rows)).tobytes("raw", rawmode)
+            view[top * row_bytes : top * row_bytes + len(chunk)] = chunk
     return out
+
+
+# Formats whose decoders write into the image memory Pillow hands them (checked by tests).
+_MAPPED_FORMATS = {"PNG", "JPEG", "MPO", "TIFF"}
+# Bytes per pixel of the modes Pillow can keep in a memory map (its map_buffer layout).
+_MAPPED_PIXEL_SIZES = {"L": 1, "P": 1, "I;16": 2, "RGB": 4, "RGBA": 4, "LA": 4, "CMYK": 4}
+
+
+def decode_into_memory_map(im: Image.Image) -> bool:
+    """Have Pillow decode a big picture into an anonymous memory map instead of its own memory.
+
+    Pillow zero-fills the memory of a new image and later frees it while holding the GIL: for
+    100 MP that is ~50 ms and ~30 ms of a GUI thread waiting. A map is zeroed lazily by the
+    kernel, and freeing it (when the image is closed) unmaps it without the GIL. Pillow uses
+    memory already attached to a file it is about to load, as `frombuffer` images use theirs;
+    where it would not (another format, mode or layout) nothing changes. True when mapped.
+    """
+    pixel_size = _MAPPED_PIXEL_SIZES.get(im.mode)
+    width, height = im.size
+    if (
+        im.format not in _MAPPED_FORMATS
+        or pixel_size is None
+        or width * height * pixel_size < _BAND_BYTES * 4
+        or getattr(im, "_im", True) is not None  # already loaded (or Pillow changed inside)
+    ):
+        return False
+    pixels = mmap.mmap(-1, width * height * pixel_size)
+    im.im = pillow_core.map_buffer(pixels, im.size, "raw", 0, (im.mode, width * pixel_size, 1))
+    return True
 
 
 # --- opening and describing ---------------------------------------------------------------
@@ -392,7 +515,16 @@ def _alpha_of(im: Image.Image) -> Image.Image | None:
     return None
 
 
-def _colour_part(im: Image.Image) -> Image.Image:
+def _colour_mode(mode: str) -> str:
+    """The mode `_colour_part` gives an image of `mode`."""
+    if mode in ("RGB", "L", "CMYK", "LAB"):
+        return mode
+    if mode in ("LA", "La", "I", "F") or mode.startswith("I;16"):
+        return "L"
+    return "RGB"
+
+
+def _colour_part(im: Image.Image, float_range: tuple[float, float] | None = None) -> Image.Image:
     """The colour channels in a mode an ICC transform accepts: RGB, L, CMYK or LAB."""
     mode = im.mode
     if mode in ("RGB", "L", "CMYK", "LAB"):
@@ -410,39 +542,27 @@ def _colour_part(im: Image.Image) -> Image.Image:
         wide = im if mode == "I" else im.convert("I")
         return wide.point(lambda v: v / 257 + 0.5).convert("L")
     if mode == "F":
-        return _float_to_l(im)
+        low, span = float_range or _float_range(im)
+        return im.point(lambda v: (v - low) * 255 / span).convert("L")
     if mode in ("P", "PA"):
         return im.convert("RGBA").convert("RGB")
     return im.convert("RGB")  # "1", YCbCr, HSV, ...
 
 
-def _float_to_l(im: Image.Image) -> Image.Image:
-    # Float images usually hold 0..1; anything else is shown by its own range.
+def _float_range(im: Image.Image) -> tuple[float, float]:
+    """(low, span) a float image is shown by: 0..1 usually, anything else by its own range."""
     low, high = im.getextrema()
     if not isinstance(low, (int, float)) or not isinstance(high, (int, float)):
-        return im.convert("L")
+        return 0.0, 1.0
     if low >= 0 and high <= 1:
         low, high = 0.0, 1.0
-    span = (high - low) or 1.0
-    return im.point(lambda v: (v - low) * 255 / span).convert("L")
+    return float(low), float(high - low) or 1.0
 
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _ICC_SPACE_TO_MODE = {"RGB": "RGB", "GRAY": "L", "CMYK": "CMYK", "LAB": "LAB"}
 _transforms: dict[tuple[str, str], ImageCms.ImageCmsTransform | None] = {}
 _transforms_lock = threading.Lock()
-
-
-def _to_srgb(colour: Image.Image, profile_bytes: bytes | None) -> Image.Image:
-    """Convert with the embedded profile; Lab pixels without one use the standard D50 Lab."""
-    try:
-        transform = _transform_for(profile_bytes, colour.mode)
-    except (OSError, ImageCms.PyCMSError) as exc:
-        log.warning("ignoring an unusable ICC profile: %s", exc)
-        return colour
-    if transform is None:
-        return colour
-    return ImageCms.applyTransform(colour, transform) or colour
 
 
 def _transform_for(profile_bytes: bytes | None, in_mode: str) -> ImageCms.ImageCmsTransform | None:
@@ -513,16 +633,22 @@ def halve(image: DecodedImage) -> DecodedImage:
 
     Viewers keep a few of these as a mip pyramid: drawing a 100 MP image at 12% zoom from an
     eighth-size copy costs milliseconds, from the original it costs a frame budget many times.
-    Averaging is channel-wise, so it is valid for both layouts (and exact for premultiplied).
+    Premultiplied pixels are averaged channel by channel, which is exact: Pillow is told they
+    are "RGBX" (four plain channels, wrapped without a copy). Straight RGBA goes through
+    Pillow's premultiplying reduce, so transparent pixels do not bleed their colour. Worked in
+    bands of rows, like packing, so no step holds the GIL for long.
     """
-    # Wraps the pixels without copying (Pillow's stubs name only bytes; any buffer works).
-    pixels = cast(bytes, image.data)
-    source = Image.frombuffer("RGBA", (image.width, image.height), pixels, "raw", "RGBA", 0, 1)
-    half = source.reduce(2)
-    return DecodedImage(
-        width=half.width,
-        height=half.height,
-        data=_pack_rows(half, "RGBA"),
-        info=image.info,
-        layout=image.layout,
-    )
+    mode = "RGBX" if image.layout == "BGRa" else "RGBA"
+    row_bytes = image.bytes_per_line
+    source = memoryview(image.data)
+
+    def band(top: int, bottom: int) -> Image.Image:
+        first, last = 2 * top, min(image.height, 2 * bottom)
+        # Pillow's stubs name only bytes; any buffer works, and a memoryview slice is no copy.
+        rows = cast(bytes, source[first * row_bytes : last * row_bytes])
+        wrapped = Image.frombuffer(mode, (image.width, last - first), rows, "raw", mode, 0, 1)
+        return wrapped.reduce(2)
+
+    width, height = (image.width + 1) // 2, (image.height + 1) // 2
+    data = _pack_bands((width, height), band, mode)
+    return DecodedImage(width=width, height=height, data=data, info=image.info, layout=image.layout)
