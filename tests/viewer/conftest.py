@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,3 +31,15 @@ def viewer(qtbot) -> Iterator[object]:  # type: ignore[no-untyped-def]
     qtbot.waitExposed(widget)
     yield widget
     widget.shutdown()  # joins decoding threads: nothing may outlive the test
+
+
+@pytest.fixture(autouse=True)
+def no_release_thread_left() -> Iterator[None]:
+    """Big decoded images are freed on a thread that ends when idle: wait for it to end."""
+    yield
+    from ui.viewer.release import releaser
+
+    deadline = time.monotonic() + 10
+    while not releaser.is_idle():
+        assert time.monotonic() < deadline, "the viewer's release thread never went idle"
+        time.sleep(0.02)

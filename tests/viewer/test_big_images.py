@@ -1,0 +1,198 @@
+"""Big pictures are handled the way that keeps the GUI thread free, with the same pixels.
+
+Structural guards, not timings (the benchmark times): Pillow decodes big pictures into memory
+maps we own, everything after the decode runs in bands, and a big decoded image is unmapped on
+the release thread, never on the GUI thread. Each check also proves the pixels are unchanged.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import threading
+import weakref
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms
+
+from app.imaging import decode
+from app.imaging.decode import (
+    decode_for_display,
+    decode_into_memory_map,
+    halve,
+    pack,
+    pack_display,
+    read_info,
+    shrunk_display_image,
+    to_display_image,
+)
+from ui.viewer import CompareViewer, ViewerItem
+from ui.viewer.pixels import RELEASE_IN_BACKGROUND_BYTES
+
+SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
+
+
+def noise(mode: str, size: tuple[int, int]) -> Image.Image:
+    """Different noise in every band, so a band put in the wrong place cannot go unnoticed."""
+    bands = [
+        Image.effect_noise(size, 60 + 10 * n)
+        for n in range(len(Image.new(mode, (1, 1)).getbands()))
+    ]
+    if mode == "P":
+        return bands[0].convert("P")
+    return Image.merge(mode, bands) if len(bands) > 1 else bands[0].convert(mode)
+
+
+def adobe_rgb_profile() -> bytes:
+    # rocket.jpg (a real photograph in the samples) carries an Adobe RGB (1998) profile.
+    with Image.open(SAMPLES / "rocket.jpg") as sample:
+        profile = sample.info["icc_profile"]
+    assert "Adobe RGB" in ImageCms.getProfileDescription(
+        ImageCms.ImageCmsProfile(io.BytesIO(profile))
+    )
+    return bytes(profile)
+
+
+@pytest.mark.parametrize(
+    ("name", "mode", "size", "options"),
+    [
+        ("big.png", "RGB", (1700, 1400), {"compress_level": 1}),
+        ("big.png", "RGBA", (1700, 1400), {"compress_level": 1}),
+        ("big.png", "L", (3000, 3000), {"compress_level": 1}),
+        ("big.png", "P", (3000, 3000), {"compress_level": 1}),
+        ("big.jpg", "RGB", (1700, 1400), {"quality": 90}),
+        ("big.tif", "RGB", (1700, 1400), {"compression": "tiff_deflate"}),
+    ],
+    ids=["png-rgb", "png-rgba", "png-l", "png-p", "jpeg", "tiff"],
+)
+def test_pillow_decodes_big_pictures_into_our_memory_map(
+    tmp_path, name, mode, size, options
+) -> None:  # type: ignore[no-untyped-def]
+    # Pillow would zero-fill and later free a big image's memory holding the GIL (~50 + ~30 ms
+    # for 100 MP). If a Pillow upgrade stopped decoding into the map we hand it, this fails.
+    path = tmp_path / name
+    noise(mode, size).save(path, **options)
+    with Image.open(path) as im:
+        assert decode_into_memory_map(im)
+        mapped = im.im
+        im.load()
+        assert im.im is mapped
+        ours = im.tobytes()
+    with Image.open(path) as plain:
+        assert ours == plain.tobytes()
+
+
+def test_small_pictures_keep_pillows_own_memory(tmp_path: Path) -> None:
+    path = tmp_path / "small.png"
+    noise("RGB", (200, 100)).save(path)
+    with Image.open(path) as im:
+        assert not decode_into_memory_map(im)
+
+
+def test_png_facts_are_read_without_losing_the_map(tmp_path: Path) -> None:
+    # Reading a PNG's EXIF can decode every pixel, so the map goes in before the facts are read.
+    path = tmp_path / "facts.png"
+    noise("RGB", (1700, 1400)).save(path, compress_level=1)
+    decoded = decode_for_display(path)
+    assert (decoded.width, decoded.height) == (1700, 1400)
+    assert read_info(path).width == 1700
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _with_profile(noise("RGBA", (900, 1300)), adobe_rgb_profile()),
+        lambda: _with_transparency(noise("P", (900, 1300)), 7),
+        lambda: noise("LA", (900, 1300)),
+        lambda: noise("L", (900, 1300)).convert("I").point(lambda v: v * 257).convert("I;16"),
+        lambda: noise("L", (900, 1300)).convert("F").point(lambda v: v * 4 - 300),
+    ],
+    ids=["rgba-adobe-rgb", "palette-transparency", "la", "16-bit", "float-range"],
+)
+def test_conversion_in_bands_gives_the_pixels_of_converting_whole(make) -> None:  # type: ignore[no-untyped-def]
+    image = make()
+    info = read_info_of(image)
+    assert image.width * image.height * 4 > 2 * decode._BAND_BYTES  # several bands
+    whole = pack(to_display_image(image), info, "BGRa")
+    banded = pack_display(image, info, "BGRa")
+    assert banded.data[:] == whole.data[:]
+
+
+def test_a_palette_preview_is_shrunk_in_bands_like_the_whole(tmp_path: Path) -> None:
+    image = _with_transparency(noise("P", (2100, 1500)), 3)
+    shrunk = shrunk_display_image(image, 500)
+    expected = to_display_image(image).reduce(4)
+    assert shrunk.size == expected.size
+    assert shrunk.tobytes() == expected.tobytes()
+
+
+def test_halving_premultiplied_pixels_averages_them_as_they_are() -> None:
+    # Half-transparent grey beside transparent black: premultiplied (100, 100, 100, 200) and
+    # zeros average to (50, 50, 50, 100). Straightening and re-premultiplying (what Pillow does
+    # for "RGBA") would give about (99, 99, 99, 100): colour above alpha, a bright fringe.
+    pixels = bytes([100, 100, 100, 200, 0, 0, 0, 0])
+    image = decode.DecodedImage(2, 1, pixels, _info(2, 1), layout="BGRa")
+    assert bytes(halve(image).data[:4]) == bytes([50, 50, 50, 100])
+
+
+def test_halving_in_bands_matches_halving_whole() -> None:
+    source = noise("RGBA", (1601, 1777))  # odd sizes: the last row and column stand alone
+    data = source.tobytes()  # any four bytes a pixel will do: they are averaged one by one
+    image = decode.DecodedImage(1601, 1777, data, _info(1601, 1777), layout="BGRa")
+    half = halve(image)
+    expected = Image.frombytes("RGBX", (1601, 1777), data).reduce(2)
+    assert (half.width, half.height) == expected.size == (801, 889)
+    assert not isinstance(half.data, bytes)  # big enough to have gone through the bands
+    assert half.data[:] == expected.tobytes("raw", "RGBX")
+
+
+def test_big_decoded_images_are_unmapped_off_the_gui_thread(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Unmapping a 100 MP image takes ~80 ms: on the GUI thread that is a frozen window when
+    # the viewer closes or steps on. Here the viewer shows a big picture and is shut down.
+    path = tmp_path / "big.png"
+    noise("RGB", (1500, 1500)).save(path, compress_level=1)
+    viewer = CompareViewer(prefetch=False)
+    qtbot.addWidget(viewer)
+    viewer.set_items([ViewerItem("job", str(path), "", "big.png")], 0)
+    qtbot.waitUntil(lambda: _complete(viewer), timeout=10_000)
+    image = viewer.canvas.original.image
+    assert image is not None
+    freed_on: list[str] = []
+    big = [
+        level.pixels.data
+        for level in image.levels
+        if level.byte_size >= RELEASE_IN_BACKGROUND_BYTES
+    ]
+    assert big  # the full-resolution level at least
+    for data in big:
+        weakref.finalize(data, lambda: freed_on.append(threading.current_thread().name))
+    count = len(big)
+    del image, big, data
+    viewer.shutdown()  # drops the canvas's images and the cache's: the last references
+    gc.collect()
+    qtbot.waitUntil(lambda: len(freed_on) == count, timeout=5_000)
+    assert set(freed_on) == {"viewer-release"}
+
+
+def _complete(viewer: CompareViewer) -> bool:
+    image = viewer.canvas.original.image
+    return image is not None and image.complete
+
+
+def _with_profile(image: Image.Image, profile: bytes) -> Image.Image:
+    image.info["icc_profile"] = profile
+    return image
+
+
+def _with_transparency(image: Image.Image, index: int) -> Image.Image:
+    image.info["transparency"] = index
+    return image
+
+
+def _info(width: int, height: int) -> decode.ImageInfo:
+    return decode.ImageInfo(width, height, 0, "PNG", "RGBA", 8, "sRGB", True)
+
+
+def read_info_of(image: Image.Image) -> decode.ImageInfo:
+    return _info(image.width, image.height)
