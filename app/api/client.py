@@ -9,14 +9,10 @@ downloads stream from and to disk: a 40 MB TIFF never sits in memory.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from contextlib import suppress
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 import httpx
@@ -43,7 +39,7 @@ from app.api.models import (
 )
 from app.api.retry import NO_RETRY, RetryPolicy, parse_retry_after
 from app.api.servers import ServerProfile
-from app.api.streams import ProgressReader
+from app.api.streams import RECEIVE_CHUNK, MultipartFile, TruncatedBodyError, save_body
 from app.api.uploads import guess_content_type
 
 logger = logging.getLogger(__name__)
@@ -53,7 +49,6 @@ Progress = Callable[[int, int | None], None]  # (bytes done, bytes total if know
 Params = Mapping[str, str | int | bool | None]
 
 PAGE_SIZE = 50
-DOWNLOAD_CHUNK = 256 * 1024
 # How long an open status stream may stay silent before it is given up (the engine then
 # re-reads the execution and reconnects). IN_QA can take long, so this is generous.
 DEFAULT_STREAM_IDLE_LIMIT = 300.0
@@ -185,7 +180,7 @@ class AutoretouchClient:
             "/v1/upload",
             {"organization": org_id},
             idempotent=True,
-            files=lambda: {"file": (path.name, ProgressReader(path, on_progress), mime)},
+            body=MultipartFile(path, content_type=mime, on_progress=on_progress),
         )
         return _plain_text(response)
 
@@ -250,7 +245,7 @@ class AutoretouchClient:
             "/v1/workflow/execution/create",
             params,
             idempotent=False,
-            files=lambda: {"file": (path.name, ProgressReader(path, on_progress), mime)},
+            body=MultipartFile(path, content_type=mime, on_progress=on_progress),
         )
         return _plain_text(response)
 
@@ -360,18 +355,22 @@ class AutoretouchClient:
         *,
         result_path: str | None = None,
         on_progress: Progress | None = None,
+        durable: bool = False,
     ) -> DownloadInfo:
         """Stream a result to `dest` (replaced atomically when complete).
 
         Without `result_path`, `/result/default` is used (it blocks until the result exists).
-        The hash and size are computed while writing, so the caller can check them.
+        The hash and size are computed while writing, so the caller can check them. `durable`
+        flushes the file to disk before it takes the name `dest`. All disk work runs in threads.
         """
         path = (
             _safe_result_path(result_path)
             if result_path
             else f"/v1/workflow/execution/{_seg(execution_id)}/result/default"
         )
-        return await self._download(path, {"organization": org_id}, Path(dest), on_progress)
+        return await self._download(
+            path, {"organization": org_id}, Path(dest), on_progress, durable
+        )
 
     async def retry_execution(self, execution_id: str, org_id: str | None) -> None:
         """Ask the server to process a FAILED or PAYMENT_REQUIRED execution again.
@@ -451,7 +450,7 @@ class AutoretouchClient:
         idempotent: bool,
         auth: bool = True,
         json: Any = None,
-        files: Callable[[], Mapping[str, Any]] | None = None,
+        body: MultipartFile | None = None,
         stream: bool = False,
         timeout: httpx.Timeout | None = None,
         follow_redirects: bool = False,
@@ -459,7 +458,7 @@ class AutoretouchClient:
     ) -> httpx.Response:
         """Send one logical request; returns a 2xx/3xx response or raises a typed ApiError.
 
-        `files` is a factory so that every attempt opens the file afresh.
+        A `body` is read afresh by every attempt.
         With stream=True the caller must close the returned response.
         """
         query = _clean_params(params or {})
@@ -468,15 +467,19 @@ class AutoretouchClient:
         rejected_once = False
         while True:
             token = await self._token() if auth else None
-            built_files = files() if files is not None else None
+            headers = _auth_headers(token)
+            content = None
+            if body is not None:
+                body_headers, content = await body.prepare()
+                headers.update(body_headers)
             try:
                 request = self._http.build_request(
                     method,
                     self._url(path),
                     params=query,
-                    headers=_auth_headers(token),
+                    headers=headers,
                     json=json,
-                    files=built_files,
+                    content=content,
                     # None would mean "no timeout at all" to httpx, not "the usual one".
                     timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
                 )
@@ -493,8 +496,6 @@ class AutoretouchClient:
                     continue
                 # One mapping for sign-in and API calls: a certificate problem says so.
                 raise transport_failure(exc, self.profile.name, path) from None
-            finally:
-                _close_files(built_files)
 
             status = response.status_code
             if status == 401 and token and not rejected_once:
@@ -519,9 +520,13 @@ class AutoretouchClient:
             return response
 
     async def _download(
-        self, path: str, params: Params, dest: Path, on_progress: Progress | None
+        self,
+        path: str,
+        params: Params,
+        dest: Path,
+        on_progress: Progress | None,
+        durable: bool = False,
     ) -> DownloadInfo:
-        dest.parent.mkdir(parents=True, exist_ok=True)
         attempt = 0
         while True:
             response = await self._send(
@@ -538,7 +543,7 @@ class AutoretouchClient:
                     raise ProtocolViolationError(
                         response.status_code, "result download was redirected", path
                     )
-                return await _stream_to_file(response, dest, on_progress)
+                return await _stream_to_file(response, dest, on_progress, durable)
             except httpx.TransportError as exc:
                 # The body broke off midway: start the download over (it is idempotent).
                 if attempt + 1 >= self._retry.attempts:
@@ -553,33 +558,21 @@ class AutoretouchClient:
 
 
 async def _stream_to_file(
-    response: httpx.Response, dest: Path, on_progress: Progress | None
+    response: httpx.Response, dest: Path, on_progress: Progress | None, durable: bool
 ) -> DownloadInfo:
-    """Write the body beside `dest` and move it into place only once complete."""
-    total = _content_length(response)
-    digest = hashlib.sha256()
-    size = 0
-    fd, temp_name = tempfile.mkstemp(prefix=f".{dest.name[:40]}.", suffix=".part", dir=dest.parent)
-    temp = Path(temp_name)
+    """Write the body beside `dest` (off the loop) and move it into place once complete."""
     try:
-        with os.fdopen(fd, "wb") as out:
-            async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK):
-                out.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
-                if on_progress is not None:
-                    on_progress(size, total)
-        if total is not None and size != total:
-            raise ProtocolViolationError(
-                response.status_code, f"result truncated: {size} of {total} bytes"
-            )
-        os.replace(temp, dest)
-    except BaseException:
-        with suppress(OSError):
-            temp.unlink()
-        raise
+        saved = await save_body(
+            response.aiter_bytes(RECEIVE_CHUNK),
+            dest,
+            _content_length(response),
+            on_progress,
+            durable=durable,
+        )
+    except TruncatedBodyError as exc:
+        raise ProtocolViolationError(response.status_code, str(exc)) from None
     content_type = response.headers.get("content-type", "application/octet-stream")
-    return DownloadInfo(digest.hexdigest(), size, content_type.split(";")[0].strip())
+    return DownloadInfo(saved.sha256, saved.size, content_type.split(";")[0].strip())
 
 
 def _content_length(response: httpx.Response) -> int | None:
@@ -590,13 +583,6 @@ def _content_length(response: httpx.Response) -> int | None:
         return int(value)
     except ValueError:
         return None
-
-
-def _close_files(files: Mapping[str, Any] | None) -> None:
-    for entry in (files or {}).values():
-        if isinstance(entry, tuple) and len(entry) > 1 and hasattr(entry[1], "close"):
-            fileobj: BinaryIO = entry[1]
-            fileobj.close()
 
 
 def _auth_headers(token: str | None) -> dict[str, str]:

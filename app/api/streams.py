@@ -1,43 +1,204 @@
-"""A file reader that reports how much of it has been read (the upload's progress)."""
+"""Upload and download bodies whose disk work runs in threads, never on the event loop.
+
+The window runs the engine on its GUI thread (qasync), so a read or write on the loop is a
+read or write on the GUI thread: usually microseconds from the page cache, but tens of
+milliseconds or more from a sleeping USB disk, a network share or a full write-back queue.
+So uploads read their file, and downloads write theirs, in worker threads, in chunks big
+enough that a typical product photo costs one thread hop each way.
+
+- `MultipartFile` is the `multipart/form-data` body of one file field, built here rather than
+  by httpx because httpx's encoder reads files synchronously. Its length is known up front, so
+  it is sent with Content-Length, not chunked.
+- `save_body` writes a response body beside its destination and renames it into place only
+  when complete (and flushed to disk when asked), hashing it on the way.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import os
-from collections.abc import Callable
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+Progress = Callable[[int, int | None], None]  # (bytes done, bytes total if known)
 
-class ProgressReader:
-    """Wraps an open file for httpx's multipart encoder, which reads it in chunks.
+READ_CHUNK = 1024 * 1024  # one hop for most product photos, bounded memory for big TIFFs
+SEND_SLICE = 64 * 1024
+WRITE_BUFFER = 1024 * 1024
+RECEIVE_CHUNK = 256 * 1024  # what to ask of the response stream at a time
 
-    `fileno` lets httpx learn the size (so it sends Content-Length, not chunked encoding);
-    `seek` lets it rewind. The callback gets (bytes read so far, total bytes).
+
+def _quoted(value: str) -> str:
+    """A form parameter value as browsers and httpx write it (quotes and newlines escaped)."""
+    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+class FileChangedError(OSError):
+    """The file's size changed while it was being uploaded."""
+
+
+class TruncatedBodyError(ValueError):
+    """A response body ended before (or ran past) its announced length."""
+
+
+@dataclass
+class MultipartFile:
+    """The body of a one-file multipart upload, read from disk in worker threads."""
+
+    path: Path
+    field_name: str = "file"
+    file_name: str = ""
+    content_type: str = "application/octet-stream"
+    on_progress: Progress | None = None
+    boundary: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __post_init__(self) -> None:
+        name = _quoted(self.file_name or self.path.name)
+        self._head = (
+            f"--{self.boundary}\r\n"
+            f'Content-Disposition: form-data; name="{_quoted(self.field_name)}"; '
+            f'filename="{name}"\r\n'
+            f"Content-Type: {self.content_type}\r\n\r\n"
+        ).encode()
+        self._tail = f"\r\n--{self.boundary}--\r\n".encode()
+
+    async def prepare(self) -> tuple[dict[str, str], AsyncIterator[bytes]]:
+        """Headers and the body stream of one attempt (each attempt reads the file afresh)."""
+        size = await asyncio.to_thread(os.path.getsize, self.path)
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={self.boundary}",
+            "Content-Length": str(len(self._head) + size + len(self._tail)),
+        }
+        return headers, self._body(size)
+
+    async def _body(self, size: int) -> AsyncIterator[bytes]:
+        yield self._head
+        file: BinaryIO | None = None
+        done = 0
+        try:
+            while True:
+                file, chunk = await asyncio.to_thread(_read_chunk, self.path, file)
+                done += len(chunk)
+                if done > size:
+                    raise FileChangedError(f"{self.path.name} grew while it was being uploaded")
+                # Handed to the socket in slices: httpx pulls the next one only once the last
+                # is sent, so the progress reported follows the network, not the disk.
+                sent = done - len(chunk)
+                for start in range(0, len(chunk), SEND_SLICE):
+                    piece = chunk[start : start + SEND_SLICE]
+                    yield piece
+                    sent += len(piece)
+                    if self.on_progress is not None:
+                        self.on_progress(sent, size)
+                if file is None:  # end of file: _read_chunk closed it
+                    break
+            if done != size:
+                raise FileChangedError(f"{self.path.name} shrank while it was being uploaded")
+        finally:
+            if file is not None:
+                file.close()  # an abandoned attempt: closing a read-only file does not block
+        yield self._tail
+
+
+def _read_chunk(path: Path, file: BinaryIO | None) -> tuple[BinaryIO | None, bytes]:
+    """Open on the first call; read; close at the end of the file (one hop for small files)."""
+    if file is None:
+        file = open(path, "rb")  # noqa: SIM115 - closed here at EOF or by the caller
+    try:
+        chunk = file.read(READ_CHUNK)
+    except BaseException:
+        file.close()
+        raise
+    if len(chunk) < READ_CHUNK:
+        file.close()
+        return None, chunk
+    return file, chunk
+
+
+@dataclass
+class SavedBody:
+    sha256: str
+    size: int
+
+
+class _TempWriter:
+    """The temp file beside `dest`; every method blocks and runs in a worker thread."""
+
+    def __init__(self, dest: Path) -> None:
+        self.dest = dest
+        self.digest = hashlib.sha256()
+        self.file: BinaryIO | None = None
+        self.temp: Path | None = None
+
+    def write(self, chunks: list[bytes]) -> None:
+        if self.file is None:
+            self.dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{self.dest.name[:40]}.", suffix=".part", dir=self.dest.parent
+            )
+            self.temp = Path(name)
+            self.file = os.fdopen(fd, "wb")
+        for chunk in chunks:
+            self.file.write(chunk)
+            self.digest.update(chunk)
+
+    def finish(self, chunks: list[bytes], durable: bool) -> None:
+        self.write(chunks)
+        assert self.file is not None and self.temp is not None
+        self.file.flush()
+        if durable:
+            os.fsync(self.file.fileno())
+        self.file.close()
+        os.replace(self.temp, self.dest)
+
+    def discard(self) -> None:
+        if self.file is not None:
+            with suppress(OSError):  # a full disk fails the flush in close(); the fd is freed
+                self.file.close()
+        if self.temp is not None:
+            with suppress(OSError):
+                self.temp.unlink()
+
+
+async def save_body(
+    chunks: AsyncIterator[bytes],
+    dest: Path,
+    expected_size: int | None,
+    on_progress: Progress | None,
+    *,
+    durable: bool = False,
+) -> SavedBody:
+    """Write a response body's `chunks` to `dest`: off the loop in ~1 MB steps, renamed into
+    place when whole.
+
+    `durable` flushes the file to disk before the rename. Raises TruncatedBodyError when the
+    body is shorter or longer than `expected_size`; nothing is left behind on any failure.
     """
-
-    def __init__(self, path: Path, on_progress: Callable[[int, int | None], None] | None) -> None:
-        self._file: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the client after send
-        self._total = os.fstat(self._file.fileno()).st_size
-        self._done = 0
-        self._on_progress = on_progress
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._file.read(size)
-        self._done += len(chunk)
-        if self._on_progress is not None and chunk:
-            self._on_progress(self._done, self._total)
-        return chunk
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        position = self._file.seek(offset, whence)
-        self._done = position
-        return position
-
-    def tell(self) -> int:
-        return self._file.tell()
-
-    def fileno(self) -> int:
-        return self._file.fileno()
-
-    def close(self) -> None:
-        self._file.close()
+    writer = _TempWriter(dest)
+    buffered: list[bytes] = []
+    pending = size = 0
+    try:
+        async for chunk in chunks:
+            buffered.append(chunk)
+            pending += len(chunk)
+            size += len(chunk)
+            if on_progress is not None:
+                on_progress(size, expected_size)
+            if pending >= WRITE_BUFFER:
+                await asyncio.to_thread(writer.write, buffered)
+                buffered, pending = [], 0
+        if expected_size is not None and size != expected_size:
+            raise TruncatedBodyError(f"result truncated: {size} of {expected_size} bytes")
+        await asyncio.to_thread(writer.finish, buffered, durable)
+    except BaseException:
+        # Cancellation included: the temp file must not outlive the attempt. Unlinking one
+        # file is quick, and by now nothing else will touch it.
+        writer.discard()
+        raise
+    return SavedBody(writer.digest.hexdigest(), size)

@@ -44,16 +44,21 @@ async def download_verified(
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> None:
     """Leave the verified, fsynced result at `temp`, or raise (and leave nothing)."""
+    # durable: flushed to disk in the same worker-thread step that writes the file's last bytes
     info = await client.download_result(
-        execution_id, org_id, temp, result_path=result_path, on_progress=on_progress
+        execution_id,
+        org_id,
+        temp,
+        result_path=result_path,
+        on_progress=on_progress,
+        durable=True,
     )
     if expected_sha256 and info.sha256 != expected_sha256.lower():
-        temp.unlink(missing_ok=True)
+        await asyncio.to_thread(temp.unlink, missing_ok=True)
         raise IntegrityError(
             f"downloaded result does not match its hash ({info.sha256[:12]}… instead of"
             f" {expected_sha256[:12]}…)"
         )
-    await asyncio.to_thread(_fsync_file, temp)
 
 
 def remove_leftovers(target: Path, job_id: str) -> int:
@@ -92,14 +97,6 @@ def find_saved_result(target: Path, sha256: str) -> Path | None:
         except OSError:
             continue
     return None
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:
