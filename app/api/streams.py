@@ -69,21 +69,23 @@ class MultipartFile:
         self._tail = f"\r\n--{self.boundary}--\r\n".encode()
 
     async def prepare(self) -> tuple[dict[str, str], AsyncIterator[bytes]]:
-        """Headers and the body stream of one attempt (each attempt reads the file afresh)."""
-        size = await asyncio.to_thread(os.path.getsize, self.path)
+        """Headers and the body stream of one attempt (each attempt reads the file afresh).
+
+        The file is opened, measured and its first chunk read in one worker-thread step: a
+        typical photo costs a single hop.
+        """
+        file, size, first = await asyncio.to_thread(_open_and_read, self.path)
         headers = {
             "Content-Type": f"multipart/form-data; boundary={self.boundary}",
             "Content-Length": str(len(self._head) + size + len(self._tail)),
         }
-        return headers, self._body(size)
+        return headers, self._body(file, size, first)
 
-    async def _body(self, size: int) -> AsyncIterator[bytes]:
-        yield self._head
-        file: BinaryIO | None = None
-        done = 0
+    async def _body(self, file: BinaryIO | None, size: int, chunk: bytes) -> AsyncIterator[bytes]:
         try:
+            yield self._head
+            done = 0
             while True:
-                file, chunk = await asyncio.to_thread(_read_chunk, self.path, file)
                 done += len(chunk)
                 if done > size:
                     raise FileChangedError(f"{self.path.name} grew while it was being uploaded")
@@ -96,20 +98,30 @@ class MultipartFile:
                     sent += len(piece)
                     if self.on_progress is not None:
                         self.on_progress(sent, size)
-                if file is None:  # end of file: _read_chunk closed it
+                if file is None:  # end of file: the reader closed it
                     break
+                file, chunk = await asyncio.to_thread(_read_chunk, file)
             if done != size:
                 raise FileChangedError(f"{self.path.name} shrank while it was being uploaded")
+            yield self._tail
         finally:
             if file is not None:
                 file.close()  # an abandoned attempt: closing a read-only file does not block
-        yield self._tail
 
 
-def _read_chunk(path: Path, file: BinaryIO | None) -> tuple[BinaryIO | None, bytes]:
-    """Open on the first call; read; close at the end of the file (one hop for small files)."""
-    if file is None:
-        file = open(path, "rb")  # noqa: SIM115 - closed here at EOF or by the caller
+def _open_and_read(path: Path) -> tuple[BinaryIO | None, int, bytes]:
+    file = open(path, "rb")  # noqa: SIM115 - closed at EOF by _read_chunk, or by the body
+    try:
+        size = os.fstat(file.fileno()).st_size
+    except BaseException:
+        file.close()
+        raise
+    rest, first = _read_chunk(file)
+    return rest, size, first
+
+
+def _read_chunk(file: BinaryIO) -> tuple[BinaryIO | None, bytes]:
+    """The next chunk; the file is closed (and None returned) once it is exhausted."""
     try:
         chunk = file.read(READ_CHUNK)
     except BaseException:

@@ -34,7 +34,7 @@ def test_uploads_read_and_downloads_write_off_the_event_loop(
 ) -> None:
     reads: list[str] = []
     writes: list[str] = []
-    _record_threads(monkeypatch, streams, "_read_chunk", reads)
+    _record_threads(monkeypatch, streams, "_open_and_read", reads)
     _record_threads(monkeypatch, streams._TempWriter, "write", writes)
     _record_threads(monkeypatch, streams._TempWriter, "finish", writes)
     image = tmp_path / "rocket.jpg"
