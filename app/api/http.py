@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -17,6 +18,8 @@ from app.api.servers import ServerProfile, is_loopback
 # Separate limits: a dead host is noticed fast (connect), a slow answer is given time (read).
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=60.0)
 USER_AGENT = f"retouchdesk/{__version__}"
+
+logger = logging.getLogger(__name__)
 
 
 def make_http_client(
@@ -59,8 +62,15 @@ def _asyncio_transport(verify: ssl.SSLContext, limits: httpx.Limits) -> httpx.As
     httpcore's default network backend goes through anyio, whose cancel scope on every socket
     read and write (and attribute dictionary on every idle-connection check) was a large part
     of the client's CPU per image. Proxies from the environment get httpx's usual transports.
+
+    The pool sits in the transport's private `_pool` (httpx has no public hook for a network
+    backend), so pyproject pins httpx to the minor release this was written against, and a
+    transport that no longer looks as expected is left as it is: slower, but correct.
     """
     transport = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
+    if not isinstance(getattr(transport, "_pool", None), httpcore.AsyncConnectionPool):
+        logger.warning("httpx %s: keeping its own network backend", httpx.__version__)
+        return transport
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=verify,
         max_connections=limits.max_connections,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from typing import Any
 
 import pytest
 
@@ -60,3 +61,26 @@ def test_tls_always_verifies() -> None:
     context = resolve_server("autoretouch").ssl_context()
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
+
+
+def test_requests_run_on_the_asyncio_network_backend(sandbox: Any) -> None:
+    # The pool swap in app/api/http.py relies on a private attribute of httpx's transport
+    # (pinned in pyproject); if an httpx upgrade changes it, this says so instead of the app
+    # silently falling back to the slower anyio backend.
+    import asyncio
+
+    import httpx
+
+    from app.api.http import AsyncioBackend, make_http_client
+
+    async def go() -> int:
+        client = make_http_client(resolve_server(sandbox.base_url))
+        try:
+            transport = client._transport_for_url(httpx.URL(sandbox.base_url))
+            pool = transport._pool  # type: ignore[attr-defined]
+            assert isinstance(pool._network_backend, AsyncioBackend)
+            return (await client.get(f"{sandbox.base_url}/health")).status_code
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(go()) == 200
