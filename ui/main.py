@@ -83,6 +83,21 @@ def run(args: list[str]) -> int:
     QGuiApplication.setDesktopFileName("retouchdesk")
     _setup_logging(options.verbose)
 
+    from ui.single_instance import FileOpenEvents, InstanceServer, NotAnswering, hand_over
+
+    # Already running for this user: the paths go to that window, and this launch ends here.
+    try:
+        if hand_over(options.paths):
+            return 0
+    except NotAnswering as exc:
+        logger.error("%s", exc)
+        print(f"retouchdesk: {exc}; close it or try again", file=sys.stderr)  # noqa: T201
+        return 1
+    instance_server = InstanceServer(parent=app)
+    instance_server.listen()
+    file_open_events = FileOpenEvents(app)
+    app.installEventFilter(file_open_events)
+
     from app.store.settings import Settings
     from ui import icons
     from ui.main_window import MainWindow
@@ -101,6 +116,8 @@ def run(args: list[str]) -> int:
 
     window.notifier = Notifier()
     install_excepthook(lambda: window)
+    instance_server.pathsReceived.connect(window.open_from_elsewhere)
+    file_open_events.pathsReceived.connect(window.open_from_elsewhere)
     window.show()
     if os.environ.get("RETOUCHDESK_STARTUP_PROBE"):
         # The launch-time bench reads this line: the window is mapped and painted.
@@ -118,6 +135,7 @@ def run(args: list[str]) -> int:
             closing.set()
 
     def about_to_quit() -> None:
+        instance_server.close()
         window.shutdown()
         window.notifier.close()
 

@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
 
         self._warmed_up = False
+        self._opened_before_ready: list[str] = []  # files opened from outside while connecting
         self.model = JobTableModel(self)
         self.thumbnails = ThumbnailCache()
         self.model.set_thumbnail_source(self.thumbnails.image_for)
@@ -405,8 +406,24 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.restart_hot_folder()
         self.workspaceReady.emit()
+        queue = [*queue, *self._opened_before_ready]
+        self._opened_before_ready.clear()
         if queue:
             await self.queue_paths([Path(p) for p in queue])
+
+    def open_from_elsewhere(self, paths: list[str]) -> None:
+        """Files opened with the app from outside while it runs (a second launch, macOS's
+        open event): bring the window forward and queue them, once connected if need be."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if not paths:
+            return
+        if self.workspace is None or self.workspace.engine is None:
+            self._opened_before_ready.extend(paths)
+            return
+        self._spawn(self.queue_paths([Path(p) for p in paths]))
 
     async def detach(self) -> None:
         if self._hot_task is not None:
