@@ -20,7 +20,8 @@
 #   startup    cold start to window shown, median of N runs, at most 2 s
 #   quit-x11   the window on a virtual X screen (xvfb-run, xdotool), opened with an image as
 #              "Open with" does, starts its own sandbox child from the frozen executable, queues
-#              the image, quits on Ctrl+Q with exit 0, and the child goes too (screenshot: x11.png)
+#              the image; a second launch with another image hands it to that window and exits;
+#              quits on Ctrl+Q with exit 0, and the child goes too (screenshot: x11.png)
 #   sandbox-stop  SIGTERM stops the sandbox with exit status 0
 # Any Python traceback in any output fails the step that printed it.
 set -uo pipefail
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
     --deb) DEB="$2"; shift ;;
     --runs) RUNS="$2"; shift ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "smoke-test: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -408,6 +409,22 @@ for _ in $(seq 1 300); do
 done
 cat "$RETOUCHDESK_HOME"/data/journal.sqlite3* 2>/dev/null | grep -a -q open-with-probe \
   && echo "opened file queued" >> "$out.note" || echo "opened file NOT queued within 30 s" >> "$out.note"
+# A second "Open with" while the window is open: that launch hands its file to this window and
+# exits; no second window, engine or sandbox.
+second="$(dirname "$1")/second-launch-probe.jpg"
+cp "$1" "$second"
+RETOUCHDESK_STARTUP_PROBE=1 timeout 30 "$app" "$second" > "$out.second.out" 2> "$out.second.err"
+second_rc=$?
+for _ in $(seq 1 300); do
+  cat "$RETOUCHDESK_HOME"/data/journal.sqlite3* 2>/dev/null | grep -a -q second-launch-probe && break
+  sleep 0.1
+done
+if [ $second_rc = 0 ] && ! grep -q '^WINDOW_SHOWN' "$out.second.out" \
+   && cat "$RETOUCHDESK_HOME"/data/journal.sqlite3* 2>/dev/null | grep -a -q second-launch-probe; then
+  echo "second launch handed over" >> "$out.note"
+else
+  echo "second launch NOT handed over (exit $second_rc)" >> "$out.note"
+fi
 command -v import >/dev/null && import -window root "$out.png" 2>/dev/null
 win=$(xdotool search --sync --onlyvisible --pid "$pid" 2>/dev/null | head -1)
 [ -n "$win" ] && xdotool windowfocus --sync "$win" && xdotool key --clearmodifiers ctrl+q
@@ -429,10 +446,10 @@ EOF
   timeout 120 xvfb-run -a -s "-screen 0 1440x900x24" bash "$TMP/x11.sh" "$APP" "$TMP/x11" "$probe"
   rc=$?
   if [ $rc = 0 ] && grep -q '^WINDOW_SHOWN' "$TMP/x11.out" && grep -q "^opened file queued" "$TMP/x11.note" \
-     && no_traceback $step "$TMP"/x11.*; then
+     && grep -q "^second launch handed over" "$TMP/x11.note" && no_traceback $step "$TMP"/x11.*; then
     x11_ms=$(awk -v a="$(cat "$TMP/x11.t0")" -v b="$(sed -n 's/^WINDOW_SHOWN //p' "$TMP/x11.out")" \
       'BEGIN { printf "%d", (b - a) * 1000 }')
-    pass $step "shown after ${x11_ms} ms on Xvfb, own frozen sandbox child started, 'Open with' file queued, Ctrl+Q -> exit 0, child gone"
+    pass $step "shown after ${x11_ms} ms on Xvfb, own frozen sandbox child started, 'Open with' file queued, a second launch handed its file over, Ctrl+Q -> exit 0, child gone"
   else
     show $step $rc "$TMP/x11.out" "$TMP/x11.err" "$TMP/x11.note"; fail $step "exit $rc, $(tr '\n' ' ' < "$TMP/x11.note")"
   fi
