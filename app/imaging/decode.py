@@ -23,14 +23,19 @@ fails with a clear `DecodeError` instead of a warning or a bare Pillow exception
 Worker threads and the GIL: Pillow releases the GIL while it decodes and converts, but not
 while it allocates, zero-fills or frees an image's memory. For a 100 MP picture each of those is
 30-50 ms during which a GUI thread that wants the GIL waits. So big pictures never get a
-full-size Pillow-owned image: Pillow decodes into an anonymous memory map that Python owns
-(freed by munmap without the GIL), and everything after the decode (colour conversion, packing,
-halving) runs in bands of ~2 MB, so every step that holds the GIL stays around a millisecond.
-Nothing here imports Qt.
+full-size Pillow-owned image: Pillow decodes into an anonymous memory map that Python owns, and
+everything after the decode (colour conversion, packing, halving) runs in bands of ~2 MB, so
+every step that holds the GIL stays around a millisecond. Big buffers are `PixelMap`s, unmapped
+on a release thread wherever their last reference goes (see release.py).
+
+Cancelling: a caller that may stop wanting the image passes `cancelled`; reads of the file and
+the bands after it check it, so a 2 s decode stops within a millisecond or so with
+`DecodeCancelled` (a viewer being closed then need not wait for it). Nothing here imports Qt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -39,13 +44,14 @@ import os
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import IO, Literal, cast
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from PIL import _imaging as pillow_core  # Image.core, which Image.frombuffer maps buffers with
+
+from app.imaging.release import PixelMap
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +81,14 @@ _SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
 
 class DecodeError(Exception):
     """The file cannot be shown; the message says why in words a user understands."""
+
+
+class DecodeCancelled(Exception):
+    """The caller's `cancelled()` became true: decoding stopped and everything was let go."""
+
+
+# `cancelled()`: True once the caller no longer wants the image (checked often, so make it cheap).
+Cancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -120,12 +134,13 @@ def decode_for_display(
     max_side: int | None = None,
     *,
     layout: PixelLayout = "RGBA",
+    cancelled: Cancelled | None = None,
 ) -> DecodedImage:
     """Decode `path` for display, reduced to fit `max_side` (if given) on its longer side."""
-    with _opened_for_decoding(path, max_side) as (im, info):
+    with _opened_for_decoding(path, max_side, cancelled) as (im, info):
         upright = load_upright(im, path)
         if max_side is None:
-            return pack_display(upright, info, layout)
+            return pack_display(upright, info, layout, cancelled=cancelled)
         return pack(reduce_to_fit(shrunk_display_image(upright, max_side), max_side), info, layout)
 
 
@@ -134,6 +149,7 @@ def decode_progressive(
     preview_side: int,
     *,
     layout: PixelLayout = "RGBA",
+    cancelled: Cancelled | None = None,
 ) -> Iterator[DecodedImage]:
     """Yield a reduced preview (longer side <= `preview_side`) and then the full image.
 
@@ -142,22 +158,25 @@ def decode_progressive(
     the full image is converted and packed.
     """
     if has_cheap_preview(path):
-        preview = decode_for_display(path, preview_side, layout=layout)
+        preview = decode_for_display(path, preview_side, layout=layout, cancelled=cancelled)
         yield preview
         if preview.is_reduced:
-            yield decode_for_display(path, layout=layout)
+            yield decode_for_display(path, layout=layout, cancelled=cancelled)
         return
-    with _opened_for_decoding(path, None) as (im, info):
+    with _opened_for_decoding(path, None, cancelled) as (im, info):
         upright = load_upright(im, path)
         if max(upright.size) > preview_side:
             shrunk = shrunk_display_image(upright, preview_side)
             yield pack(reduce_to_fit(shrunk, preview_side), info, layout)
-        yield pack_display(upright, info, layout)
+        full = pack_display(upright, info, layout, cancelled=cancelled)
+    yield full  # the file closed first: its memory goes while the caller works on this
 
 
-@contextmanager
+@contextlib.contextmanager
 def _opened_for_decoding(
-    path: str | os.PathLike[str], draft_side: int | None
+    path: str | os.PathLike[str],
+    draft_side: int | None,
+    cancelled: Cancelled | None,
 ) -> Iterator[tuple[Image.Image, ImageInfo]]:
     """The open file and its facts, set up so that its pixels decode into our own memory.
 
@@ -165,7 +184,11 @@ def _opened_for_decoding(
     the memory map must be in place before it; a JPEG's draft size must be chosen first (from
     the header alone) because it decides how big the decoded image is.
     """
-    with open_checked(path) as im:
+    with contextlib.ExitStack() as stack:
+        fp = None
+        if cancelled is not None:
+            fp = stack.enter_context(_open_cancellable(path, cancelled))
+        im = stack.enter_context(open_checked(path, fp=fp))
         if im.format in _DRAFT_FORMATS:
             info = describe(im, path)
             if draft_side is not None:
@@ -177,6 +200,30 @@ def _opened_for_decoding(
             decode_into_memory_map(im)
             info = describe(im, path)
         yield im, info
+
+
+class _CancellableReader(io.BufferedReader):
+    """A file whose reads raise `DecodeCancelled` once `cancelled()` is true.
+
+    Pillow reads the file ~64 KB at a time as it decodes, so this stops a decode nobody wants
+    any more within a millisecond or so, without reaching into Pillow.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], cancelled: Cancelled) -> None:
+        super().__init__(io.FileIO(path, "rb"))
+        self._cancelled = cancelled
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if self._cancelled():
+            raise DecodeCancelled
+        return super().read(size)
+
+
+def _open_cancellable(path: str | os.PathLike[str], cancelled: Cancelled) -> _CancellableReader:
+    try:
+        return _CancellableReader(path, cancelled)
+    except OSError as exc:
+        raise _open_error(path, exc) from exc
 
 
 def has_cheap_preview(path: str | os.PathLike[str]) -> bool:
@@ -295,14 +342,20 @@ def pack(im: Image.Image, info: ImageInfo, layout: PixelLayout = "RGBA") -> Deco
     return DecodedImage(width=im.width, height=im.height, data=data, info=info, layout=layout)
 
 
-def pack_display(im: Image.Image, info: ImageInfo, layout: PixelLayout = "RGBA") -> DecodedImage:
+def pack_display(
+    im: Image.Image,
+    info: ImageInfo,
+    layout: PixelLayout = "RGBA",
+    *,
+    cancelled: Cancelled | None = None,
+) -> DecodedImage:
     """`pack(to_display_image(im))` band by band: no full-size converted copy is made."""
     convert = DisplayConversion(im)
 
     def band(top: int, bottom: int) -> Image.Image:
         return _rgba(convert(_band(im, top, bottom)))
 
-    data = _pack_bands(im.size, band, layout)
+    data = _pack_bands(im.size, band, layout, cancelled)
     return DecodedImage(width=im.width, height=im.height, data=data, info=info, layout=layout)
 
 
@@ -320,23 +373,28 @@ _BAND_BYTES = 2 << 20
 
 
 def _pack_bands(
-    size: tuple[int, int], band_at: Callable[[int, int], Image.Image], rawmode: str
+    size: tuple[int, int],
+    band_at: Callable[[int, int], Image.Image],
+    rawmode: str,
+    cancelled: Cancelled | None = None,
 ) -> PixelBuffer:
     """The 4-byte pixels of rows 0..height, made band by band by `band_at(top, bottom)`.
 
     Small images are one `bytes`. Big ones go into an anonymous memory map, not bytearray(n):
     bytearray zero-fills (touching every page) while holding the GIL, and one `tobytes` of a
     whole 100 MP image ends in a 400 MB join that holds it too. Mapped pages are zeroed lazily
-    by the kernel, and unmapping them later does not need the GIL either.
+    by the kernel, and a `PixelMap` is unmapped on the release thread when it is let go.
     """
     width, height = size
     row_bytes = width * 4
     if row_bytes * height <= _BAND_BYTES:
         return band_at(0, height).tobytes("raw", rawmode)
     rows = max(1, _BAND_BYTES // row_bytes)
-    out = mmap.mmap(-1, row_bytes * height)
+    out = PixelMap(-1, row_bytes * height)
     with memoryview(out) as view:
         for top in range(0, height, rows):
+            if cancelled is not None and cancelled():
+                raise DecodeCancelled
             chunk = band_at(top, min(height, top + rows)).tobytes("raw", rawmode)
             view[top * row_bytes : top * row_bytes + len(chunk)] = chunk
     return out
@@ -353,9 +411,10 @@ def decode_into_memory_map(im: Image.Image) -> bool:
 
     Pillow zero-fills the memory of a new image and later frees it while holding the GIL: for
     100 MP that is ~50 ms and ~30 ms of a GUI thread waiting. A map is zeroed lazily by the
-    kernel, and freeing it (when the image is closed) unmaps it without the GIL. Pillow uses
-    memory already attached to a file it is about to load, as `frombuffer` images use theirs;
-    where it would not (another format, mode or layout) nothing changes. True when mapped.
+    kernel, and a `PixelMap` is unmapped on the release thread once the image is closed.
+    Pillow uses memory already attached to a file it is about to load, as `frombuffer` images
+    use theirs; where it would not (another format, mode or layout) nothing changes. True when
+    the map is in place.
     """
     pixel_size = _MAPPED_PIXEL_SIZES.get(im.mode)
     width, height = im.size
@@ -366,7 +425,7 @@ def decode_into_memory_map(im: Image.Image) -> bool:
         or getattr(im, "_im", True) is not None  # already loaded (or Pillow changed inside)
     ):
         return False
-    pixels = mmap.mmap(-1, width * height * pixel_size)
+    pixels = PixelMap(-1, width * height * pixel_size)
     im.im = pillow_core.map_buffer(pixels, im.size, "raw", 0, (im.mode, width * pixel_size, 1))
     return True
 
@@ -374,20 +433,19 @@ def decode_into_memory_map(im: Image.Image) -> bool:
 # --- opening and describing ---------------------------------------------------------------
 
 
-def open_checked(path: str | os.PathLike[str]) -> Image.Image:
+def open_checked(path: str | os.PathLike[str], *, fp: IO[bytes] | None = None) -> Image.Image:
+    """Open `path` (or read it from `fp`, an open file of it that the caller closes)."""
     try:
         with warnings.catch_warnings():
             # We check the pixel count ourselves below, with a message a user understands.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            im = Image.open(path)
-    except FileNotFoundError as exc:
-        raise DecodeError(f"File not found: {path}") from exc
+            im = Image.open(path if fp is None else fp)
     except UnidentifiedImageError as exc:
         raise DecodeError(f"Not an image Pillow can read: {Path(path).name}") from exc
     except Image.DecompressionBombError as exc:
         raise DecodeError(f"Image too large to display: {Path(path).name}") from exc
     except OSError as exc:
-        raise DecodeError(f"Cannot open {Path(path).name}: {exc}") from exc
+        raise _open_error(path, exc) from exc
     if im.width * im.height > DISPLAY_PIXEL_LIMIT:
         size = f"{im.width} x {im.height}"
         im.close()
@@ -395,6 +453,12 @@ def open_checked(path: str | os.PathLike[str]) -> Image.Image:
             f"Image too large to display: {size} px (the limit is {DISPLAY_PIXEL_LIMIT:,} pixels)"
         )
     return im
+
+
+def _open_error(path: str | os.PathLike[str], exc: OSError) -> DecodeError:
+    if isinstance(exc, FileNotFoundError):
+        return DecodeError(f"File not found: {path}")
+    return DecodeError(f"Cannot open {Path(path).name}: {exc}")
 
 
 def _format_of(path: str | os.PathLike[str]) -> str:
@@ -421,6 +485,8 @@ def describe(im: Image.Image, path: str | os.PathLike[str]) -> ImageInfo:
 def _orientation(im: Image.Image) -> int:
     try:
         value = im.getexif().get(_EXIF_ORIENTATION, 1)
+    except DecodeCancelled:  # reading a PNG's EXIF may decode it: a cancel must get through
+        raise
     except Exception:  # a broken EXIF block must not stop the image from showing
         return 1
     return value if isinstance(value, int) else 1
@@ -628,7 +694,7 @@ def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
     return True
 
 
-def halve(image: DecodedImage) -> DecodedImage:
+def halve(image: DecodedImage, *, cancelled: Cancelled | None = None) -> DecodedImage:
     """The same pixels at half the width and height (2x2 box average), same layout.
 
     Viewers keep a few of these as a mip pyramid: drawing a 100 MP image at 12% zoom from an
@@ -650,5 +716,5 @@ def halve(image: DecodedImage) -> DecodedImage:
         return wrapped.reduce(2)
 
     width, height = (image.width + 1) // 2, (image.height + 1) // 2
-    data = _pack_bands((width, height), band, mode)
+    data = _pack_bands((width, height), band, mode, cancelled)
     return DecodedImage(width=width, height=height, data=data, info=image.info, layout=image.layout)

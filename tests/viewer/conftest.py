@@ -37,9 +37,9 @@ def viewer(qtbot) -> Iterator[object]:  # type: ignore[no-untyped-def]
 def no_release_thread_left() -> Iterator[None]:
     """Big decoded images are freed on a thread that ends when idle: wait for it to end."""
     yield
-    from ui.viewer.release import releaser
+    from app.imaging.release import release_thread_idle
 
     deadline = time.monotonic() + 10
-    while not releaser.is_idle():
-        assert time.monotonic() < deadline, "the viewer's release thread never went idle"
+    while not release_thread_idle():
+        assert time.monotonic() < deadline, "the pixel release thread never went idle"
         time.sleep(0.02)

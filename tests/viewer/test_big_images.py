@@ -1,25 +1,31 @@
 """Big pictures are handled the way that keeps the GUI thread free, with the same pixels.
 
 Structural guards, not timings (the benchmark times): Pillow decodes big pictures into memory
-maps we own, everything after the decode runs in bands, and a big decoded image is unmapped on
-the release thread, never on the GUI thread. Each check also proves the pixels are unchanged.
+maps we own, everything after the decode runs in bands, a big decoded image is unmapped on the
+release thread, never on the GUI thread, and a decode nobody wants any more stops at its next
+read or band. Each check also proves the pixels are unchanged.
 """
 
 from __future__ import annotations
 
 import gc
 import io
+import subprocess
+import sys
 import threading
 import weakref
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms
+from PySide6.QtCore import Qt
 
 from app.imaging import decode
 from app.imaging.decode import (
+    DecodeCancelled,
     decode_for_display,
     decode_into_memory_map,
+    decode_progressive,
     halve,
     pack,
     pack_display,
@@ -27,10 +33,12 @@ from app.imaging.decode import (
     shrunk_display_image,
     to_display_image,
 )
+from app.imaging.release import PixelMap
 from ui.viewer import CompareViewer, ViewerItem
-from ui.viewer.pixels import RELEASE_IN_BACKGROUND_BYTES
+from ui.viewer.loader import ImageLoader
 
-SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "app" / "sandbox" / "samples"
 
 
 def noise(mode: str, size: tuple[int, int]) -> Image.Image:
@@ -158,13 +166,9 @@ def test_big_decoded_images_are_unmapped_off_the_gui_thread(qtbot, tmp_path: Pat
     qtbot.waitUntil(lambda: _complete(viewer), timeout=10_000)
     image = viewer.canvas.original.image
     assert image is not None
-    freed_on: list[str] = []
-    big = [
-        level.pixels.data
-        for level in image.levels
-        if level.byte_size >= RELEASE_IN_BACKGROUND_BYTES
-    ]
+    big = [level.pixels.data for level in image.levels if isinstance(level.pixels.data, PixelMap)]
     assert big  # the full-resolution level at least
+    freed_on: list[str] = []
     for data in big:
         weakref.finalize(data, lambda: freed_on.append(threading.current_thread().name))
     count = len(big)
@@ -172,7 +176,89 @@ def test_big_decoded_images_are_unmapped_off_the_gui_thread(qtbot, tmp_path: Pat
     viewer.shutdown()  # drops the canvas's images and the cache's: the last references
     gc.collect()
     qtbot.waitUntil(lambda: len(freed_on) == count, timeout=5_000)
-    assert set(freed_on) == {"viewer-release"}
+    assert set(freed_on) == {"pixel-release"}
+
+
+def cancelled_after(checks: int) -> tuple[list[int], decode.Cancelled]:
+    """A `cancelled` that says yes from its (checks + 1)th call on; the list counts calls."""
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > checks
+
+    return calls, cancelled
+
+
+@pytest.mark.parametrize(("name", "options"), [("big.png", {}), ("big.jpg", {"quality": 90})])
+def test_a_cancelled_decode_stops_at_its_next_read(tmp_path, name, options) -> None:  # type: ignore[no-untyped-def]
+    # A 100 MP PNG takes ~2 s to decode: a viewer that is closed meanwhile must not wait for it.
+    path = tmp_path / name
+    noise("RGB", (1500, 1500)).save(path, **options)
+    calls, cancelled = cancelled_after(5)
+    with pytest.raises(DecodeCancelled):
+        list(decode_progressive(path, 256, cancelled=cancelled))
+    assert len(calls) == 6  # nothing was read after the answer changed
+    calls, cancelled = cancelled_after(10**6)
+    assert len(list(decode_progressive(path, 256, cancelled=cancelled))) == 2  # else: whole
+
+
+def test_a_cancelled_pack_or_halve_stops_at_its_next_band() -> None:
+    image = noise("RGB", (1500, 1500))
+    info = read_info_of(image)
+    calls, cancelled = cancelled_after(2)
+    with pytest.raises(DecodeCancelled):
+        pack_display(image, info, "BGRa", cancelled=cancelled)
+    assert len(calls) == 3
+    packed = pack_display(image, info, "BGRa")
+    calls, cancelled = cancelled_after(1)
+    with pytest.raises(DecodeCancelled):
+        halve(packed, cancelled=cancelled)
+    assert len(calls) == 2
+
+
+def test_shutting_down_stops_the_decode_that_is_running(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The viewer is closed while a big PNG is half read: its decode ends at the next read,
+    # instead of the window waiting (frozen) for a full decode nobody will see.
+    path = tmp_path / "big.png"
+    noise("RGB", (1500, 1500)).save(path, compress_level=1)
+    loader = ImageLoader()
+    finished: list[bool] = []  # per task: skipped (stopped) or not
+    loader._taskFinished.connect(
+        lambda _path, _key, skipped: finished.append(skipped), Qt.ConnectionType.DirectConnection
+    )
+    asked = 0
+    really_wanted = loader.is_wanted
+
+    def is_wanted(key: str) -> bool:  # the worker asks at every read: close after a few reads
+        nonlocal asked
+        asked += 1
+        if asked == 8:
+            loader.set_wanted([])  # what shutdown() does first
+        return really_wanted(key)
+
+    loader.is_wanted = is_wanted  # type: ignore[method-assign]
+    delivered: list[bool] = []
+    loader.imageReady.connect(lambda _path, loaded: delivered.append(loaded.complete))
+    loader.set_wanted([str(path)])
+    try:
+        assert loader.request(str(path)) is None
+        qtbot.waitUntil(lambda: bool(finished), timeout=10_000)
+    finally:
+        loader.shutdown()
+    assert finished == [True]  # stopped, not finished and thrown away
+    assert asked < 12  # it read no further once unwanted (a whole read is ~100 checks)
+    assert delivered == []
+
+
+def test_a_program_holding_big_pixels_still_exits(tmp_path: Path) -> None:
+    # Buffers still alive at exit are finalised during interpreter shutdown, when a new release
+    # thread can no longer run: starting one there would hang the application's exit.
+    script = "from app.imaging.release import PixelMap\nkept = PixelMap(-1, 1 << 20)\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, timeout=20, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def _complete(viewer: CompareViewer) -> bool:

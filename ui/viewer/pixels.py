@@ -2,10 +2,9 @@
 
 The QImages wrap the decoded bytes without copying (a 100 MP image is 400 MB; a copy per image
 would double memory and cost a few hundred milliseconds on the GIL). Each level therefore holds
-on to the `DecodedImage` that owns its bytes for as long as the QImage may be painted.
-
-A big level is let go on the release thread (see release.py): levels die where the viewer
-drops them, on the GUI thread, and unmapping 400 MB there freezes the window for ~80 ms.
+on to the `DecodedImage` that owns its bytes for as long as the QImage may be painted. Big
+buffers are `PixelMap`s: when the viewer drops a level on the GUI thread, the ~80 ms of
+unmapping 400 MB happens on the release thread instead (app/imaging/release.py).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 from PySide6.QtGui import QImage
 
 from app.imaging.decode import DecodedImage, ImageInfo, PixelLayout
-from ui.viewer.release import releaser
 
 # Premultiplied BGRA bytes are QImage.Format_ARGB32_Premultiplied on little-endian machines:
 # the format QPainter draws fastest. Elsewhere, straight RGBA with a format Qt converts.
@@ -36,20 +34,6 @@ class ImageLevel:
     @property
     def byte_size(self) -> int:
         return len(self.pixels.data)
-
-    def __del__(self) -> None:
-        # Whichever thread drops the last reference to a big level, its pixels are unmapped on
-        # the release thread. The dying level lets go of them first (frozen fields are set the
-        # way dataclasses set them), so the release thread's references are the last ones.
-        if self.byte_size >= RELEASE_IN_BACKGROUND_BYTES:
-            last_references: list[object] = [self.image, self.pixels]
-            object.__setattr__(self, "image", None)
-            object.__setattr__(self, "pixels", None)
-            releaser.release(last_references)
-
-
-# Below this a level is freed where it is dropped (unmapping 4 MB takes well under 1 ms).
-RELEASE_IN_BACKGROUND_BYTES = 4 << 20
 
 
 def level_from(decoded: DecodedImage) -> ImageLevel:
