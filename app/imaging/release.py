@@ -36,22 +36,29 @@ class PixelMap(mmap.mmap):
 class _Releaser:
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._lock = threading.Lock()
+        # Re-entrant: a finaliser may run inside take() itself (a garbage collection while the
+        # thread object is made), and must not deadlock there.
+        self._lock = threading.RLock()
         self._thread: threading.Thread | None = None
+        self._starting = False
 
     def take(self, dying: object) -> None:
         """Keep `dying` (from its finaliser) until the release thread lets go of it."""
         if sys.is_finalizing():
             return  # the process is ending: a thread started now would never run (start() hangs)
+        self._queue.put(dying)  # SimpleQueue.put is documented as safe from finalisers
         with self._lock:
-            if self._thread is None:
+            if self._thread is not None or self._starting:
+                return  # running (it takes what is queued), or being started further up
+            self._starting = True
+            try:
                 thread = threading.Thread(target=self._run, name="pixel-release", daemon=True)
-                try:
-                    thread.start()
-                except RuntimeError:  # no new threads (interpreter shutdown): it dies here
-                    return
+                thread.start()
                 self._thread = thread
-            self._queue.put(dying)
+            except RuntimeError:  # no new threads (interpreter shutdown): nothing to do
+                log.debug("no release thread at shutdown", exc_info=True)
+            finally:
+                self._starting = False
 
     def is_idle(self) -> bool:
         with self._lock:
@@ -63,7 +70,7 @@ class _Releaser:
             try:
                 dying = self._queue.get(timeout=IDLE_SECONDS)
             except queue.Empty:
-                with self._lock:  # take() cannot queue more while the thread decides to end
+                with self._lock:  # take() cannot start a thread while this one decides to end
                     if self._queue.empty():
                         self._thread = None
                         return
