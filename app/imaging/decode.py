@@ -233,7 +233,8 @@ def has_cheap_preview(path: str | os.PathLike[str]) -> bool:
 
 
 def read_info(path: str | os.PathLike[str]) -> ImageInfo:
-    """The info-line facts without decoding pixels (header only)."""
+    """The info-line facts, from the header (a PNG without EXIF before its pixels is decoded
+    whole by Pillow to look for it)."""
     with open_checked(path) as im:
         return describe(im, path)
 

@@ -29,7 +29,6 @@ from app.imaging.decode import (
     halve,
     pack,
     pack_display,
-    read_info,
     shrunk_display_image,
     to_display_image,
 )
@@ -98,13 +97,30 @@ def test_small_pictures_keep_pillows_own_memory(tmp_path: Path) -> None:
         assert not decode_into_memory_map(im)
 
 
-def test_png_facts_are_read_without_losing_the_map(tmp_path: Path) -> None:
-    # Reading a PNG's EXIF can decode every pixel, so the map goes in before the facts are read.
+def test_a_png_is_mapped_before_its_exif_is_read(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Looking for a PNG's EXIF decodes every pixel (Pillow reads on to the end of the file), so
+    # the map has to be in place before the facts are read, or the decode lands in Pillow's
+    # own memory and mapping comes too late.
     path = tmp_path / "facts.png"
     noise("RGB", (1700, 1400)).save(path, compress_level=1)
+    mapped: list[bool] = []
+    real = decode.decode_into_memory_map
+    monkeypatch.setattr(decode, "decode_into_memory_map", lambda im: mapped.append(real(im)))
     decoded = decode_for_display(path)
-    assert (decoded.width, decoded.height) == (1700, 1400)
-    assert read_info(path).width == 1700
+    assert mapped == [True]
+    assert (decoded.width, decoded.height, decoded.info.format) == (1700, 1400, "PNG")
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("big.png", {}), ("big.jpg", {"quality": 90}), ("big.tif", {"compression": "tiff_deflate"})],
+)
+def test_a_cancellable_decode_gives_the_same_pixels(tmp_path, name, options) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    noise("RGB", (1700, 1400)).save(path, **options)
+    plain = decode_for_display(path, layout="BGRa")
+    cancellable = decode_for_display(path, layout="BGRa", cancelled=lambda: False)
+    assert cancellable.data[:] == plain.data[:]
 
 
 @pytest.mark.parametrize(
