@@ -255,7 +255,7 @@ def test_thumbnail_of_a_large_jpeg_is_bounded(tmp_path: Path) -> None:
 
 
 def test_big_images_are_packed_in_bands_identically(tmp_path: Path) -> None:
-    # Over 8 MB of RGBA takes the banded path (a memory map, not one big join).
+    # Over 2 MB of RGBA takes the banded path (a memory map, not one big join).
     noise = Image.merge("RGB", [Image.effect_noise((1500, 1500), 80 + n) for n in range(3)])
     path = tmp_path / "noise.png"
     noise.save(path, compress_level=1)
