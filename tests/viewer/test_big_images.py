@@ -33,7 +33,7 @@ from app.imaging.decode import (
     to_display_image,
 )
 from app.imaging.release import PixelMap
-from ui.viewer import CompareViewer, ViewerItem
+from ui.viewer import CompareViewer, ViewerItem, ViewerWindow
 from ui.viewer.loader import ImageLoader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,7 +241,8 @@ def test_shutting_down_stops_the_decode_that_is_running(qtbot, tmp_path: Path) -
     loader = ImageLoader()
     finished: list[bool] = []  # per task: skipped (stopped) or not
     loader._taskFinished.connect(
-        lambda _path, _key, skipped: finished.append(skipped), Qt.ConnectionType.DirectConnection
+        lambda _path, _key, skipped, _generation: finished.append(skipped),
+        Qt.ConnectionType.DirectConnection,
     )
     asked = 0
     really_wanted = loader.is_wanted
@@ -265,6 +266,43 @@ def test_shutting_down_stops_the_decode_that_is_running(qtbot, tmp_path: Path) -
     assert finished == [True]  # stopped, not finished and thrown away
     assert asked < 12  # it read no further once unwanted (a whole read is ~100 checks)
     assert delivered == []
+
+
+def test_closing_the_window_does_not_wait_for_a_decoding_thread(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Decoders run below the GUI's priority: on a busy machine, waiting for even their last
+    # millisecond froze the window ~50 ms. Here a decoding thread is held still, mid-task,
+    # and the window must close anyway (had it waited, the thread would have gone on first).
+    path = tmp_path / "big.png"
+    noise("RGB", (1500, 1500)).save(path, compress_level=1)
+    window = ViewerWindow()
+    qtbot.addWidget(window)
+    loader = window.viewer.loader
+    held, go_on = threading.Event(), threading.Event()
+    finished: list[bool] = []
+    loader._taskFinished.connect(
+        lambda _path, _key, skipped, _generation: finished.append(skipped),
+        Qt.ConnectionType.DirectConnection,
+    )
+    really_wanted = loader.is_wanted
+
+    def is_wanted(key: str) -> bool:
+        if threading.current_thread() is not threading.main_thread():
+            held.set()
+            go_on.wait(timeout=20)
+        return really_wanted(key)
+
+    loader.is_wanted = is_wanted  # type: ignore[method-assign]
+    window.viewer.set_items([ViewerItem("job", str(path), "", "big.png")], 0)
+    window.show()
+    try:
+        assert held.wait(timeout=20)  # a decoding thread is inside its task now
+        window.close()
+        assert finished == []  # closed while that thread still has its task in hand
+        assert not window.viewer.is_loading()
+    finally:
+        go_on.set()
+        window.viewer.shutdown()  # now join it, as the application does at quit
+    assert finished == [True]  # it was cancelled, not finished and thrown away
 
 
 def test_a_program_holding_big_pixels_still_exits(tmp_path: Path) -> None:

@@ -46,7 +46,8 @@ def test_window_wraps_a_viewer_with_a_toolbar(qtbot, images) -> None:  # type: i
 
     qtbot.keyClick(window.viewer.canvas, Qt.Key.Key_Escape)
     assert not window.isVisible()
-    assert not window.viewer.is_loading()  # closing stopped the decoding threads
+    assert not window.viewer.is_loading()  # closing cancelled the decoding
+    window.viewer.shutdown()  # joins the decoding threads, as the application does at quit
 
 
 def test_closing_frees_images_and_showing_again_reloads(qtbot, images) -> None:  # type: ignore[no-untyped-def]
@@ -64,6 +65,7 @@ def test_closing_frees_images_and_showing_again_reloads(qtbot, images) -> None: 
     wait_loaded(qtbot, window.viewer)
     assert "Done" in window.viewer.info_label.text()
     window.close()
+    window.viewer.shutdown()  # joins the decoding threads, as the application does at quit
 
 
 def test_question_mark_shows_the_keys(qtbot, images) -> None:  # type: ignore[no-untyped-def]
@@ -78,3 +80,4 @@ def test_question_mark_shows_the_keys(qtbot, images) -> None:  # type: ignore[no
     assert "Space" in box.text() and "Ctrl+1" in box.text()
     box.close()
     window.close()
+    window.viewer.shutdown()  # joins the decoding threads, as the application does at quit

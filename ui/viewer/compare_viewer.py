@@ -260,13 +260,15 @@ class CompareViewer(QWidget):
     def is_loading(self) -> bool:
         return not self.loader.is_idle()
 
-    def shutdown(self) -> None:
-        """Stop decoding (waits for running decodes) and let go of every decoded image.
+    def shutdown(self, *, wait: bool = True) -> None:
+        """Stop decoding and let go of every decoded image.
 
         For a viewer that is closed or hidden: a big pair holds hundreds of MB. The items are
-        kept; `reload()` (or `set_items`) shows them again. Safe to call twice.
+        kept; `reload()` (or `set_items`) shows them again. Safe to call twice. `wait=False`
+        does not wait for the decoding threads to end (they are cancelled and end by
+        themselves): what a window closing wants, see `ImageLoader.shutdown`.
         """
-        self.loader.shutdown()
+        self.loader.shutdown(wait=wait)
         self.loader.cache.clear()
         self.canvas.set_images(ImageSlot(), ImageSlot())
         self._released = True

@@ -14,6 +14,8 @@ Why it is built this way:
   closing the viewer must not wait seconds for a decode nobody will see.
 - Results cross threads as a signal of a QObject that lives on the GUI thread, so delivery is
   queued and slots never run on a worker.
+- The GUI thread never waits for a worker while the application runs: closing the viewer
+  cancels its decodes and returns (see `shutdown`). Only at quit, or for tests, does it join.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 
 from app.imaging.decode import (
     DecodeCancelled,
@@ -62,7 +64,7 @@ class ImageLoader(QObject):
     imageFailed = Signal(str, str)  # path, readable reason
     # Internal: emitted by workers, delivered (queued) on the GUI thread that owns the loader.
     _deliveries = Signal(str, str, object)  # path, key, LoadedImage
-    _taskFinished = Signal(str, str, bool)  # path, key, skipped (nobody wanted it)
+    _taskFinished = Signal(str, str, bool, int)  # path, key, skipped (unwanted), generation
 
     def __init__(
         self,
@@ -83,8 +85,14 @@ class ImageLoader(QObject):
         # Read by workers, written by the GUI thread: replaced wholesale under a lock.
         self._wanted: frozenset[str] = frozenset()
         self._wanted_lock = threading.Lock()
+        # Bumped by shutdown(): tasks of an earlier generation may still end after it returns,
+        # and their bookkeeping must not touch the requests made since.
+        self._generation = 0
         self._deliveries.connect(self._on_delivery)
         self._taskFinished.connect(self._on_task_finished)
+        app = QCoreApplication.instance()
+        if app is not None:  # a loader destroyed with decodes running would be signalled from them
+            app.aboutToQuit.connect(self.shutdown)
 
     def request(self, path: str, *, prefetch: bool = False) -> LoadedImage | None:
         """The complete image if cached; otherwise None and `imageReady` follows.
@@ -97,7 +105,7 @@ class ImageLoader(QObject):
             return cached
         if key not in self._in_flight:
             self._in_flight.add(key)
-            task = _DecodeTask(self, path, key, full_stage=False)
+            task = _DecodeTask(self, path, key, self._generation, full_stage=False)
             self._preview_pool.start(task, 0 if prefetch else 10)
         return None
 
@@ -117,20 +125,30 @@ class ImageLoader(QObject):
     def is_idle(self) -> bool:
         return not self._in_flight
 
-    def shutdown(self) -> None:
-        """Drop queued work and stop running decodes (they stop at their next read or band,
-        a millisecond or so, and are waited for); call before the owner goes away."""
+    def shutdown(self, *, wait: bool = True) -> None:
+        """Drop queued work and cancel running decodes: they stop at their next read or band.
+
+        With `wait=False` (a window closing) this returns at once. Decoding threads run below
+        the GUI's priority, so on a busy machine even their last millisecond of work can wait
+        tens of milliseconds for a CPU, which a waiting GUI thread would spend frozen. They
+        end by themselves. Wait (the default) before the loader is destroyed: at quit (done
+        here on aboutToQuit) and in tests.
+        """
         with self._wanted_lock:
             self._wanted = frozenset()
+        self._generation += 1
         # Preview tasks first: a running one may still hand a (then unwanted) full stage on.
         for pool in (self._preview_pool, self._full_pool):
             pool.clear()
-            pool.waitForDone()
+            if wait:
+                pool.waitForDone()
         self._in_flight.clear()
 
-    def _start_full_stage(self, path: str, key: str, preview: DecodedImage | None) -> None:
+    def _start_full_stage(
+        self, path: str, key: str, generation: int, preview: DecodedImage | None
+    ) -> None:
         """Called from a preview task (QThreadPool.start is thread-safe)."""
-        task = _DecodeTask(self, path, key, full_stage=True, preview=preview)
+        task = _DecodeTask(self, path, key, generation, full_stage=True, preview=preview)
         self._full_pool.start(task)
 
     # --- slots for the workers' signals (run on the GUI thread) ----------------------------
@@ -144,7 +162,9 @@ class ImageLoader(QObject):
         self.cache.put(key, loaded)
         self.imageReady.emit(path, loaded)
 
-    def _on_task_finished(self, path: str, key: str, skipped: bool) -> None:
+    def _on_task_finished(self, path: str, key: str, skipped: bool, generation: int) -> None:
+        if generation != self._generation:
+            return  # from before a shutdown: `_in_flight` was cleared then
         self._in_flight.discard(key)
         if skipped and self.is_wanted(key):
             # Wanted again after the task gave up (the user stepped away and back while it
@@ -168,6 +188,7 @@ class _DecodeTask(QRunnable):
         loader: ImageLoader,
         path: str,
         key: str,
+        generation: int,
         *,
         full_stage: bool,
         preview: DecodedImage | None = None,
@@ -176,6 +197,7 @@ class _DecodeTask(QRunnable):
         self._loader = loader
         self._path = path
         self._key = key
+        self._generation = generation
         self._full_stage = full_stage
         self._preview = preview
 
@@ -200,7 +222,8 @@ class _DecodeTask(QRunnable):
             loader.imageFailed.emit(self._path, f"Cannot show {self._path}: {exc}")
         finally:
             if outcome is not _Outcome.HANDED_ON:
-                loader._taskFinished.emit(self._path, self._key, outcome is _Outcome.SKIPPED)
+                skipped = outcome is _Outcome.SKIPPED
+                loader._taskFinished.emit(self._path, self._key, skipped, self._generation)
 
     def _decode_preview(self) -> _Outcome:
         preview = None
@@ -214,7 +237,7 @@ class _DecodeTask(QRunnable):
             self._emit((level_from(preview),), complete=False)
             if not self._loader.is_wanted(self._key):
                 return _Outcome.SKIPPED  # stepped on while it decoded: skip the full one
-        self._loader._start_full_stage(self._path, self._key, preview)
+        self._loader._start_full_stage(self._path, self._key, self._generation, preview)
         return _Outcome.HANDED_ON
 
     def _decode_full(self) -> _Outcome:

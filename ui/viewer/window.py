@@ -109,6 +109,7 @@ class ViewerWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Window geometry is the owner's to keep (saveGeometry/restoreGeometry), with the rest
-        # of the application's window state.
-        self.viewer.shutdown()
+        # of the application's window state. Decodes are cancelled, not waited for: the GUI
+        # thread must not wait on low-priority threads (the loader joins them at quit).
+        self.viewer.shutdown(wait=False)
         super().closeEvent(event)
