@@ -37,7 +37,7 @@ from PIL import Image
 from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
 
-from ui.viewer import CompareMode, CompareViewer, ViewerItem
+from ui.viewer import CompareMode, ViewerItem, ViewerWindow
 
 CACHE_DIR = Path(tempfile.gettempdir()) / "retouchdesk-bench-viewer"
 WINDOW = (1440, 860)
@@ -149,11 +149,13 @@ class Run:
     close_stall_ms: float
 
 
-def fresh_viewer() -> CompareViewer:
-    viewer = CompareViewer(prefetch=False)
-    viewer.resize(*WINDOW)
-    viewer.show()
-    return viewer
+def fresh_window() -> ViewerWindow:
+    """A viewer in its own window, as the app opens it, so closing is the window's own close.
+    (One job at a time: there are no neighbours to prefetch.)"""
+    window = ViewerWindow(handle_files=False)
+    window.resize(*WINDOW)
+    window.show()
+    return window
 
 
 def run_loop_until(signal: SignalInstance | None, timeout_ms: int) -> None:
@@ -169,10 +171,11 @@ def run_loop_until(signal: SignalInstance | None, timeout_ms: int) -> None:
 
 def open_viewer(
     item: ViewerItem, stalls: StallWatch, *, until_full: bool = True
-) -> tuple[CompareViewer, float, float]:
-    """A fresh viewer showing `item` at full resolution (or just its preview, still decoding);
-    (viewer, preview ms, full ms or nan)."""
-    viewer = fresh_viewer()
+) -> tuple[ViewerWindow, float, float]:
+    """A fresh viewer window showing `item` at full resolution (or just its preview, still
+    decoding); (window, preview ms, full ms or nan)."""
+    window = fresh_window()
+    viewer = window.viewer
     clock = QElapsedTimer()
     shown: dict[str, float] = {}
 
@@ -198,12 +201,13 @@ def open_viewer(
     if wanted not in shown:
         raise TimeoutError(f"the {wanted} never arrived")
     full = shown.get("full", math.nan)
-    return viewer, shown.get("preview", full), full
+    return window, shown.get("preview", full), full
 
 
-def close_viewer(app: QApplication, viewer: CompareViewer) -> None:
-    viewer.shutdown()  # what closing the viewer window does: frees every decoded image
-    viewer.deleteLater()
+def dispose(app: QApplication, window: ViewerWindow) -> None:
+    """After measuring: join the decoding threads (as the app does at quit) and delete."""
+    window.viewer.shutdown()
+    window.deleteLater()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
@@ -211,19 +215,21 @@ def open_and_close(
     app: QApplication, item: ViewerItem, why: bool, *, until_full: bool = True
 ) -> tuple[Run, list[str]]:
     stalls = StallWatch(why)
-    viewer, preview_ms, full_ms = open_viewer(item, stalls, until_full=until_full)
+    window, preview_ms, full_ms = open_viewer(item, stalls, until_full=until_full)
     open_stall = stalls.worst_ms
     notes = list(stalls.why)
     stalls.start()
-    close_viewer(app, viewer)
+    window.close()  # what the user does; the window lets go of every decoded image
     run_loop_until(None, 300)  # the loop runs on while the memory is given back
     close_stall = stalls.stop()
+    dispose(app, window)
     notes += stalls.why
     return Run(preview_ms, full_ms, open_stall, close_stall), notes
 
 
 def pan_frames(app: QApplication, item: ViewerItem, zoom: float | None, frames: int) -> list[float]:
-    viewer, _, _ = open_viewer(item, StallWatch(why=False))
+    window, _, _ = open_viewer(item, StallWatch(why=False))
+    viewer = window.viewer
     viewer.set_mode(CompareMode.SPLIT)
     if zoom is None:
         viewer.zoom_to_fit()
@@ -238,7 +244,8 @@ def pan_frames(app: QApplication, item: ViewerItem, zoom: float | None, frames: 
         start = time.perf_counter()
         viewer.canvas.repaint()
         times.append((time.perf_counter() - start) * 1000)
-    close_viewer(app, viewer)
+    window.close()
+    dispose(app, window)
     return times
 
 
