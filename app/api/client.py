@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote
@@ -39,7 +40,13 @@ from app.api.models import (
 )
 from app.api.retry import NO_RETRY, RetryPolicy, parse_retry_after
 from app.api.servers import ServerProfile
-from app.api.streams import RECEIVE_CHUNK, MultipartFile, TruncatedBodyError, save_body
+from app.api.streams import (
+    RECEIVE_CHUNK,
+    FileWorkers,
+    MultipartFile,
+    TruncatedBodyError,
+    save_body,
+)
 from app.api.uploads import guess_content_type
 
 logger = logging.getLogger(__name__)
@@ -52,6 +59,9 @@ PAGE_SIZE = 50
 # How long an open status stream may stay silent before it is given up (the engine then
 # re-reads the execution and reconnects). IN_QA can take long, so this is generous.
 DEFAULT_STREAM_IDLE_LIMIT = 300.0
+# After a final status, how long to wait for the server to end the stream (so that its
+# connection can be reused) before closing it instead.
+STREAM_END_WAIT = 0.5
 # The streams' own pool: the engine's watcher bounds how many are open (settings allow 256).
 STREAM_CONNECTIONS = 256
 # Transport errors after which the request certainly never reached the server.
@@ -71,6 +81,7 @@ class AutoretouchClient:
     ) -> None:
         self.profile = profile
         self.tokens = tokens
+        self._files = FileWorkers()  # upload reads and download writes, off the event loop
         self._owns_http = http is None
         self._http = http if http is not None else make_http_client(profile)
         # Status streams get a pool of their own (made on first use, unless given). Dozens of
@@ -92,6 +103,7 @@ class AutoretouchClient:
         await self.aclose_streams()
         if self._owns_http:
             await self._http.aclose()
+        self._files.shutdown()
 
     async def aclose_streams(self) -> None:
         """Close the status streams' own pool (it is made again if a stream is opened later)."""
@@ -180,7 +192,7 @@ class AutoretouchClient:
             "/v1/upload",
             {"organization": org_id},
             idempotent=True,
-            body=MultipartFile(path, content_type=mime, on_progress=on_progress),
+            body=MultipartFile(path, self._files, content_type=mime, on_progress=on_progress),
         )
         return _plain_text(response)
 
@@ -245,7 +257,7 @@ class AutoretouchClient:
             "/v1/workflow/execution/create",
             params,
             idempotent=False,
-            body=MultipartFile(path, content_type=mime, on_progress=on_progress),
+            body=MultipartFile(path, self._files, content_type=mime, on_progress=on_progress),
         )
         return _plain_text(response)
 
@@ -301,7 +313,9 @@ class AutoretouchClient:
         )
         return Execution.from_json(_json(response))
 
-    async def stream_status(self, execution_id: str, org_id: str | None) -> AsyncIterator[str]:
+    async def stream_status(
+        self, execution_id: str, org_id: str | None
+    ) -> AsyncGenerator[str, None]:
         """Statuses as the server streams them; ends after a final one or when the stream ends.
 
         Works whether the server streams every state or only the final one. A stream that
@@ -329,13 +343,22 @@ class AutoretouchClient:
                     if response.status_code >= 400:
                         await response.aread()
                         raise error_from_response(response)
-                    async for event in source.aiter_sse():
+                    events = source.aiter_sse()
+                    async for event in events:
                         status = _status_of(event.event, event.data)
                         if not status:
                             continue  # a heartbeat or comment
-                        yield status
-                        if is_final_status(status):
-                            return
+                        if not is_final_status(status):
+                            yield status
+                            continue
+                        try:
+                            yield status
+                        finally:
+                            # Runs when the caller closes this stream (aclose): the server ends
+                            # the response after its final event, so reading that end lets the
+                            # connection be reused instead of closed and opened again.
+                            await _read_rest(events, STREAM_END_WAIT)
+                        return
                     return
             except (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError) as exc:
                 logger.debug(
@@ -543,7 +566,7 @@ class AutoretouchClient:
                     raise ProtocolViolationError(
                         response.status_code, "result download was redirected", path
                     )
-                return await _stream_to_file(response, dest, on_progress, durable)
+                return await _stream_to_file(response, self._files, dest, on_progress, durable)
             except httpx.TransportError as exc:
                 # The body broke off midway: start the download over (it is idempotent).
                 if attempt + 1 >= self._retry.attempts:
@@ -558,12 +581,17 @@ class AutoretouchClient:
 
 
 async def _stream_to_file(
-    response: httpx.Response, dest: Path, on_progress: Progress | None, durable: bool
+    response: httpx.Response,
+    workers: FileWorkers,
+    dest: Path,
+    on_progress: Progress | None,
+    durable: bool,
 ) -> DownloadInfo:
     """Write the body beside `dest` (off the loop) and move it into place once complete."""
     try:
         saved = await save_body(
             response.aiter_bytes(RECEIVE_CHUNK),
+            workers,
             dest,
             _content_length(response),
             on_progress,
@@ -622,6 +650,14 @@ def _safe_result_path(result_path: str) -> str:
     if any(s in ("", ".", "..") or "/" in s for s in segments):
         raise ProtocolViolationError(200, "result path has empty or relative segments")
     return "/" + "/".join(quote(s, safe="") for s in segments)
+
+
+async def _read_rest(events: AsyncIterator[object], wait: float) -> None:
+    """Read what is left of a stream for at most `wait` seconds (then it is closed)."""
+    with suppress(TimeoutError, httpx.HTTPError, SSEError):
+        async with asyncio.timeout(wait):
+            async for _ in events:
+                pass
 
 
 def _status_of(event: str | None, data: str | None) -> str:

@@ -30,23 +30,37 @@ from typing import Any, BinaryIO, TypeVar
 Progress = Callable[[int, int | None], None]  # (bytes done, bytes total if known)
 
 READ_CHUNK = 1024 * 1024  # one hop for most product photos, bounded memory for big TIFFs
-SEND_SLICE = 64 * 1024
+SEND_SLICE = 256 * 1024
 WRITE_BUFFER = 1024 * 1024
 RECEIVE_CHUNK = 256 * 1024  # what to ask of the response stream at a time
 
 
-# Pools of their own: in the loop's default executor an upload's read would queue behind the
-# downloads' fsyncs (and anything else sent to threads), and the server's queue would run dry
-# (measured: the throughput bench's efficiency fell from 0.91 to 0.79). Reads are quick and
-# writes end in an fsync, so each kind gets its own threads.
-_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="upload-read")
-_WRITERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="download-write")
-
 T = TypeVar("T")
 
 
-async def _in_thread(pool: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:
-    return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+class FileWorkers:
+    """The threads that read upload bodies and write downloaded ones; one set per client.
+
+    Pools of their own: in the loop's default executor an upload's read would queue behind the
+    downloads' fsyncs (and anything else sent to threads), and the server's queue would run dry
+    (measured: the throughput bench's efficiency fell from 0.91 to 0.79). Reads are quick and
+    writes end in an fsync, so each kind has its own threads. They start on first use.
+    """
+
+    def __init__(self, readers: int = 4, writers: int = 4) -> None:
+        self._readers = ThreadPoolExecutor(readers, thread_name_prefix="upload-read")
+        self._writers = ThreadPoolExecutor(writers, thread_name_prefix="download-write")
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._readers, fn, *args)
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._writers, fn, *args)
+
+    def shutdown(self) -> None:
+        """Idle threads end now; a running read or write finishes first (nothing waits)."""
+        self._readers.shutdown(wait=False)
+        self._writers.shutdown(wait=False)
 
 
 def _quoted(value: str) -> str:
@@ -67,6 +81,7 @@ class MultipartFile:
     """The body of a one-file multipart upload, read from disk in worker threads."""
 
     path: Path
+    workers: FileWorkers
     field_name: str = "file"
     file_name: str = ""
     content_type: str = "application/octet-stream"
@@ -89,7 +104,7 @@ class MultipartFile:
         The file is opened, measured and its first chunk read in one worker-thread step: a
         typical photo costs a single hop.
         """
-        file, size, first = await _in_thread(_READERS, _open_and_read, self.path)
+        file, size, first = await self.workers.read(_open_and_read, self.path)
         headers = {
             "Content-Type": f"multipart/form-data; boundary={self.boundary}",
             "Content-Length": str(len(self._head) + size + len(self._tail)),
@@ -115,7 +130,7 @@ class MultipartFile:
                         self.on_progress(sent, size)
                 if file is None:  # end of file: the reader closed it
                     break
-                file, chunk = await _in_thread(_READERS, _read_chunk, file)
+                file, chunk = await self.workers.read(_read_chunk, file)
             if done != size:
                 raise FileChangedError(f"{self.path.name} shrank while it was being uploaded")
             yield self._tail
@@ -195,6 +210,7 @@ class _TempWriter:
 
 async def save_body(
     chunks: AsyncIterator[bytes],
+    workers: FileWorkers,
     dest: Path,
     expected_size: int | None,
     on_progress: Progress | None,
@@ -218,11 +234,11 @@ async def save_body(
             if on_progress is not None:
                 on_progress(size, expected_size)
             if pending >= WRITE_BUFFER:
-                await _in_thread(_WRITERS, writer.write, buffered)
+                await workers.write(writer.write, buffered)
                 buffered, pending = [], 0
         if expected_size is not None and size != expected_size:
             raise TruncatedBodyError(f"result truncated: {size} of {expected_size} bytes")
-        await _in_thread(_WRITERS, writer.finish, buffered, durable)
+        await workers.write(writer.finish, buffered, durable)
     except BaseException:
         # Cancellation included: the temp file must not outlive the attempt. Unlinking one
         # file is quick, and by now nothing else will touch it.

@@ -121,11 +121,12 @@ class Engine:
         self._limits = StageLimits.create(
             s.hash_concurrency, s.upload_concurrency, s.download_concurrency
         )
+        self._watcher = StatusWatcher(client, s.watch_streams)
         self._pipeline = JobPipeline(
             client,
             journal,
             self._hasher,
-            StatusWatcher(client, s.watch_streams),
+            self._watcher,
             self._limits,
             notify=self._job_changed,
             progress=self._job_progress,
@@ -671,6 +672,7 @@ class Engine:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         self._hasher.close()
+        await self._watcher.aclose()
         await self._client.aclose_streams()  # the watcher's pool; the client stays usable
         await self._journal.run(self._journal.release_batches, this_process())
 

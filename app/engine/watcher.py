@@ -50,6 +50,7 @@ class StatusWatcher:
         self._poll_max = poll_max
         self._slot_wait_min = slot_wait_min
         self._slot_wait_max = slot_wait_max
+        self._closing_streams: set[asyncio.Future[None]] = set()
 
     async def wait_final(
         self,
@@ -98,6 +99,11 @@ class StatusWatcher:
                 if failures >= self._max_failures and random.random() < 0.2:
                     failures = self._max_failures - 1
 
+    async def aclose(self) -> None:
+        """Let the streams still finishing in the background end (they are bounded in time)."""
+        if self._closing_streams:
+            await asyncio.gather(*self._closing_streams, return_exceptions=True)
+
     async def _take_slot(self, timeout: float) -> bool:
         """A stream slot, waiting at most about `timeout` seconds for one (False: none came)."""
         if not self._slots.locked():
@@ -121,11 +127,17 @@ class StatusWatcher:
         self, execution_id: str, org_id: str, on_status: StatusCallback
     ) -> bool:
         """True when the stream delivered a final status."""
+        stream = self._client.stream_status(execution_id, org_id)
         try:
-            async for status in self._client.stream_status(execution_id, org_id):
+            async for status in stream:
                 await on_status(status)
                 if is_final_status(status):
+                    # The stream finishes reading its response in the background (so its
+                    # connection is kept for the next one) while this job moves on.
+                    self._closing_streams.add(closing := asyncio.ensure_future(stream.aclose()))
+                    closing.add_done_callback(self._closing_streams.discard)
                     return True
         except (TransientError, ProtocolViolationError) as exc:
             log.info("status stream of %s failed: %s", execution_id, exc)
+        await stream.aclose()
         return False

@@ -85,3 +85,49 @@ def test_silent_stream_ends_at_the_idle_limit(sandbox_factory: Callable[..., Any
 
     # Nothing is sent until the end in this mode, so a 0.2 s idle limit gives up first.
     assert run(go()) == []
+
+
+def test_a_finished_stream_leaves_its_connection_for_the_next(sandbox: Any) -> None:
+    # A watcher that stops at the final status closes the stream; the server has ended the
+    # response by then, and reading that end keeps the connection for the next execution's
+    # stream instead of opening one per image.
+    import logging
+
+    opened: list[str] = []
+
+    class Connects(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("connect_tcp.started"):
+                opened.append(record.getMessage())
+
+    logger = logging.getLogger("httpcore.connection")
+    handler, level = Connects(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    async def go() -> list[str]:
+        session = await open_session(sandbox)
+        client, org = session.client, sandbox.org_id
+        try:
+            workflow = (await client.list_workflows(org))[0]
+            finals = []
+            for _ in range(4):
+                execution_id = await client.create_execution_with_file(
+                    workflow.id, org, SAMPLES / "rocket.jpg"
+                )
+                stream = client.stream_status(execution_id, org)
+                async for status in stream:
+                    if status in ("COMPLETED", "FAILED"):
+                        finals.append(status)
+                        break
+                await stream.aclose()
+            return finals
+        finally:
+            await session.aclose()
+
+    try:
+        assert run(go()) == ["COMPLETED"] * 4
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert len(opened) == 2, opened  # one for the API calls, one for all four streams

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,16 @@ import pytest
 from api_helpers import open_session, run
 
 from app.api import streams
-from app.api.streams import FileChangedError, MultipartFile, save_body
+from app.api.streams import FileChangedError, FileWorkers, MultipartFile, save_body
 
 SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
+
+
+@pytest.fixture
+def workers() -> Iterator[FileWorkers]:
+    pool = FileWorkers()
+    yield pool
+    pool.shutdown()
 
 
 def _record_threads(monkeypatch: Any, owner: Any, name: str, seen: list[str]) -> None:
@@ -89,14 +96,19 @@ def test_names_with_quotes_and_unicode_reach_the_server_intact(
     assert run(go()) == "Shot %227%22 – Ünïcødé 写真.jpg"
 
 
-def test_a_big_upload_reports_progress_as_it_is_sent(sandbox: Any, tmp_path: Path) -> None:
+def test_a_big_upload_reports_progress_as_it_is_sent(
+    sandbox: Any, tmp_path: Path, workers: FileWorkers
+) -> None:
     big = tmp_path / "big.tif"
     big.write_bytes(b"II*\x00" + bytes(range(256)) * 12_000)  # ~3 MB: three disk reads
     progress: list[tuple[int, int | None]] = []
 
     async def go() -> None:
         body = MultipartFile(
-            big, content_type="image/tiff", on_progress=lambda d, t: progress.append((d, t))
+            big,
+            workers,
+            content_type="image/tiff",
+            on_progress=lambda d, t: progress.append((d, t)),
         )
         headers, content = await body.prepare()
         sent = b"".join([piece async for piece in content])
@@ -112,13 +124,13 @@ def test_a_big_upload_reports_progress_as_it_is_sent(sandbox: Any, tmp_path: Pat
 
 @pytest.mark.parametrize("change", [b"more bytes", None])
 def test_a_file_that_changes_while_uploading_is_refused(
-    tmp_path: Path, change: bytes | None
+    tmp_path: Path, change: bytes | None, workers: FileWorkers
 ) -> None:
     path = tmp_path / "moving.jpg"
     path.write_bytes(b"x" * (streams.READ_CHUNK + 10))
 
     async def go() -> None:
-        _, content = await MultipartFile(path).prepare()
+        _, content = await MultipartFile(path, workers).prepare()
         if change is None:
             path.write_bytes(b"x" * 10)  # shrank
         else:
@@ -139,22 +151,22 @@ async def _body(*chunks: bytes, then: asyncio.Event | None = None) -> AsyncItera
         await asyncio.Event().wait()  # a stalled connection: only cancellation ends it
 
 
-def test_a_short_body_leaves_no_file(tmp_path: Path) -> None:
+def test_a_short_body_leaves_no_file(tmp_path: Path, workers: FileWorkers) -> None:
     async def go() -> None:
         with pytest.raises(streams.TruncatedBodyError):
-            await save_body(_body(b"abc"), tmp_path / "out" / "r.png", 10, None)
+            await save_body(_body(b"abc"), workers, tmp_path / "out" / "r.png", 10, None)
 
     run(go())
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
 
 
-def test_cancelled_download_leaves_no_file(tmp_path: Path) -> None:
+def test_cancelled_download_leaves_no_file(tmp_path: Path, workers: FileWorkers) -> None:
     stalled = asyncio.Event()
     first = b"x" * (streams.WRITE_BUFFER + 1)  # written to the temp file before the stall
 
     async def go() -> None:
         task = asyncio.ensure_future(
-            save_body(_body(first, then=stalled), tmp_path / "out" / "r.png", None, None)
+            save_body(_body(first, then=stalled), workers, tmp_path / "out" / "r.png", None, None)
         )
         await stalled.wait()
         assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".part"]
