@@ -84,3 +84,49 @@ def test_requests_run_on_the_asyncio_network_backend(sandbox: Any) -> None:
             await client.aclose()
 
     assert asyncio.run(go()) == 200
+
+
+def test_cookies_from_a_server_are_neither_kept_nor_sent() -> None:
+    # The API authenticates with bearer tokens; a cookie slipped in by a server or a proxy
+    # must not become state that later requests carry.
+    import asyncio
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from app.api.http import make_http_client
+
+    sent_cookies: list[str | None] = []
+
+    class SetsCookies(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            sent_cookies.append(self.headers.get("Cookie"))
+            self.send_response(200)
+            self.send_header("Set-Cookie", "session=abc; Path=/")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SetsCookies)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+
+    async def go() -> int:
+        client = make_http_client(resolve_server(url))
+        try:
+            for _ in range(2):
+                assert (await client.get(url)).text == "ok"
+            return len(client.cookies)
+        finally:
+            await client.aclose()
+
+    try:
+        assert asyncio.run(go()) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert sent_cookies == [None, None]
