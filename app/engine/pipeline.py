@@ -82,6 +82,10 @@ class StageLimits:
     upload: ResizableLimiter
     download: ResizableLimiter
     running: asyncio.Event  # cleared while paused: no new hashing or uploads start
+    # "Is this upload stored already?" (HEAD) has its own lanes, as many as uploads: a round
+    # trip that moves no bytes must not hold an upload slot, and a stored file never queues
+    # behind uploads at all.
+    check: ResizableLimiter
 
     @classmethod
     def create(cls, hash_workers: int, uploads: int, downloads: int) -> StageLimits:
@@ -92,6 +96,7 @@ class StageLimits:
             ResizableLimiter(uploads, "uploads"),
             ResizableLimiter(downloads, "downloads"),
             running,
+            ResizableLimiter(uploads, "upload checks"),
         )
 
     def resize(self, hash_workers: int, uploads: int, downloads: int) -> None:
@@ -99,6 +104,7 @@ class StageLimits:
         interrupted, a lowered limit only keeps new ones waiting until enough have finished."""
         self.hash.set_limit(hash_workers)
         self.upload.set_limit(uploads)
+        self.check.set_limit(uploads)
         self.download.set_limit(downloads)
 
 
@@ -192,15 +198,15 @@ class JobPipeline:
         await self.set_state(job, JobState.QUEUED, "hashed", content_hash=content_hash)
 
     async def _upload(self, job: Job, batch: BatchContext) -> None:
+        if await self._stored_already(job, batch):
+            job.deduped = True
+            return
         async with self._limits.upload:
             await self._limits.running.wait()  # paused while waiting for a slot: wait on
             await self.set_state(job, JobState.UPLOADING)
             crash_point("uploading")
             for attempt in range(STAGE_ATTEMPTS):
                 try:
-                    if await self._client.upload_exists(job.content_hash, batch.org_id):
-                        job.deduped = True
-                        return
                     stored = await self._client.upload(
                         Path(job.input_path),
                         batch.org_id,
@@ -222,6 +228,21 @@ class JobPipeline:
                         " (was the file changed while it was uploading?)"
                     )
                 return
+
+    async def _stored_already(self, job: Job, batch: BatchContext) -> bool:
+        """The dedupe question (HEAD), asked before an upload slot is taken. Transient
+        trouble is retried; if it persists, the answer is "no" and the upload goes ahead
+        (the server stores by content hash, so uploading again is harmless)."""
+        async with self._limits.check:
+            await self._limits.running.wait()
+            for attempt in range(STAGE_ATTEMPTS):
+                try:
+                    return await self._client.upload_exists(job.content_hash, batch.org_id)
+                except (TransientError, ProtocolViolationError) as exc:
+                    log.info("upload check for job %s failed (%s)", job.id, exc)
+                    if attempt + 1 < STAGE_ATTEMPTS:
+                        await asyncio.sleep(0.5 * 2**attempt)
+        return False
 
     async def _create(self, job: Job, batch: BatchContext) -> bool:
         """Create the execution; False when the job ended here (payment, refusal, cancel)."""
