@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import PYTHON, REPO, machine
+from bench.common import PYTHON, REPO, machine, reference_work_ms
 
 # In the order they run; the figures each one owes the issue.
 BENCHMARKS: list[tuple[str, str, list[str]]] = [
@@ -109,11 +109,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== {name}: missing, skipped")
             continue
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        speed = reference_work_ms()
         when = datetime.now(UTC)
         code, seconds, out, err = run_one(name, quick_args, args.quick)
         command = f"python -m bench.{name}" + (" " + " ".join(quick_args) if args.quick else "")
         body = f"## {name}\n\n{what}\n\n`{command}`: exit {code}, {seconds:.0f} s; measured "
-        body += f"{when:%Y-%m-%d %H:%M} UTC at commit {commit}, load average {load}\n\n"
+        body += f"{when:%Y-%m-%d %H:%M} UTC at commit {commit}, load average {load}, "
+        body += f"reference work {speed:.0f} ms (machine speed: lower is faster)\n\n"
         body += "```\n" + out.rstrip() + "\n```\n"
         if code != 0:
             failures += 1
@@ -127,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         "Written by `make bench` (`python -m bench.run_all`); every figure below is printed by the",
         "benchmark named in its section, run as its own process, one after another.",
         "Ratios are measured side by side within one run. The machine is shared with other work,",
-        "so figures move with its load (given per section).",
+        "so figures move with its load and speed (given per section: the load average, and the",
+        "time of a fixed single-threaded Pillow job, `bench.common.reference_work_ms`).",
         "" if not args.quick else "\n**Quick run (`--quick`): small sizes, not figures to quote.**",
         "",
         f"- Written: {started:%Y-%m-%d %H:%M} UTC",

@@ -47,6 +47,7 @@ from bench.common import (
     cli_env,
     image_cache,
     link_images,
+    reference_work_ms,
     run_measured,
     sandbox_process,
     self_usage,
@@ -204,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         naive: NaiveResult | None = None
         for run in range(1, args.runs + 1):
             last = run == args.runs
-            print(f"-- run {run} of {args.runs} (a fresh sandbox: nothing deduplicated)")
+            print(f"-- run {run} of {args.runs} (a fresh sandbox: nothing deduplicated; machine:"
+                  f" reference work {reference_work_ms():.0f} ms)")  # fmt: skip
             ours, view, sandbox_cpu, naive_now = one_run(
                 args, run_dir / f"run-{run}", naive_inputs if last else None
             )
