@@ -51,11 +51,19 @@ class SandboxProcess:
 
 
 @contextlib.contextmanager
-def sandbox_process(data_dir: Path, *extra: str, port: int = 0) -> Iterator[SandboxProcess]:
-    """`retouchdesk sandbox` in a child process; yields once it printed READY."""
+def sandbox_process(
+    data_dir: Path, *extra: str, port: int = 0, background: bool = False
+) -> Iterator[SandboxProcess]:
+    """`retouchdesk sandbox` in a child process; yields once it printed READY.
+
+    `background`: at low CPU priority, as the window starts its own sandbox (for benchmarks of
+    the window). The throughput benchmarks leave it at normal priority: there the server's
+    speed is what is waited on, and it must get its share of the machine.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
+    priority = ["--background"] if background else []
     process = subprocess.Popen(
-        [*CLI, "sandbox", "--port", str(port), "--data", str(data_dir), *extra],
+        [*CLI, "sandbox", "--port", str(port), "--data", str(data_dir), *priority, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,

@@ -204,6 +204,7 @@ def one_run(options: argparse.Namespace) -> dict[str, dict[str, float]]:
                 "0",
                 "--credits",
                 str(options.images * 100),
+                background=True,  # as the window starts its own sandbox
             ) as sandbox,
             loop,
         ):

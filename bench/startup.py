@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     times: list[float] = []
     with (
         tempfile.TemporaryDirectory(prefix="startup-", dir=OUT) as tmp,
-        sandbox_process(Path(tmp) / "sandbox", "--auto-approve") as sandbox,
+        sandbox_process(Path(tmp) / "sandbox", "--auto-approve", background=True) as sandbox,
     ):
         launch_once(Path(tmp) / "warm-up", sandbox.url)  # fills the OS file cache once
         for run in range(args.runs):

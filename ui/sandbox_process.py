@@ -38,6 +38,7 @@ def sandbox_command(data_dir: Path, extra: list[str] | None = None) -> tuple[str
         "--auto-approve",
         "--device-interval",
         "0",
+        "--background",  # the window's rendering and input come before the sandbox's work
         *(extra or []),
     ]
     if getattr(sys, "frozen", False):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import signal
 import sys
 import threading
@@ -83,6 +84,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=_DEFAULTS["seed"], help="seed for the faults")
     parser.add_argument(
+        "--background",
+        action="store_true",
+        help="run at low CPU priority, so that the window (and client) on this computer go first",
+    )
+    parser.add_argument(
         "--qa-seconds",
         type=float,
         default=_DEFAULTS["qa_seconds"],
@@ -143,6 +149,23 @@ def _credits_add(args: argparse.Namespace) -> int:
     return 0
 
 
+BACKGROUND_NICE = 10
+
+
+def lower_priority() -> None:
+    """Yield the CPU to interactive work: a sandbox on the user's computer stands in for a
+    server that would run elsewhere, and its rendering must not make the window stutter."""
+    try:
+        if hasattr(os, "nice"):
+            os.nice(BACKGROUND_NICE)
+        else:  # Windows
+            import psutil
+
+            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)  # type: ignore[attr-defined]
+    except (OSError, AttributeError) as exc:
+        print(f"retouchdesk sandbox: cannot lower its priority: {exc}", file=sys.stderr)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from app.logsetup import configure_logging
     from app.sandbox.faults import FaultSpecError, parse_spec
@@ -154,6 +177,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"retouchdesk sandbox: --faults: {exc}", file=sys.stderr)
         return 2
     configure_logging(getattr(args, "verbose", 0))
+    if args.background:
+        lower_priority()  # before any thread exists: threads inherit it
     config = SandboxConfig(
         data_dir=_data_dir(args),
         host=args.host,

@@ -88,3 +88,35 @@ def test_bad_fault_spec_is_a_usage_error(tmp_path: Path, subprocess_env: dict[st
         check=False,
     )
     assert done.returncode == 2 and "gremlins" in done.stderr
+
+
+def test_background_sandbox_yields_the_cpu_in_every_thread(
+    tmp_path: Path, subprocess_env: dict[str, str]
+) -> None:
+    # The window starts its sandbox with --background: the renderers (threads) must run at
+    # the lowered priority too, which on Linux means every thread, not just the first.
+    import os
+
+    import psutil
+    import pytest
+
+    if not hasattr(os, "nice"):
+        pytest.skip("POSIX nice values; Windows uses a priority class")
+    command = [sys.executable, "-m", "app", "sandbox", "--port", "0", "--data",
+               str(tmp_path / "bg"), "--background", "--workers", "2"]  # fmt: skip
+    with subprocess.Popen(
+        command, env=subprocess_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            assert process.stdout.readline().startswith("READY ")
+            own = os.getpriority(os.PRIO_PROCESS, 0)
+            threads = psutil.Process(process.pid).threads()
+            assert len(threads) > 1
+            for thread in threads:
+                assert os.getpriority(os.PRIO_PROCESS, thread.id) == min(19, own + 10)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
