@@ -60,8 +60,9 @@ PAGE_SIZE = 50
 # re-reads the execution and reconnects). IN_QA can take long, so this is generous.
 DEFAULT_STREAM_IDLE_LIMIT = 300.0
 # After a final status, how long to wait for the server to end the stream (so that its
-# connection can be reused) before closing it instead.
-STREAM_END_WAIT = 0.5
+# connection can be reused) before closing it instead: a server that keeps streams open after
+# the final event delays the final status by at most this much.
+STREAM_END_WAIT = 0.05
 # The streams' own pool: the engine's watcher bounds how many are open (settings allow 256).
 STREAM_CONNECTIONS = 256
 # Transport errors after which the request certainly never reached the server.
@@ -348,17 +349,14 @@ class AutoretouchClient:
                         status = _status_of(event.event, event.data)
                         if not status:
                             continue  # a heartbeat or comment
-                        if not is_final_status(status):
-                            yield status
-                            continue
-                        try:
-                            yield status
-                        finally:
-                            # Runs when the caller closes this stream (aclose): the server ends
-                            # the response after its final event, so reading that end lets the
-                            # connection be reused instead of closed and opened again.
+                        if is_final_status(status):
+                            # The server ends the response after its final event, and the end
+                            # is usually here already: reading it lets the connection be reused
+                            # instead of closed and opened again for the next stream.
                             await _read_rest(events, STREAM_END_WAIT)
-                        return
+                            yield status
+                            return
+                        yield status
                     return
             except (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError) as exc:
                 logger.debug(

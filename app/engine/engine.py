@@ -672,7 +672,6 @@ class Engine:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         self._hasher.close()
-        await self._watcher.aclose()
         await self._client.aclose_streams()  # the watcher's pool; the client stays usable
         await self._journal.run(self._journal.release_batches, this_process())
 

@@ -21,6 +21,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from contextlib import aclosing
 
 from app.api.client import AutoretouchClient
 from app.api.errors import ProtocolViolationError, TransientError
@@ -50,7 +51,6 @@ class StatusWatcher:
         self._poll_max = poll_max
         self._slot_wait_min = slot_wait_min
         self._slot_wait_max = slot_wait_max
-        self._closing_streams: set[asyncio.Future[None]] = set()
 
     async def wait_final(
         self,
@@ -99,11 +99,6 @@ class StatusWatcher:
                 if failures >= self._max_failures and random.random() < 0.2:
                     failures = self._max_failures - 1
 
-    async def aclose(self) -> None:
-        """Let the streams still finishing in the background end (they are bounded in time)."""
-        if self._closing_streams:
-            await asyncio.gather(*self._closing_streams, return_exceptions=True)
-
     async def _take_slot(self, timeout: float) -> bool:
         """A stream slot, waiting at most about `timeout` seconds for one (False: none came)."""
         if not self._slots.locked():
@@ -127,17 +122,14 @@ class StatusWatcher:
         self, execution_id: str, org_id: str, on_status: StatusCallback
     ) -> bool:
         """True when the stream delivered a final status."""
-        stream = self._client.stream_status(execution_id, org_id)
         try:
-            async for status in stream:
-                await on_status(status)
-                if is_final_status(status):
-                    # The stream finishes reading its response in the background (so its
-                    # connection is kept for the next one) while this job moves on.
-                    self._closing_streams.add(closing := asyncio.ensure_future(stream.aclose()))
-                    closing.add_done_callback(self._closing_streams.discard)
-                    return True
+            # Closed here, not whenever the generator is collected: its connection goes back
+            # to the pool (or is closed) before the next stream needs one.
+            async with aclosing(self._client.stream_status(execution_id, org_id)) as stream:
+                async for status in stream:
+                    await on_status(status)
+                    if is_final_status(status):
+                        return True
         except (TransientError, ProtocolViolationError) as exc:
             log.info("status stream of %s failed: %s", execution_id, exc)
-        await stream.aclose()
         return False
