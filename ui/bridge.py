@@ -30,6 +30,10 @@ from ui.job_model import JobTableModel
 logger = logging.getLogger(__name__)
 
 TICK_MS = 80
+# Rows inserted per tick at most: a drop of thousands of files is shown a few hundred rows
+# per loop turn (each insert makes the proxy filter and sort every new row in Python), so
+# the window keeps painting and taking input while the rest follows within milliseconds.
+MAX_INSERTS_PER_TICK = 250
 
 
 class EngineBridge(QObject):
@@ -49,6 +53,11 @@ class EngineBridge(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.flush)
+        # Picks up rows left over from a tick that hit MAX_INSERTS_PER_TICK, at once.
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self.flush)
         self._unsubscribe: Callable[[], Any] | None = None
 
     def attach(self, engine: Any) -> None:
@@ -67,6 +76,7 @@ class EngineBridge(QObject):
                 logger.debug("unsubscribe failed", exc_info=True)
             self._unsubscribe = None
         self._timer.stop()
+        self._more.stop()
         self._pending.clear()
 
     def on_event(self, event: Event) -> None:
@@ -78,6 +88,7 @@ class EngineBridge(QObject):
     def flush(self) -> None:
         """Apply everything pending now (the timer calls this; tests may too)."""
         self._timer.stop()
+        self._more.stop()
         events, self._pending = self._pending, []
         if not events:
             return
@@ -100,8 +111,16 @@ class EngineBridge(QObject):
                 removed.append(event.job_id)
             else:
                 others.append(event)
-        if added or changed or removed:
-            self._model.apply(list(added.values()), changed.values(), removed)
+        to_insert = list(added.values())
+        if len(to_insert) > MAX_INSERTS_PER_TICK:
+            # The rest, and the batch and account events that may count them, go first in
+            # the next tick (newer events stay behind them, in order).
+            later = [JobAdded(job) for job in to_insert[MAX_INSERTS_PER_TICK:]]
+            self._pending = [*later, *others, *self._pending]
+            to_insert, others = to_insert[:MAX_INSERTS_PER_TICK], []
+            self._more.start()
+        if to_insert or changed or removed:
+            self._model.apply(to_insert, changed.values(), removed)
             self.jobsApplied.emit()
         # Batch and account events come after the rows, so a "batch finished" summary counts
         # the final states it announces.

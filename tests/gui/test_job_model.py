@@ -149,3 +149,27 @@ def test_review_verdicts_show_in_the_status_and_have_their_own_filters(
     # A verdict given in the viewer reaches the filter without any action from the user.
     model.apply(changed=[dataclasses.replace(jobs[2], review=Review.REJECTED)])
     assert proxy.rowCount() == 2
+
+
+def test_a_big_drop_is_inserted_a_few_hundred_rows_per_tick_in_order(
+    qapp, qtbot, job_factory: Callable[..., Job]
+) -> None:
+    from ui.bridge import MAX_INSERTS_PER_TICK
+
+    model = JobTableModel()
+    bridge = EngineBridge(model)
+    finished: list[BatchFinished] = []
+    bridge.batchFinished.connect(finished.append)
+    jobs = [job_factory() for _ in range(2 * MAX_INSERTS_PER_TICK + 100)]
+    for job in jobs:
+        bridge.on_event(JobAdded(job))
+    bridge.on_event(BatchFinished("batch-1", "B", len(jobs), 0, 0, 0, 40))
+    bridge.flush()
+    assert model.rowCount() == MAX_INSERTS_PER_TICK  # one tick's share, the window repaints
+    assert finished == []  # announced only once every row it counts is in
+    last = dataclasses.replace(jobs[-1], state=JobState.DONE)
+    bridge.on_event(JobChanged(last, JobState.QUEUED))  # a change to a row not shown yet
+    qtbot.waitUntil(lambda: model.rowCount() == len(jobs) and bool(finished), timeout=5000)
+    assert [model.job_at(row).id for row in range(len(jobs))] == [job.id for job in jobs]
+    assert model.job_at(len(jobs) - 1).state is JobState.DONE
+    assert len(finished) == 1
