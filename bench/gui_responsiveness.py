@@ -152,6 +152,8 @@ async def memory(rows: int, paths: list[Path]) -> dict[str, float]:
         )
         window.bridge.on_event(JobAdded(job))
     window.bridge.flush()
+    while window.model.rowCount() < rows:  # the bridge inserts a few hundred rows per tick
+        await asyncio.sleep(0.01)
     QApplication.processEvents()
     # Scroll the whole table a screenful at a time, letting each screen's thumbnails decode,
     # as a user skimming a big batch would.
