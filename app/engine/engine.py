@@ -38,7 +38,7 @@ from app.engine.events import (
     Subscriber,
 )
 from app.engine.hashing import Hasher
-from app.engine.inputs import find_inputs
+from app.engine.inputs import WalkResult, find_inputs
 from app.engine.jobs import Job, JobState, Review
 from app.engine.naming import LAYOUTS, ON_EXISTS, NamingError, inside, validate_template
 from app.engine.options import BatchContext, RunOptions, iso_utc
@@ -201,12 +201,9 @@ class Engine:
         ApiError when the workflow cannot be read.
         """
         _validate(options)
-        walk = await asyncio.to_thread(find_inputs, list(paths), root)
-        if options.out_dir is not None:
-            # Results written into an input folder must not become inputs of the next run.
-            outputs = [f for f in walk.inputs if inside(f.path, options.out_dir)]
-            walk.inputs = [f for f in walk.inputs if not inside(f.path, options.out_dir)]
-            walk.ignored += [(f.path, "inside the output folder") for f in outputs]
+        # Off the loop (the window's GUI thread): walking folders and comparing thousands of
+        # paths are disk and CPU work.
+        walk = await asyncio.to_thread(_find_inputs_outside, list(paths), root, options.out_dir)
         if not walk.inputs and not walk.missing:
             ignored = f" ({len(walk.ignored)} files ignored)" if walk.ignored else ""
             raise NoInputsError(f"no images found in the given paths{ignored}")
@@ -674,6 +671,19 @@ class Engine:
         self._hasher.close()
         await self._client.aclose_streams()  # the watcher's pool; the client stays usable
         await self._journal.run(self._journal.release_batches, this_process())
+
+
+def _find_inputs_outside(
+    paths: list[str | os.PathLike[str]], root: Path | None, out_dir: Path | None
+) -> WalkResult:
+    """The inputs among `paths`, minus those inside the output folder: results written into
+    an input folder must not become inputs of the next run. Blocking; run in a thread."""
+    walk = find_inputs(paths, root)
+    if out_dir is not None:
+        outputs = [f for f in walk.inputs if inside(f.path, out_dir)]
+        walk.inputs = [f for f in walk.inputs if not inside(f.path, out_dir)]
+        walk.ignored += [(f.path, "inside the output folder") for f in outputs]
+    return walk
 
 
 def _probe_all(paths: list[Path]) -> list[ProbeResult]:
