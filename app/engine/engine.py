@@ -121,12 +121,11 @@ class Engine:
         self._limits = StageLimits.create(
             s.hash_concurrency, s.upload_concurrency, s.download_concurrency
         )
-        self._watcher = StatusWatcher(client, s.watch_streams)
         self._pipeline = JobPipeline(
             client,
             journal,
             self._hasher,
-            self._watcher,
+            StatusWatcher(client, s.watch_streams),
             self._limits,
             notify=self._job_changed,
             progress=self._job_progress,
