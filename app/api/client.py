@@ -44,6 +44,7 @@ from app.api.streams import (
     RECEIVE_CHUNK,
     FileWorkers,
     MultipartFile,
+    Progress,
     TruncatedBodyError,
     save_body,
 )
@@ -52,7 +53,6 @@ from app.api.uploads import guess_content_type
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Progress = Callable[[int, int | None], None]  # (bytes done, bytes total if known)
 Params = Mapping[str, str | int | bool | None]
 
 PAGE_SIZE = 50
