@@ -100,7 +100,7 @@ def foreground_mask(image: Image.Image, threshold: int = 30) -> Image.Image:
     gradients) or the single border colour (holds when the subject touches a side edge).
     Computed on a reduced copy: cheap, and the upscale gives a natural feather.
     """
-    rgb = image.convert("RGB")
+    rgb = _as_rgb(image)
     factor = max(1, min(rgb.size) // 384)
     small = rgb.reduce(factor) if factor > 1 else rgb
     flat = Image.new("RGB", small.size, _border_colour(small))
@@ -114,12 +114,23 @@ def foreground_mask(image: Image.Image, threshold: int = 30) -> Image.Image:
 
 
 def _flatten(image: Image.Image, colour: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    """An RGB copy of the image, any transparency laid on `colour` (callers may change it)."""
     if image.mode in ("RGBA", "LA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         canvas = Image.new("RGB", rgba.size, colour)
         canvas.paste(rgba, mask=rgba.getchannel("A"))
         return canvas
     return image.convert("RGB")
+
+
+def _as_rgb(image: Image.Image) -> Image.Image:
+    """The image itself when it is already opaque RGB, else its flattened copy: for readers.
+
+    Copying a 2 MP image costs about a millisecond, and a render reads it several times.
+    """
+    if image.mode == "RGB" and "transparency" not in image.info:
+        return image
+    return _flatten(image)
 
 
 def _hex_colour(value: Any, default: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -143,9 +154,12 @@ def _fraction(value: Any, default: float, low: float = 0.0, high: float = 0.45) 
 
 
 def background_to_white(image: Image.Image, settings: Mapping[str, Any]) -> Image.Image:
-    rgb = _flatten(image)
+    rgb = _as_rgb(image)
     colour = _hex_colour(settings.get("backgroundColor"), (255, 255, 255))
-    return Image.composite(rgb, Image.new("RGB", rgb.size, colour), foreground_mask(rgb))
+    # Image.composite would copy the backdrop first; pasting onto a new one is the same blend.
+    canvas = Image.new("RGB", rgb.size, colour)
+    canvas.paste(rgb, mask=foreground_mask(rgb))
+    return canvas
 
 
 def transparent_cutout(image: Image.Image, settings: Mapping[str, Any]) -> Image.Image:
