@@ -113,7 +113,7 @@ def load_upright(path: Path) -> tuple[Image.Image, bytes | None]:
             image.load()
             icc = image.info.get("icc_profile")
             if image.getexif().get(_ORIENTATION, 1) in (1, None):
-                upright = image  # loaded: usable once the file is closed, no copy needed
+                upright: Image.Image = image  # loaded: usable after the file closes
             else:
                 upright = ImageOps.exif_transpose(image)
     if upright.mode == "CMYK":
