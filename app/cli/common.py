@@ -23,6 +23,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from app import event_loop
 from app.logsetup import configure_logging
 
 # The API stack (httpx, ssl, keyring) is imported inside the functions that need it, so that
@@ -107,7 +108,7 @@ async def organization_id(session: Session) -> str:
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
+    return event_loop.run(coro)
 
 
 # --- output ----------------------------------------------------------------------------------

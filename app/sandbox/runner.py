@@ -17,6 +17,7 @@ from pathlib import Path
 
 import uvicorn
 
+from app import event_loop
 from app.sandbox.auth import Authority
 from app.sandbox.config import SandboxConfig
 from app.sandbox.demo import seed_demo_order
@@ -168,7 +169,7 @@ class RunningSandbox:
 
     def _thread_main(self) -> None:
         try:
-            asyncio.run(self._serve())
+            event_loop.run(self._serve())
         except BaseException as exc:  # reported by _start or seen through `alive`
             self._error = exc
             log.exception("sandbox on port %s crashed", self.port)

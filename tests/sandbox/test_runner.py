@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any
@@ -74,3 +75,15 @@ def test_activate_page_needs_a_decision(sandbox_factory: Any) -> None:
         undecided = client.post("/activate", data={"user_code": code["user_code"]})
         assert undecided.status_code == 400
         assert sandbox.approve(code["user_code"])  # still pending, so still approvable
+
+
+def test_serves_with_the_c_parser_and_loop(sandbox_factory: Any) -> None:
+    # httptools and uvloop are dependencies (uvloop off Windows); without them the sandbox
+    # still serves, on h11 and asyncio's loop, at a higher CPU cost per request.
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    sandbox = sandbox_factory()
+    assert sandbox._server.config.http_protocol_class is HttpToolsProtocol
+    if sys.platform != "win32":
+        assert type(sandbox._loop).__module__.startswith("uvloop")
+    assert httpx.get(f"{sandbox.base_url}/health").status_code == 200
