@@ -359,10 +359,16 @@ class JobPipeline:
         async with self._limits.download:
             target = self._plan_target(job, batch)
             temp = temp_path_for(target, job.id)
-            if job.state is JobState.DOWNLOADING and job.extra.get("target") == str(target):
+            # Only an earlier attempt of this job (a killed run, a failed download, a retry) can
+            # have left partial files of it: its temp names carry the job's id. Looking costs a
+            # scan of the whole output folder, so a first attempt does not look (scanning for
+            # every download made a batch quadratic in the folder's size).
+            earlier_target = job.extra.get("target", "")
+            if job.state is JobState.DOWNLOADING and earlier_target == str(target):
                 saved = await asyncio.to_thread(find_saved_result, target, job.result_hash)
                 # Killed mid-download or mid-rename: partial files of this job may remain.
                 await asyncio.to_thread(remove_leftovers, target, job.id)
+                earlier_target = ""  # cleaned
                 if saved is not None:
                     await self.set_state(job, JobState.DONE, "found saved before a crash",
                                     output_path=str(saved), progress=1.0)  # fmt: skip
@@ -374,7 +380,8 @@ class JobPipeline:
                 return
             job.extra["target"] = str(target)
             await self.set_state(job, JobState.DOWNLOADING, remote_status=execution.status)
-            await asyncio.to_thread(remove_leftovers, target, job.id)
+            if earlier_target:
+                await asyncio.to_thread(remove_leftovers, Path(earlier_target), job.id)
             for attempt in range(DOWNLOAD_ATTEMPTS):
                 try:
                     await download_verified(

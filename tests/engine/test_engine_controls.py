@@ -296,3 +296,51 @@ def test_hot_folder_resumes_only_its_own_interrupted_batches(
     run_async(interrupted())
     run_async(restarted())
     assert sandbox.execution_count() == 2
+
+
+def test_partial_files_are_looked_for_only_after_an_earlier_attempt(
+    sandbox: Any, tmp_path: Path, run_async: Any, monkeypatch: Any
+) -> None:
+    # Looking for partial files scans the whole output folder; doing it for every download
+    # made a batch quadratic in the folder's size. Only a job that tried before can have any.
+    from app.engine import pipeline
+    from app.engine.download import PART_SUFFIX
+
+    scanned: list[Path] = []
+    real_remove = pipeline.remove_leftovers
+
+    def counting_remove(target: Path, job_id: str) -> int:
+        scanned.append(target)
+        return real_remove(target, job_id)
+
+    monkeypatch.setattr(pipeline, "remove_leftovers", counting_remove)
+    src = _images(tmp_path / "in", 3, seed=90)
+    out = tmp_path / "out"
+    out.write_text("a file where the output folder should be")
+
+    async def go() -> None:
+        async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, _):
+            wf = await workflow_id(session, CUTOUT)
+            fresh = await engine.add([src / "c0.jpg"], _opts(sandbox, wf, tmp_path / "fresh"))
+            engine.start(fresh)
+            await engine.wait(fresh)
+            assert [j.state for j in engine.jobs()] == [JobState.DONE]
+            assert scanned == []  # a first attempt does not look
+
+            batch_id = await engine.add([src / "c1.jpg"], _opts(sandbox, wf, out))
+            engine.start(batch_id)
+            await engine.wait(batch_id)
+            failed = next(j for j in engine.jobs() if j.batch_id == batch_id)
+            assert failed.state is JobState.FAILED and failed.failed_stage == "downloading"
+            out.unlink()
+            out.mkdir()
+            stale = out / f".{failed.id[:12]}{PART_SUFFIX}.x1"  # as a killed write leaves it
+            stale.write_bytes(b"half a picture")
+            await engine.retry([failed.id])
+            await engine.wait(batch_id)
+            again = next(j for j in engine.jobs() if j.batch_id == batch_id)
+            assert again.state is JobState.DONE, again
+            assert not stale.exists() and len(scanned) == 1
+            assert [p.name for p in out.iterdir()] == [Path(again.output_path).name]
+
+    run_async(go())
