@@ -122,6 +122,12 @@ for path in ./opt/retouchdesk/retouchdesk ./usr/bin/retouchdesk \
             ./usr/share/metainfo/com.retouchdesk.RetouchDesk.metainfo.xml; do
   grep -q " $path\( \|$\)" "$TMP/contents.txt" || { echo "not in the package: $path" >&2; meta_ok=0; }
 done
+# The C event loop and HTTP parser the CLI and the sandbox run on (app/event_loop.py): without
+# them the frozen app still works, only slower, so nothing else would notice them missing.
+for module in uvloop httptools; do
+  grep -q "/opt/retouchdesk/_internal/$module/" "$TMP/contents.txt" \
+    || { echo "not in the package: $module (the sandbox and CLI would run slower)" >&2; meta_ok=0; }
+done
 grep -q "./usr/bin/retouchdesk -> /opt/retouchdesk/retouchdesk" "$TMP/contents.txt" \
   || { echo "/usr/bin/retouchdesk is not a link to /opt/retouchdesk/retouchdesk" >&2; meta_ok=0; }
 if grep -v '^[d-]r[w-]xr-xr-x\|^[-]rw-r--r--\|^lrwxrwxrwx' "$TMP/contents.txt" | grep -q .; then
