@@ -242,8 +242,13 @@ class AutoretouchClient:
         labels: Mapping[str, str] | None = None,
         content_type: str | None = None,
         on_progress: Progress | None = None,
+        expected_sha256: str = "",
     ) -> str:
-        """The one-request form: multipart upload and create together, labels as label[key]."""
+        """The one-request form: multipart upload and create together, labels as label[key].
+
+        Not retried, as `create_execution`. With `expected_sha256`, a file whose bytes differ
+        is not sent whole (FileChangedError): nothing is created for it.
+        """
         path = Path(path)
         mime = content_type or guess_content_type(path)
         params: dict[str, str | None] = {
@@ -258,7 +263,13 @@ class AutoretouchClient:
             "/v1/workflow/execution/create",
             params,
             idempotent=False,
-            body=MultipartFile(path, self._files, content_type=mime, on_progress=on_progress),
+            body=MultipartFile(
+                path,
+                self._files,
+                content_type=mime,
+                on_progress=on_progress,
+                expected_sha256=expected_sha256,
+            ),
         )
         return _plain_text(response)
 

@@ -69,7 +69,7 @@ def _quoted(value: str) -> str:
 
 
 class FileChangedError(OSError):
-    """The file's size changed while it was being uploaded."""
+    """The file changed while it was being uploaded (or since it was hashed)."""
 
 
 class TruncatedBodyError(ValueError):
@@ -78,7 +78,12 @@ class TruncatedBodyError(ValueError):
 
 @dataclass
 class MultipartFile:
-    """The body of a one-file multipart upload, read from disk in worker threads."""
+    """The body of a one-file multipart upload, read from disk in worker threads.
+
+    `expected_sha256`: the bytes must be these. They are hashed as they are read, and if they
+    differ the body stops before its closing boundary: the server never receives a whole
+    request, so nothing is stored, created or charged for a file that changed after hashing.
+    """
 
     path: Path
     workers: FileWorkers
@@ -86,6 +91,7 @@ class MultipartFile:
     file_name: str = ""
     content_type: str = "application/octet-stream"
     on_progress: Progress | None = None
+    expected_sha256: str = ""
     boundary: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def __post_init__(self) -> None:
@@ -104,14 +110,17 @@ class MultipartFile:
         The file is opened, measured and its first chunk read in one worker-thread step: a
         typical photo costs a single hop.
         """
-        file, size, first = await self.workers.read(_open_and_read, self.path)
+        digest = hashlib.sha256() if self.expected_sha256 else None
+        file, size, first = await self.workers.read(_open_and_read, self.path, digest)
         headers = {
             "Content-Type": f"multipart/form-data; boundary={self.boundary}",
             "Content-Length": str(len(self._head) + size + len(self._tail)),
         }
-        return headers, self._body(file, size, first)
+        return headers, self._body(file, size, first, digest)
 
-    async def _body(self, file: BinaryIO | None, size: int, chunk: bytes) -> AsyncIterator[bytes]:
+    async def _body(
+        self, file: BinaryIO | None, size: int, chunk: bytes, digest: Any
+    ) -> AsyncIterator[bytes]:
         try:
             yield self._head
             done = 0
@@ -130,33 +139,40 @@ class MultipartFile:
                         self.on_progress(sent, size)
                 if file is None:  # end of file: the reader closed it
                     break
-                file, chunk = await self.workers.read(_read_chunk, file)
+                file, chunk = await self.workers.read(_read_chunk, file, digest)
             if done != size:
                 raise FileChangedError(f"{self.path.name} shrank while it was being uploaded")
+            if digest is not None and digest.hexdigest() != self.expected_sha256.lower():
+                raise FileChangedError(f"{self.path.name} changed after it was hashed")
             yield self._tail
         finally:
             if file is not None:
                 file.close()  # an abandoned attempt: closing a read-only file does not block
 
 
-def _open_and_read(path: Path) -> tuple[BinaryIO | None, int, bytes]:
+def _open_and_read(path: Path, digest: Any) -> tuple[BinaryIO | None, int, bytes]:
     file = open(path, "rb")  # noqa: SIM115 - closed at EOF by _read_chunk, or by the body
     try:
         size = os.fstat(file.fileno()).st_size
     except BaseException:
         file.close()
         raise
-    rest, first = _read_chunk(file)
+    rest, first = _read_chunk(file, digest)
     return rest, size, first
 
 
-def _read_chunk(file: BinaryIO) -> tuple[BinaryIO | None, bytes]:
-    """The next chunk; the file is closed (and None returned) once it is exhausted."""
+def _read_chunk(file: BinaryIO, digest: Any) -> tuple[BinaryIO | None, bytes]:
+    """The next chunk; the file is closed (and None returned) once it is exhausted.
+
+    `digest` (a hashlib object or None) is fed here, in the reader thread, not on the loop.
+    """
     try:
         chunk = file.read(READ_CHUNK)
     except BaseException:
         file.close()
         raise
+    if digest is not None:
+        digest.update(chunk)
     if len(chunk) < READ_CHUNK:
         file.close()
         return None, chunk

@@ -17,8 +17,8 @@ class JobState(enum.StrEnum):
     REJECTED = "rejected"  # bad input found before anything was uploaded (reason in `error`)
     QUEUED = "queued"  # accepted, waiting for a hashing/upload slot (or paused)
     HASHING = "hashing"
-    UPLOADING = "uploading"  # includes the HEAD dedupe check
-    CREATING = "creating"  # POST create sent, execution id not yet recorded
+    UPLOADING = "uploading"  # HEAD dedupe, then bytes and create in one request
+    CREATING = "creating"  # create by hash sent (bytes known), execution id not yet recorded
     PROCESSING = "processing"  # execution exists; remote status CREATED or ACTIVE
     IN_QA = "in_qa"  # remote status IN_QA: waiting for a human review
     DOWNLOADING = "downloading"

@@ -275,8 +275,6 @@ class _Api:
         finally:
             await form.close()
         content_hash, _ = await self._accept_image(org_id, data)
-        if self.s.faults.roll("slow_upload"):
-            await asyncio.sleep(self.s.config.slow_upload_seconds)
         return PlainTextResponse(content_hash, status_code=201, media_type=TEXT)
 
     async def _form_file(self, form: Any) -> tuple[bytes, str]:
@@ -301,6 +299,9 @@ class _Api:
         self.store.record_upload(
             org_id, content_hash, facts.content_type, len(data), facts.width, facts.height
         )
+        # Any request that carries an image (an upload, a multipart create) can be slow.
+        if self.s.faults.roll("slow_upload"):
+            await asyncio.sleep(self.s.config.slow_upload_seconds)
         return content_hash, facts
 
     # -- executions ------------------------------------------------------------------------------

@@ -60,11 +60,14 @@ def test_batch_of_images_completes_with_verified_files(
             for expected in (
                 JobState.HASHING,
                 JobState.UPLOADING,
-                JobState.CREATING,
+                JobState.PROCESSING,
                 JobState.DOWNLOADING,
                 JobState.DONE,
             ):
                 assert expected in states
+            # New bytes are uploaded and the execution created in one request (CREATING is
+            # the separate create of an image the server already has).
+            assert JobState.CREATING not in states
         assert sandbox.execution_count() == 12
         journal = Journal(tmp_path / "journal.sqlite3")
         try:

@@ -1,0 +1,96 @@
+"""New bytes go up with their execution in one request; known bytes are created by hash.
+
+Against the real sandbox: which requests a job makes, and that a file changed after it was
+hashed is never sent whole, so nothing is created or charged for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from corpus import make_image
+from engine_helpers import CUTOUT, engine_for, workflow_id
+
+from app.api.client import AutoretouchClient
+from app.engine import pipeline
+from app.engine.engine import RunOptions
+from app.engine.events import JobChanged
+from app.engine.jobs import JobState
+
+
+def _opts(sandbox: Any, wf: str, out: Path) -> RunOptions:
+    return RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=out)
+
+
+def test_new_images_take_one_request_and_known_ones_are_created_by_hash(
+    sandbox: Any, tmp_path: Path, run_async: Any, monkeypatch: Any
+) -> None:
+    calls: list[str] = []
+    for name in ("upload", "create_execution", "create_execution_with_file"):
+        real = getattr(AutoretouchClient, name)
+
+        def counted(self: Any, *args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+            calls.append(_name)
+            return _real(self, *args, **kw)
+
+        monkeypatch.setattr(AutoretouchClient, name, counted)
+    src = [make_image(tmp_path / "in" / f"n{i}.jpg", seed=300 + i) for i in range(3)]
+
+    async def go() -> None:
+        async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, events):
+            wf = await workflow_id(session, CUTOUT)
+            first = await engine.add(src, _opts(sandbox, wf, tmp_path / "out1"))
+            engine.start(first)
+            await engine.wait(first)
+            assert calls == ["create_execution_with_file"] * 3
+            calls.clear()
+            # The same bytes again: the server has them, so only the execution is created.
+            second = await engine.add(src[:1], _opts(sandbox, wf, tmp_path / "out2"))
+            engine.start(second)
+            await engine.wait(second)
+            assert calls == ["create_execution"]
+            (again,) = [j for j in engine.jobs() if j.batch_id == second]
+            assert again.state is JobState.DONE and again.deduped
+            states = [e.job.state for e in events if isinstance(e, JobChanged)]
+            assert JobState.CREATING in states
+
+    run_async(go())
+    assert sandbox.execution_count() == 4
+
+
+def test_a_file_changed_after_hashing_is_not_sent_and_costs_nothing(
+    sandbox: Any, tmp_path: Path, run_async: Any, monkeypatch: Any
+) -> None:
+    image = make_image(tmp_path / "in" / "edited.jpg", seed=310)
+    same_size_other_bytes = bytearray(image.read_bytes())
+    same_size_other_bytes[-3] ^= 0x01  # inside the scan data: still a whole JPEG
+    real_check = pipeline.JobPipeline._stored_already
+    edits: list[Path] = []
+
+    async def edit_after_hashing(self: Any, job: Any, batch: Any) -> bool:
+        if not edits:  # the first attempt only: hashed, then the file is saved again
+            image.write_bytes(bytes(same_size_other_bytes))
+            edits.append(image)
+        return await real_check(self, job, batch)
+
+    monkeypatch.setattr(pipeline.JobPipeline, "_stored_already", edit_after_hashing)
+    balance = sandbox.balance()
+
+    async def go() -> None:
+        async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, _):
+            wf = await workflow_id(session, CUTOUT)
+            batch_id = await engine.add([image], _opts(sandbox, wf, tmp_path / "out"))
+            engine.start(batch_id)
+            await engine.wait(batch_id)
+            (job,) = engine.jobs()
+            assert job.state is JobState.FAILED, job
+            assert "changed after it was hashed" in job.error
+            assert sandbox.execution_count() == 0 and sandbox.balance() == balance
+            await engine.retry([job.id])  # hashed afresh: the edited file goes through
+            await engine.wait(batch_id)
+            (done,) = engine.jobs()
+            assert done.state is JobState.DONE, done
+
+    run_async(go())
+    assert sandbox.execution_count() == 1
