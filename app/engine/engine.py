@@ -121,11 +121,12 @@ class Engine:
         self._limits = StageLimits.create(
             s.hash_concurrency, s.upload_concurrency, s.download_concurrency
         )
+        self._watcher = StatusWatcher(client, s.watch_streams)
         self._pipeline = JobPipeline(
             client,
             journal,
             self._hasher,
-            StatusWatcher(client, s.watch_streams),
+            self._watcher,
             self._limits,
             notify=self._job_changed,
             progress=self._job_progress,
@@ -446,8 +447,8 @@ class Engine:
 
         Raised limits start waiting jobs at once. Lowered ones interrupt nothing: uploads,
         downloads and hashing already running finish (cancelling a transfer could pay or send
-        twice), and new ones wait until fewer than the new limit run. `watch_streams` still
-        applies from the next start (the status watcher sizes its stream slots once).
+        twice), and new ones wait until fewer than the new limit run. The same holds for
+        status streams (`watch_streams`): open ones end with their executions.
         """
         self._settings = settings
         before = self.concurrency
@@ -455,6 +456,7 @@ class Engine:
         self._limits.resize(
             settings.hash_concurrency, settings.upload_concurrency, settings.download_concurrency
         )
+        self._watcher.resize(settings.watch_streams)
         if self.concurrency != before:
             log.info("concurrency now %s (was %s)", self.concurrency, before)
 

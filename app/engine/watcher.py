@@ -26,6 +26,7 @@ from contextlib import aclosing
 from app.api.client import AutoretouchClient
 from app.api.errors import ProtocolViolationError, TransientError
 from app.api.models import Execution, is_final_status
+from app.engine.limits import ResizableLimiter
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,21 @@ class StatusWatcher:
         slot_wait_max: float = 10.0,
     ) -> None:
         self._client = client
-        self._slots = asyncio.Semaphore(stream_slots)
+        self._slots = ResizableLimiter(stream_slots, "status streams")
         self._max_failures = max_stream_failures
         self._poll_min = poll_min
         self._poll_max = poll_max
         self._slot_wait_min = slot_wait_min
         self._slot_wait_max = slot_wait_max
+
+    @property
+    def stream_slots(self) -> int:
+        return self._slots.limit
+
+    def resize(self, stream_slots: int) -> None:
+        """At most this many streams from now on: more start at once, and when lowered the
+        open ones are not cut (each ends with its execution) while new ones wait."""
+        self._slots.set_limit(stream_slots)
 
     async def wait_final(
         self,

@@ -349,3 +349,36 @@ def test_apply_settings_resizes_hashing_and_downloads_too(
             assert engine._hasher.workers == 5  # the thread pool's gate, not only the stage's
 
     run_async(go())
+
+
+def test_status_stream_limit_applies_mid_batch(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
+    # Executions held in human QA keep their status streams open: with one stream allowed,
+    # one is open; raised to four while they wait, four are.
+    sandbox = sandbox_factory(qa_seconds=30)
+    for i in range(4):
+        make_image(tmp_path / "in" / f"s{i}.jpg", seed=700 + i)
+
+    async def go() -> None:
+        settings = Settings(watch_streams=1)
+        async with engine_for(sandbox, tmp_path / "j.sqlite3", settings) as (engine, session, _):
+            wf = await workflow_id(session, "Retouch with human QA")
+            batch_id = await engine.add(
+                [tmp_path / "in"],
+                RunOptions(org_id=sandbox.org_id, workflow_id=wf, out_dir=tmp_path / "out"),
+            )
+            engine.start(batch_id)
+            await wait_for(
+                lambda: (
+                    sum(j.state is JobState.IN_QA for j in engine.jobs()) >= 1
+                    and sandbox.waiting_clients() == 1
+                )
+            )
+            assert sandbox.waiting_clients() == 1
+            engine.apply_settings(dataclasses.replace(settings, watch_streams=4))
+            await wait_for(lambda: sandbox.waiting_clients() == 4)
+            await engine.cancel_batch(batch_id)
+
+    run_async(go())
+    assert sandbox.execution_count() == 4
