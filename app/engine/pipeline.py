@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any
@@ -207,56 +207,26 @@ class JobPipeline:
     async def _upload_and_create(self, job: Job, batch: BatchContext) -> bool:
         """Bytes the server does not have: uploaded and the execution created in one request
         (the API's multipart create), holding an upload slot. One request fewer per image than
-        upload-then-create, for the client and the server alike.
-
-        As safe as the two-step form: the create is journaled as sent before the request
-        leaves (a crash is reconciled by the job's label), a failure after that is looked up
-        before anything is sent again, and the bytes are checked against the hash as they are
-        read, so a file changed since hashing is never sent whole (nothing is created for it).
-        Returns False when the job ended here (payment, refusal, cancel).
-        """
+        upload-then-create, for the client and the server alike. The bytes are checked against
+        the hash as they are read: a file changed since hashing is never sent whole, so nothing
+        is created or charged for it."""
         async with self._limits.upload:
             await self._limits.running.wait()  # paused while waiting for a slot: wait on
-            for attempt in range(CREATE_ATTEMPTS):
-                job.extra["create_sent"] = "1"
-                await self.set_state(job, JobState.UPLOADING)  # committed before the POST
-                crash_point("uploading")
-                try:
-                    execution_id = await self._client.create_execution_with_file(
-                        batch.record.workflow_id,
-                        batch.org_id,
-                        Path(job.input_path),
-                        version=batch.record.workflow_version or None,
-                        labels=batch.labels(job.id),
-                        content_type=job.content_type or None,
-                        on_progress=lambda done, total: self._on_bytes(job, done, total),
-                        expected_sha256=job.content_hash,
-                    )
-                except FileChangedError as exc:
-                    job.extra.pop("create_sent", None)
-                    raise StageFailure(f"upload stopped: {exc}; add the file again") from exc
-                except PaymentRequiredError as exc:
-                    job.extra.pop("create_sent", None)
-                    await self._payment_required(job, batch, exc.message)
-                    return False
-                except UnprocessableError as exc:
-                    job.extra.pop("create_sent", None)
-                    raise StageFailure(
-                        f"the server cannot process this image: {exc.message}"
-                    ) from exc
-                except (TransientError, ProtocolViolationError) as exc:
-                    log.info("upload+create for job %s failed (%s); reconciling", job.id, exc)
-                    await asyncio.sleep(min(8.0, 0.5 * 2**attempt))
-                    if await self._adopt_if_created(job, batch):
-                        return True
-                    continue
-                crash_point("after_create")
-                job.extra.pop("create_sent", None)
-                await self.set_state(
-                    job, JobState.PROCESSING, execution_id=execution_id, remote_status="CREATED"
-                )
-                return True
-        raise StageFailure(f"could not upload and create after {CREATE_ATTEMPTS} attempts")
+            return await self._send_create(
+                job,
+                batch,
+                JobState.UPLOADING,
+                lambda: self._client.create_execution_with_file(
+                    batch.record.workflow_id,
+                    batch.org_id,
+                    Path(job.input_path),
+                    version=batch.record.workflow_version or None,
+                    labels=batch.labels(job.id),
+                    content_type=job.content_type or None,
+                    on_progress=lambda done, total: self._on_bytes(job, done, total),
+                    expected_sha256=job.content_hash,
+                ),
+            )
 
     async def _stored_already(self, job: Job, batch: BatchContext) -> bool:
         """The dedupe question (HEAD), asked before an upload slot is taken. Transient
@@ -274,20 +244,46 @@ class JobPipeline:
         return False
 
     async def _create(self, job: Job, batch: BatchContext) -> bool:
-        """Create the execution; False when the job ended here (payment, refusal, cancel)."""
+        """Bytes the server already has: the execution is created by their hash."""
+        return await self._send_create(
+            job,
+            batch,
+            JobState.CREATING,
+            lambda: self._client.create_execution(
+                batch.record.workflow_id,
+                batch.org_id,
+                name=job.name,
+                content_hash=job.content_hash,
+                content_type=job.content_type or "image/jpeg",
+                version=batch.record.workflow_version or None,
+                labels=batch.labels(job.id),
+            ),
+        )
+
+    async def _send_create(
+        self,
+        job: Job,
+        batch: BatchContext,
+        state: JobState,
+        send: Callable[[], Awaitable[str]],
+    ) -> bool:
+        """Where every execution is created; False when the job ended here (payment, refusal).
+
+        Never twice for one job: the create is journaled as sent (in `state`) before the
+        request leaves, so a crash is reconciled by the job's label on resume; a request that
+        failed ambiguously is looked up before another is sent.
+        """
         for attempt in range(CREATE_ATTEMPTS):
             job.extra["create_sent"] = "1"
-            await self.set_state(job, JobState.CREATING)  # committed before the POST leaves
+            await self.set_state(job, state)  # committed before the POST leaves
+            crash_point(state.value)
             try:
-                execution_id = await self._client.create_execution(
-                    batch.record.workflow_id,
-                    batch.org_id,
-                    name=job.name,
-                    content_hash=job.content_hash,
-                    content_type=job.content_type or "image/jpeg",
-                    version=batch.record.workflow_version or None,
-                    labels=batch.labels(job.id),
-                )
+                execution_id = await send()
+            except FileChangedError as exc:
+                job.extra.pop("create_sent", None)
+                raise StageFailure(
+                    f"upload stopped: {exc} (a retry sends it as it is now)"
+                ) from exc
             except PaymentRequiredError as exc:
                 job.extra.pop("create_sent", None)
                 await self._payment_required(job, batch, exc.message)
