@@ -2,6 +2,9 @@
 
 Retouchers judge results by eye at 100%, so "looks right" is strict:
 - EXIF orientation is applied: a portrait shot from a phone must not appear on its side.
+  Pixels are decoded as stored and turned band by band as they are packed (`upright_band`),
+  and previews are turned once shrunk: a turned copy of the whole picture would be as big
+  as the decoded one (400 MB for 100 MP, allocated and freed holding the GIL).
 - An embedded ICC profile is converted to sRGB (the display is assumed to be sRGB; that is what
   a non-colour-managed Qt widget shows). Without this, a Display P3 or Adobe RGB photo looks
   dull and a CMYK one looks wrong entirely.
@@ -48,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, cast
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, UnidentifiedImageError
 from PIL import _imaging as pillow_core  # Image.core, which Image.frombuffer maps buffers with
 
 from app.imaging.release import PixelMap
@@ -77,6 +80,16 @@ _DRAFT_FORMATS = {"JPEG", "MPO"}
 
 _EXIF_ORIENTATION = 0x0112
 _SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
+# What turns stored pixels upright, per EXIF orientation (as ImageOps.exif_transpose does).
+_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 class DecodeError(Exception):
@@ -138,10 +151,10 @@ def decode_for_display(
 ) -> DecodedImage:
     """Decode `path` for display, reduced to fit `max_side` (if given) on its longer side."""
     with _opened_for_decoding(path, max_side, cancelled) as (im, info):
-        upright = load_upright(im, path)
+        orientation = load_stored(im, path)
         if max_side is None:
-            return pack_display(upright, info, layout, cancelled=cancelled)
-        return pack(reduce_to_fit(shrunk_display_image(upright, max_side), max_side), info, layout)
+            return pack_display(im, info, layout, orientation=orientation, cancelled=cancelled)
+        return _pack_preview(im, orientation, max_side, info, layout)
 
 
 def decode_progressive(
@@ -164,12 +177,20 @@ def decode_progressive(
             yield decode_for_display(path, layout=layout, cancelled=cancelled)
         return
     with _opened_for_decoding(path, None, cancelled) as (im, info):
-        upright = load_upright(im, path)
-        if max(upright.size) > preview_side:
-            shrunk = shrunk_display_image(upright, preview_side)
-            yield pack(reduce_to_fit(shrunk, preview_side), info, layout)
-        full = pack_display(upright, info, layout, cancelled=cancelled)
+        orientation = load_stored(im, path)
+        if max(im.size) > preview_side:
+            yield _pack_preview(im, orientation, preview_side, info, layout)
+        full = pack_display(im, info, layout, orientation=orientation, cancelled=cancelled)
     yield full  # the file closed first: its memory goes while the caller works on this
+
+
+def _pack_preview(
+    im: Image.Image, orientation: int, max_side: int, info: ImageInfo, layout: PixelLayout
+) -> DecodedImage:
+    """The stored pixels shrunk to fit `max_side`, then turned upright: turning is left to
+    the end, where it costs next to nothing."""
+    small = reduce_to_fit(shrunk_display_image(im, max_side), max_side)
+    return pack(turn_upright(small, orientation), info, layout)
 
 
 @contextlib.contextmanager
@@ -339,7 +360,7 @@ def pack(im: Image.Image, info: ImageInfo, layout: PixelLayout = "RGBA") -> Deco
     """Display image (RGB/RGBA) -> DecodedImage with 4 bytes per pixel in `layout`."""
     # Always 4 bytes a pixel with a real alpha byte: Qt's 32-bit "RGB" formats require the
     # padding byte to be 0xff, and Pillow's BGRX packer writes 0.
-    data = _pack_bands(im.size, lambda top, bottom: _rgba(_band(im, top, bottom)), layout)
+    data = _pack_bands(im.size, lambda top, bottom: _rgba(upright_band(im, 1, top, bottom)), layout)
     return DecodedImage(width=im.width, height=im.height, data=data, info=info, layout=layout)
 
 
@@ -348,20 +369,51 @@ def pack_display(
     info: ImageInfo,
     layout: PixelLayout = "RGBA",
     *,
+    orientation: int = 1,
     cancelled: Cancelled | None = None,
 ) -> DecodedImage:
-    """`pack(to_display_image(im))` band by band: no full-size converted copy is made."""
+    """`pack(to_display_image(turn_upright(im, orientation)))` band by band: no full-size
+    converted or turned copy is made. The conversion is decided on the stored `im` (its
+    profile, mode, `info`), which turning does not change."""
     convert = DisplayConversion(im)
 
     def band(top: int, bottom: int) -> Image.Image:
-        return _rgba(convert(_band(im, top, bottom)))
+        return _rgba(convert(upright_band(im, orientation, top, bottom)))
 
-    data = _pack_bands(im.size, band, layout, cancelled)
-    return DecodedImage(width=im.width, height=im.height, data=data, info=info, layout=layout)
+    width, height = upright_size(im.size, orientation)
+    data = _pack_bands((width, height), band, layout, cancelled)
+    return DecodedImage(width=width, height=height, data=data, info=info, layout=layout)
 
 
-def _band(im: Image.Image, top: int, bottom: int) -> Image.Image:
-    return im if (top, bottom) == (0, im.height) else im.crop((0, top, im.width, bottom))
+def upright_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """The size of stored pixels of `size` once turned by EXIF `orientation`."""
+    width, height = size
+    return (height, width) if orientation in _SWAPS_AXES else (width, height)
+
+
+def upright_band(im: Image.Image, orientation: int, top: int, bottom: int) -> Image.Image:
+    """Rows top..bottom of `im` turned upright by EXIF `orientation`, made from the strip of
+    stored pixels that becomes those rows (stored columns, where the turn swaps the axes), so
+    a band costs its own size and never a turned copy of the whole picture."""
+    width, height = im.size
+    turn = _TURNS.get(orientation)
+    if orientation in (3, 4):  # upside down: the last stored rows come first
+        box = (0, height - bottom, width, height - top)
+    elif orientation in (5, 6):
+        box = (top, 0, bottom, height)
+    elif orientation in (7, 8):
+        box = (width - bottom, 0, width - top, height)
+    else:  # 1, 2 and values EXIF does not define (shown as stored, as exif_transpose does)
+        box = (0, top, width, bottom)
+    strip = im if box == (0, 0, width, height) else im.crop(box)
+    return strip if turn is None else strip.transpose(turn)
+
+
+def turn_upright(im: Image.Image, orientation: int) -> Image.Image:
+    """The whole of `im` turned by EXIF `orientation` (`info`, so any ICC profile, is kept):
+    a copy as big as `im`, so only for small images; big ones are turned by `upright_band`."""
+    turn = _TURNS.get(orientation)
+    return im if turn is None else im.transpose(turn)
 
 
 def _rgba(im: Image.Image) -> Image.Image:
@@ -468,9 +520,7 @@ def _format_of(path: str | os.PathLike[str]) -> str:
 
 
 def describe(im: Image.Image, path: str | os.PathLike[str]) -> ImageInfo:
-    width, height = im.size
-    if _orientation(im) in _SWAPS_AXES:
-        width, height = height, width
+    width, height = upright_size(im.size, _orientation(im))
     return ImageInfo(
         width=width,
         height=height,
@@ -490,7 +540,7 @@ def _orientation(im: Image.Image) -> int:
         raise
     except Exception:  # a broken EXIF block must not stop the image from showing
         return 1
-    return value if isinstance(value, int) else 1
+    return value if isinstance(value, int) and value in range(1, 9) else 1
 
 
 def _bit_depth(im: Image.Image, path: str | os.PathLike[str]) -> int:
@@ -555,16 +605,19 @@ def request_draft(im: Image.Image, info: ImageInfo, max_side: int) -> None:
     im.draft(mode, wanted)
 
 
-def load_upright(im: Image.Image, path: str | os.PathLike[str]) -> Image.Image:
+def load_stored(im: Image.Image, path: str | os.PathLike[str]) -> int:
+    """Decode the pixels as the file stores them; returns the EXIF orientation that turns them
+    upright (`upright_band`, `turn_upright`)."""
     try:
         im.load()
     except OSError as exc:  # truncated or corrupt data
         raise DecodeError(f"Cannot decode {Path(path).name}: {exc}") from exc
-    if _orientation(im) == 1:
-        return im
-    upright = ImageOps.exif_transpose(im)
-    # exif_transpose keeps `info`, including the ICC profile, on the rotated copy.
-    return upright
+    return _orientation(im)
+
+
+def load_upright(im: Image.Image, path: str | os.PathLike[str]) -> Image.Image:
+    """Decode and turn upright in one: a turned copy of the whole picture, for small ones."""
+    return turn_upright(im, load_stored(im, path))
 
 
 # --- pixel formats and colour -----------------------------------------------------------------
