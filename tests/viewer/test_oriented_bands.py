@@ -5,7 +5,7 @@ Medium-format cameras store portrait shots on their side (orientation 6 or 8). T
 and freed holding the GIL, so the GUI thread stalls), so the viewer turns each band as it
 packs it and each preview once it is shrunk. Checked here: every orientation, band by band,
 against `ImageOps.exif_transpose` for the modes the viewer shows; colour handling unchanged by
-turning; and big oriented files decode upright with no full-size turn.
+turning; and big oriented files (PNG, TIFF, JPEG) decode upright with no full-size turn.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from PIL import Image, ImageChops, ImageCms, ImageOps, ImageStat
 from app.imaging import decode
 from app.imaging.decode import (
     DecodedImage,
+    decode_for_display,
     decode_progressive,
     pack,
     pack_display,
+    read_info,
     reduce_to_fit,
     shrunk_display_image,
     to_display_image,
@@ -244,7 +246,9 @@ def as_image(decoded: DecodedImage) -> Image.Image:
     ("name", "orientation"),
     [
         ("big.png", 6),
-        ("big.png", 8),
+        ("big.tif", 6),
+        ("big.tif", 8),
+        ("big.tif", 2),  # Pillow's TIFF reader would turn it in place, into memory of its own
         ("big.jpg", 6),
     ],
 )
@@ -273,7 +277,7 @@ def test_a_big_oriented_file_decodes_upright_without_a_full_size_turn(
         assert preview.data[:] == rgba(expected_preview)
 
 
-@pytest.mark.parametrize(("name", "orientation"), [("big.png", 8)])
+@pytest.mark.parametrize(("name", "orientation"), [("big.png", 8), ("big.tif", 6)])
 def test_a_big_oriented_files_thumbnail_is_upright(
     tmp_path: Path, name: str, orientation: int
 ) -> None:
@@ -286,3 +290,20 @@ def test_a_big_oriented_files_thumbnail_is_upright(
     # Shrunk before it was turned, so the reduction's blocks sit a little apart; a thumbnail
     # the wrong way up differs by ~100 levels.
     assert max(ImageStat.Stat(difference).mean) < 4
+
+
+def test_a_small_turned_tiff_reports_its_upright_size(tmp_path: Path) -> None:
+    # Pillow's TIFF reader reports the upright size as soon as it opens the file: swapping
+    # it once more made the full image look like a preview (is_reduced) that never completes.
+    path = tmp_path / "portrait.tif"
+    noise("RGB", (300, 200)).save(path, exif=exif_orientation(6))
+    assert (read_info(path).width, read_info(path).height) == (200, 300)
+    decoded = decode_for_display(path)
+    assert (decoded.width, decoded.height, decoded.info.width, decoded.info.height) == (
+        200,
+        300,
+        200,
+        300,
+    )
+    assert not decoded.is_reduced
+    assert decoded.data[:] == rgba(pillows_upright(path))
