@@ -68,13 +68,19 @@ def test_batch_of_images_completes_with_verified_files(
             # New bytes are uploaded and the execution created in one request (CREATING is
             # the separate create of an image the server already has).
             assert JobState.CREATING not in states
+            first_job.append(jobs[0].id)
         assert sandbox.execution_count() == 12
         journal = Journal(tmp_path / "journal.sqlite3")
         try:
             assert journal.unfinished_batches() == []
+            # Journaled: what guards a server action or a file. Hashing and remote statuses
+            # are shown (above) but not written: a resumed job finds them out again.
+            history = [e.state for e in journal.events(first_job[0])]
+            assert history == ["queued", "uploading", "processing", "downloading", "done"]
         finally:
             journal.close()
 
+    first_job: list[str] = []
     run_async(go())
 
 
