@@ -32,6 +32,7 @@ from app.api.client import AutoretouchClient
 from app.api.errors import (
     ApiError,
     AuthError,
+    ConnectionFailedError,
     NotFoundError,
     PaymentRequiredError,
     ProtocolViolationError,
@@ -67,6 +68,9 @@ from app.store.journal import Journal
 log = logging.getLogger(__name__)
 
 CREATE_ATTEMPTS = 5
+# How long a server may still act on a create whose sender is gone (closed, killed, cut off):
+# its upload being stored, its execution being written. A job that finds nothing sooner waits.
+CREATE_SETTLE = 5.0
 DOWNLOAD_ATTEMPTS = 3
 STAGE_ATTEMPTS = 3  # rounds of our own on top of the client's retries, for transient trouble
 
@@ -164,7 +168,8 @@ class JobPipeline:
         just_created = False
         if not job.execution_id:
             if job.state is JobState.CREATING or job.extra.get("create_sent"):
-                await self._adopt_if_created(job, batch)
+                # Sent by a run that ended before the answer: the server may still be at it.
+                await self._adopt_if_created(job, batch, settle=True)
             if not job.execution_id:
                 await self._hash(job)
                 if self._stop_here(job):
@@ -277,7 +282,7 @@ class JobPipeline:
         failed ambiguously is looked up before another is sent.
         """
         for attempt in range(CREATE_ATTEMPTS):
-            job.extra["create_sent"] = "1"
+            job.extra["create_sent"] = f"{time.time():.3f}"  # when: see _adopt_if_created
             await self.set_state(job, state)  # committed before the POST leaves
             crash_point(state.value)
             try:
@@ -296,10 +301,11 @@ class JobPipeline:
                 raise StageFailure(f"the server cannot process this image: {exc.message}") from exc
             except (TransientError, ProtocolViolationError) as exc:
                 # The request may have created an execution before failing: look before
-                # creating again.
+                # creating again. With no answer at all, the server may still be working on it.
                 log.info("create for job %s ended ambiguously (%s); reconciling", job.id, exc)
                 await asyncio.sleep(min(8.0, 0.5 * 2**attempt))
-                if await self._adopt_if_created(job, batch):
+                settle = isinstance(exc, ConnectionFailedError)
+                if await self._adopt_if_created(job, batch, settle=settle):
                     return True
                 continue
             crash_point("after_create")
@@ -310,8 +316,36 @@ class JobPipeline:
             return True
         raise StageFailure(f"could not create the execution after {CREATE_ATTEMPTS} attempts")
 
-    async def _adopt_if_created(self, job: Job, batch: BatchContext) -> bool:
-        """Reconcile: True (and the job attached to it) if an execution exists for this job."""
+    async def _adopt_if_created(
+        self, job: Job, batch: BatchContext, *, settle: bool = False
+    ) -> bool:
+        """Reconcile: True (and the job attached to it) if an execution exists for this job.
+
+        `settle`: the last create got no answer (the app closed or died, the connection
+        broke), so the server may still be working on it and create the execution after this
+        first look. If nothing is found, look again once CREATE_SETTLE seconds have passed
+        since it was sent; creating sooner could pay twice.
+        """
+        found = await self._find_created(job, batch)
+        if found is None and settle:
+            wait = _sent_at(job) + CREATE_SETTLE - time.time()
+            if wait > 0:
+                log.info("job %s: waiting %.1f s for an unanswered create to settle", job.id, wait)
+                await asyncio.sleep(wait)
+                found = await self._find_created(job, batch)
+        if found is None:
+            return False
+        job.extra.pop("create_sent", None)
+        await self.set_state(
+            job,
+            JobState.PROCESSING,
+            "reconciled with the server",
+            execution_id=found.id,
+            remote_status=found.status,
+        )
+        return True
+
+    async def _find_created(self, job: Job, batch: BatchContext) -> Execution | None:
         for attempt in range(STAGE_ATTEMPTS * 2):
             try:
                 found = await find_created_execution(
@@ -328,17 +362,7 @@ class JobPipeline:
                     # Creating again without knowing could pay twice: stop and say so.
                     raise StageFailure(f"cannot check whether the execution exists: {exc}") from exc
                 await asyncio.sleep(0.5 * 2**attempt)
-        if found is None:
-            return False
-        job.extra.pop("create_sent", None)
-        await self.set_state(
-            job,
-            JobState.PROCESSING,
-            "reconciled with the server",
-            execution_id=found.id,
-            remote_status=found.status,
-        )
-        return True
+        return found
 
     async def _watch(
         self, job: Job, batch: BatchContext, *, just_created: bool = False
@@ -515,3 +539,11 @@ class JobPipeline:
 
 _FINAL = {s.value for s in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED,
                             ExecutionStatus.PAYMENT_REQUIRED)}  # fmt: skip
+
+
+def _sent_at(job: Job) -> float:
+    """When the job's last create was sent (0: long ago, or a journal from before this was kept)."""
+    try:
+        return float(job.extra.get("create_sent", 0))
+    except ValueError:
+        return 0.0

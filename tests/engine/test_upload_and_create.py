@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import make_image
-from engine_helpers import CUTOUT, engine_for, workflow_id
+from engine_helpers import CUTOUT, engine_for, wait_for, workflow_id
 
 from app.api.client import AutoretouchClient
 from app.engine import pipeline
@@ -94,3 +94,45 @@ def test_a_file_changed_after_hashing_is_not_sent_and_costs_nothing(
 
     run_async(go())
     assert sandbox.execution_count() == 1
+
+
+def test_a_create_the_server_finishes_after_the_app_closed_is_adopted_not_repeated(
+    sandbox_factory: Any, tmp_path: Path, run_async: Any
+) -> None:
+    # The app closes (or dies) while the server still works on a create: the server creates
+    # the execution a moment later. The resumed job must find it, not create a second one.
+    sandbox = sandbox_factory(faults="slow_upload=1", slow_upload_seconds=1.0)
+    make_image(tmp_path / "in" / "late.jpg", seed=320)
+    journal = tmp_path / "j.sqlite3"
+    batch: list[str] = []
+
+    async def closed_mid_create() -> None:
+        async with engine_for(sandbox, journal) as (engine, session, _):
+            wf = await workflow_id(session, CUTOUT)
+            batch.append(await engine.add([tmp_path / "in"], _opts(sandbox, wf, tmp_path / "o")))
+            engine.start(batch[0])
+            await wait_for(lambda: _received(sandbox, engine))
+        # leaving the block closes the engine with the create in flight on the server
+
+    async def resumed() -> None:
+        async with engine_for(sandbox, journal) as (engine, _, _events):
+            await engine.resume_unfinished()
+            await engine.wait()
+            (job,) = engine.jobs()
+            assert job.state is JobState.DONE, job
+            # It waited for the server's late create and took that execution; a job that
+            # created its own would leave two (the late one appears after this test ends).
+            history = [e.detail for e in engine._journal.events(job.id)]
+            assert "reconciled with the server" in history, history
+            assert not job.deduped
+
+    run_async(closed_mid_create())
+    run_async(resumed())
+    assert sandbox.execution_count() == 1
+
+
+def _received(sandbox: Any, engine: Any) -> bool:
+    """The server has the only job's bytes and is still working on its create."""
+    (job,) = engine.jobs()
+    stored = job.content_hash and sandbox._store.upload(sandbox.org_id, job.content_hash)
+    return bool(stored) and job.state is JobState.UPLOADING and sandbox.execution_count() == 0
