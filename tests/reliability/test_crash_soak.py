@@ -28,7 +28,9 @@ CUTOUT = "Transparent cut-out"
 def test_repeated_kill_9_then_resume_ends_with_one_execution_per_image(
     sandbox_factory: Any, tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
-    sandbox = sandbox_factory(workers=2, latency=0.1, faults="http503=0.05,sse_cut=0.2", seed=9)
+    # Slow enough (40 x 0.2 s / 2 workers) that the batch outlives several kills however fast
+    # the client starts: the point is to kill it often, at moments nobody chose.
+    sandbox = sandbox_factory(workers=2, latency=0.2, faults="http503=0.05,sse_cut=0.2", seed=9)
     n = 40
     src = make_images(tmp_path / "in", n, seed=3000)
     out = tmp_path / "out"
