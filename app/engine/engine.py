@@ -20,6 +20,7 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -143,6 +144,7 @@ class Engine:
         # Jobs `start()` accepted whose task is not created yet (see START_CHUNK), in order,
         # and the one task that creates them.
         self._to_start: deque[Job] = deque()
+        self._start_commits: deque[Future[None]] = deque()  # batches' "started" marks
         # Jobs whose task has taken its first step. A task cancelled before that never runs at
         # all (not even its `finally`), so `cancel` must tell the two apart.
         self._started: set[str] = set()
@@ -321,9 +323,12 @@ class Engine:
     # -- running -------------------------------------------------------------------------------
 
     def start(self, batch_id: str) -> None:
-        # Queued before any job's first write, so it is committed no later than they are: a
-        # batch with moving jobs is always one that resuming will pick up.
-        self._journal.submit(self._journal.set_batch_started, batch_id, time.time())
+        # Committed before any of its jobs moves (the starter waits for it): a batch with
+        # moving jobs is always one that resuming will pick up, even when a job's first steps
+        # (hashing) write nothing to the journal.
+        self._start_commits.append(
+            self._journal.submit(self._journal.set_batch_started, batch_id, time.time())
+        )
         self._to_start.extend(j for j in self._jobs_of(batch_id) if not j.state.is_final)
         if self._to_start and not self._closing and (self._starter is None or self._starter.done()):
             self._starter = asyncio.get_running_loop().create_task(
@@ -336,6 +341,11 @@ class Engine:
         or removed meanwhile is final or gone by then and is skipped; nothing is lost while
         paused (the tasks wait for `running` like any other)."""
         while self._to_start and not self._closing:
+            while self._start_commits:
+                try:
+                    await asyncio.wrap_future(self._start_commits.popleft())
+                except Exception:  # the journal failed: the jobs report it with their writes
+                    log.exception("could not mark a batch as started")
             for _ in range(min(START_CHUNK, len(self._to_start))):
                 job = self._to_start.popleft()
                 if not job.state.is_final and self._jobs.get(job.id) is job:
