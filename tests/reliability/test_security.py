@@ -67,7 +67,9 @@ def test_no_token_in_any_file_after_a_whole_cli_batch(
     assert login.returncode == 0, login.stderr
     batch = _cli(subprocess_env, "-vvv", *server, "process", str(src), "-w", "cut-out",
                  "--out", str(out), "--yes")  # fmt: skip
-    assert batch.returncode == 0, batch.stderr[-3000:]
+    # -vvv buries the reason under debug lines: show the summary and what was logged above them.
+    logged = [line for line in batch.stderr.splitlines() if not line.startswith("DEBUG")]
+    assert batch.returncode == 0, batch.stdout[-2000:] + "\n".join(logged)[-4000:]
     history = _cli(subprocess_env, "-vvv", *server, "history", "--json")
     assert len(json.loads(history.stdout)) == 6
 
