@@ -53,10 +53,6 @@ class StatusWatcher:
         self._slot_wait_min = slot_wait_min
         self._slot_wait_max = slot_wait_max
 
-    @property
-    def stream_slots(self) -> int:
-        return self._slots.limit
-
     def resize(self, stream_slots: int) -> None:
         """At most this many streams from now on: more start at once, and when lowered the
         open ones are not cut (each ends with its execution) while new ones wait."""
