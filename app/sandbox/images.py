@@ -26,7 +26,6 @@ MAX_INPUT_SIDE = 10_000
 # An oversized file that unpacks to more than this many pixels per byte is a bomb, not a
 # photograph: even a flat product shot stays well under it, a crafted PNG reaches ~1000.
 _BOMB_PIXELS_PER_BYTE = 200
-_ORIENTATION = 0x0112  # the EXIF tag
 
 
 class ImageRejected(Exception):
@@ -112,10 +111,10 @@ def load_upright(path: Path) -> tuple[Image.Image, bytes | None]:
                 image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at a reduced scale: faster
             image.load()
             icc = image.info.get("icc_profile")
-            if image.getexif().get(_ORIENTATION, 1) in (1, None):
-                upright: Image.Image = image  # loaded: usable after the file closes
-            else:
-                upright = ImageOps.exif_transpose(image)
+            # In place: an upright image (the usual case) is not copied; loaded, it is usable
+            # once the file is closed.
+            ImageOps.exif_transpose(image, in_place=True)
+            upright: Image.Image = image
     if upright.mode == "CMYK":
         upright, icc = upright.convert("RGB"), None  # the CMYK profile no longer fits the pixels
     elif upright.mode.startswith("I"):
