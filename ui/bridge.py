@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.domain.jobs import Job
 from app.engine.events import (
     BatchAdded,
     BatchFinished,
@@ -24,7 +25,6 @@ from app.engine.events import (
     JobChanged,
     JobRemoved,
 )
-from app.engine.jobs import Job
 from ui.job_model import JobTableModel
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from app.engine.jobs import Job, JobState
+from app.domain.jobs import Job, JobState
 from ui import icons
 
 

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from app.engine.jobs import Job
+from app.domain.formatting import format_duration, format_money
+from app.domain.jobs import Job
 from ui.icons import muted_color
-from ui.job_model import format_duration, running_seconds, state_color, status_text
-from ui.workflow_picker import format_credits
+from ui.job_model import running_seconds, state_color, status_text
 
 
 def _when(ts: float) -> str:
@@ -26,7 +26,7 @@ def describe_job(job: Job) -> str:
         ("Result", job.output_path or "—"),
         ("Execution ID", job.execution_id or "—"),
         ("Server status", job.remote_status or "—"),
-        ("Credits", format_credits(job.credits) if job.credits else "—"),
+        ("Credits", format_money(job.credits) if job.credits else "—"),
         ("Duration", format_duration(running_seconds(job)) or "—"),
         ("Attempts", str(job.attempts)),
         (

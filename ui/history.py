@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from app.domain.formatting import format_money
 from app.engine.naming import sanitize_component
-from ui.workflow_picker import format_credits
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ class HistoryWindow(QWidget):
                         e.input_file_name,
                         e.workflow_name or e.workflow,
                         e.status.replace("_", " ").title(),
-                        format_credits(e.charged_credits) if e.charged_credits else "",
+                        format_money(e.charged_credits) if e.charged_credits else "",
                         e.labels.get("autoretouch_batch_name", ""),
                         saved,
                     ],
@@ -232,7 +232,7 @@ class HistoryWindow(QWidget):
                         b.name,
                         b.workflow_name,
                         str(b.executions),
-                        format_credits(b.price),
+                        format_money(b.price),
                         "yes" if b.id in local_by_id else "",
                     ],
                     b,

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
-from app.engine.jobs import JobState
+from app.domain.jobs import JobState
 from ui.job_model import ACTIVE_COLOR, STATE_COLORS
 
 ICON_DIR = Path(__file__).resolve().parent / "resources" / "icons"

@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPalette
 
-from app.engine.jobs import Job, JobState, Review
+from app.domain.formatting import REVIEW_LABELS, format_duration, state_label
+from app.domain.jobs import Job, JobState
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -46,22 +47,6 @@ SortRole = Qt.ItemDataRole.UserRole + 1
 JobRole = Qt.ItemDataRole.UserRole + 2
 StateRole = Qt.ItemDataRole.UserRole + 3
 ProgressRole = Qt.ItemDataRole.UserRole + 4
-
-STATE_LABELS: dict[JobState, str] = {
-    JobState.REJECTED: "Rejected",
-    JobState.QUEUED: "Queued",
-    JobState.HASHING: "Checking",
-    JobState.UPLOADING: "Uploading",
-    JobState.CREATING: "Starting",
-    JobState.PROCESSING: "Processing",
-    JobState.IN_QA: "In review",
-    JobState.DOWNLOADING: "Downloading",
-    JobState.DONE: "Done",
-    JobState.SKIPPED: "Skipped",
-    JobState.FAILED: "Failed",
-    JobState.PAYMENT_REQUIRED: "Needs credits",
-    JobState.CANCELLED: "Cancelled",
-}
 
 # Pipeline order, so that sorting by status groups jobs the way a retoucher reads a batch:
 # problems first, then work in flight, then finished.
@@ -131,18 +116,6 @@ def overall_progress(job: Job) -> float:
     return start + (end - start) * fraction
 
 
-def format_duration(seconds: float) -> str:
-    if seconds <= 0:
-        return ""
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, secs = divmod(round(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
 def running_seconds(job: Job, now: float | None = None) -> float:
     if job.duration:
         return job.duration
@@ -152,18 +125,14 @@ def running_seconds(job: Job, now: float | None = None) -> float:
 
 
 def status_text(job: Job) -> str:
-    label = STATE_LABELS.get(job.state, job.state.value)
+    label = state_label(job.state)
     if job.state is JobState.PROCESSING and job.remote_status == "CREATED":
         return "Queued on server"
     if job.state is JobState.UPLOADING and job.deduped:
         return "Already uploaded"
-    verdict = REVIEW_LABELS.get(job.review)
+    # The verdict beside the state, so a reviewed batch reads at a glance.
+    verdict = REVIEW_LABELS.get(job.review, "").lower()
     return f"{label} · {verdict}" if verdict else label
-
-
-# The retoucher's verdict from the viewer, shown beside the state so a reviewed batch reads at
-# a glance (and the "Accepted"/"Rejected" filters find it).
-REVIEW_LABELS = {Review.ACCEPTED: "accepted", Review.REJECTED: "rejected"}
 
 
 # A thumbnail source answers "image for this job, or None while it loads"; the model stays free

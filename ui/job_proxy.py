@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from app.engine.jobs import Job, JobState, Review
+from app.domain.jobs import Job, JobState, Review
 from ui.job_model import JobRole, SortRole
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.jobs import JobState
+from app.domain.jobs import JobState
 from ui.job_model import (
     COL_CREDITS,
     COL_DURATION,

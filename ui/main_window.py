@@ -44,7 +44,8 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.engine.jobs import Job, JobState, Review
+from app.domain.formatting import format_money
+from app.domain.jobs import Job, JobState, Review
 from app.store.settings import Settings
 from ui import icons
 from ui.bridge import EngineBridge
@@ -61,7 +62,7 @@ from ui.summary import measure, summary_text
 from ui.thumbnails import ThumbnailCache
 from ui.warm_up import warm_up_table
 from ui.window_state import window_settings
-from ui.workflow_picker import WorkflowPicker, format_credits
+from ui.workflow_picker import WorkflowPicker
 from ui.workspace import Workspace, describe_server
 
 logger = logging.getLogger(__name__)
@@ -503,7 +504,7 @@ class MainWindow(QMainWindow):
         workflow = self.workflow_picker.current()
         price = workflow.execution_price if workflow is not None else 0
         low = price > 0 and balance < price * LOW_BALANCE_IMAGES
-        text = f"Balance: {format_credits(balance)}"
+        text = f"Balance: {format_money(balance)}"
         if low:
             text = f"⚠ {text} — low"
         self.balance_label.setText(text)
@@ -863,7 +864,7 @@ class MainWindow(QMainWindow):
     @asyncSlot(str, str)
     async def _review(self, job_id: str, verdict: str) -> None:
         if self.workspace is not None:
-            from app.engine.jobs import Review
+            from app.domain.jobs import Review
 
             await self.workspace.engine.set_review([job_id], Review(verdict))
 
@@ -948,7 +949,7 @@ class MainWindow(QMainWindow):
             parts.append(f"{event.cancelled} cancelled")
         text = f"Batch {event.name} finished: " + ", ".join(parts)
         if event.credits:
-            text += f" · {format_credits(event.credits)} charged"
+            text += f" · {format_money(event.credits)} charged"
         self.last_batch_summary = text
         self.statusMessage.emit(text)
         if self.notifier is not None and self.settings.notifications:

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.engine.jobs import Job, JobState
+from app.domain.jobs import Job, JobState
 
 PROBLEM_STATES = (JobState.FAILED, JobState.PAYMENT_REQUIRED, JobState.REJECTED)
 

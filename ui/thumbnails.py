@@ -18,7 +18,7 @@ from PIL import Image
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader
 
-from app.engine.jobs import Job
+from app.domain.jobs import Job
 from app.imaging.thumbnail import make_thumbnail
 
 # Imported here, with the window, rather than by the first decode: a worker thread importing

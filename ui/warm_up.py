@@ -15,7 +15,7 @@ import logging
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
-from app.engine.jobs import Job, JobState
+from app.domain.jobs import Job, JobState
 from ui.job_model import JobTableModel
 from ui.job_view import ROW_HEIGHT, JobTableView
 

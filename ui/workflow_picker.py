@@ -12,15 +12,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QHBoxLayout, QLabel, QWidget
 
-
-def format_credits(credits: int) -> str:
-    """Credits are euro cents (excl. VAT)."""
-    return f"{credits / 100:.2f} €"
+from app.domain.formatting import format_money
 
 
 def workflow_label(workflow: Any) -> str:
     date = (workflow.date or "")[:10]
-    price = format_credits(workflow.execution_price)
+    price = format_money(workflow.execution_price)
     changed = f" · changed {date}" if date else ""
     return f"{workflow.name or workflow.id} · {price} / image{changed}"
 

@@ -10,7 +10,6 @@ from app.cli.common import (
     EXIT_AUTH,
     EXIT_OK,
     command,
-    format_credits,
     new_session,
     organization_id,
     print_json,
@@ -19,6 +18,7 @@ from app.cli.common import (
     say_error,
     with_session,
 )
+from app.domain.formatting import format_credits
 
 
 def register(subparsers: Any) -> None:

@@ -143,11 +143,6 @@ def say_error(message: str) -> None:
     print(f"retouchdesk: {message}", file=sys.stderr)
 
 
-def format_credits(credits: int) -> str:
-    """Credits are euro cents, excluding VAT."""
-    return f"{credits} credits (€{credits / 100:.2f} excl. VAT)"
-
-
 # --- errors ----------------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from app.cli.common import (
     say_error,
     with_session,
 )
+from app.domain.choices import Layout, OnExists, values
 
 if TYPE_CHECKING:
     from app.api.models import Workflow
@@ -97,9 +98,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workflow", "-w", default=None, help="workflow name or id")
     parser.add_argument("--version", dest="workflow_version", default=None, help="pin a version")
     parser.add_argument("--out", "-o", default=None, help="output folder")
-    parser.add_argument("--layout", choices=("mirror", "folder", "beside"), default=None)
+    parser.add_argument("--layout", choices=values(Layout), default=None)
     parser.add_argument("--name", default=None, help="name template, e.g. '{stem}_{n}{ext}'")
-    parser.add_argument("--on-exists", choices=("unique", "skip", "overwrite"), default=None)
+    parser.add_argument("--on-exists", choices=values(OnExists), default=None)
     parser.add_argument("--concurrency", type=int, default=None, help="parallel uploads")
     parser.add_argument("--json", action="store_true", help="machine-readable summary")
 
@@ -256,7 +257,7 @@ def _retry(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from app.engine.jobs import JobState
+    from app.domain.jobs import JobState
     from app.store.journal import Journal, job_as_dict
 
     if args.status and args.status.lower() not in {s.value for s in JobState}:
@@ -396,8 +397,8 @@ async def _follow(
     engine: Engine, batch_ids: list[str], as_json: bool, only: set[str] | None = None
 ) -> int:
     """Show progress until the batches finish; print the summary; return the exit code."""
+    from app.domain.jobs import JobState
     from app.engine.events import JobChanged
-    from app.engine.jobs import JobState
     from app.engine.report import job_line, progress_line, summary_line
 
     started = time.monotonic()

@@ -27,6 +27,8 @@ from pathlib import Path
 
 from app.api.client import AutoretouchClient
 from app.api.errors import ApiError, NotFoundError
+from app.domain.choices import Layout, OnExists, values
+from app.domain.jobs import Job, JobState, Review
 from app.engine.events import (
     BatchAdded,
     BatchFinished,
@@ -40,8 +42,7 @@ from app.engine.events import (
 )
 from app.engine.hashing import Hasher
 from app.engine.inputs import WalkResult, find_inputs
-from app.engine.jobs import Job, JobState, Review
-from app.engine.naming import LAYOUTS, ON_EXISTS, NamingError, inside, validate_template
+from app.engine.naming import NamingError, inside, validate_template
 from app.engine.options import BatchContext, RunOptions, iso_utc
 from app.engine.ownership import owner_alive, this_process
 from app.engine.pipeline import JobPipeline, StageLimits, snapshot
@@ -704,11 +705,14 @@ def _probe_all(paths: list[Path]) -> list[ProbeResult]:
 
 def _validate(options: RunOptions) -> None:
     validate_template(options.name_template)
-    if options.layout not in LAYOUTS:
-        raise NamingError(f"unknown layout {options.layout!r} (use one of: {', '.join(LAYOUTS)})")
-    if options.on_exists not in ON_EXISTS:
+    if options.layout not in values(Layout):
         raise NamingError(
-            f"unknown on-exists policy {options.on_exists!r} (use one of: {', '.join(ON_EXISTS)})"
+            f"unknown layout {options.layout!r} (use one of: {', '.join(values(Layout))})"
+        )
+    if options.on_exists not in values(OnExists):
+        raise NamingError(
+            f"unknown on-exists policy {options.on_exists!r}"
+            f" (use one of: {', '.join(values(OnExists))})"
         )
     if not options.workflow_id:
         raise ValueError("no workflow given")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.engine.jobs import Job, JobState
+from app.domain.jobs import Job, JobState
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from app.domain.choices import Layout, values
+
 log = logging.getLogger(__name__)
 
-LAYOUTS = ("mirror", "folder", "beside")
-ON_EXISTS = ("unique", "skip", "overwrite")
 DEFAULT_TEMPLATE = "{stem}{ext}"
 BESIDE_SUBFOLDER = "retouched"
 TOKENS = ("stem", "ext", "workflow", "batch", "date", "n")
@@ -133,7 +133,7 @@ def destination_dir(
     if layout == "mirror":
         safe_parents = [sanitize_component(p) for p in relative.parent.parts if p not in ("", ".")]
         return out_dir.joinpath(*safe_parents)
-    raise NamingError(f"unknown layout {layout!r} (use one of: {', '.join(LAYOUTS)})")
+    raise NamingError(f"unknown layout {layout!r} (use one of: {', '.join(values(Layout))})")
 
 
 def inside(path: Path, folder: Path) -> bool:

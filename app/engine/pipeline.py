@@ -41,6 +41,7 @@ from app.api.errors import (
 )
 from app.api.models import Execution, ExecutionStatus
 from app.api.streams import FileChangedError
+from app.domain.jobs import Job, JobState
 from app.engine.download import (
     IntegrityError,
     download_verified,
@@ -50,7 +51,6 @@ from app.engine.download import (
     temp_path_for,
 )
 from app.engine.hashing import Hasher
-from app.engine.jobs import Job, JobState
 from app.engine.limits import ResizableLimiter
 from app.engine.naming import (
     NameContext,

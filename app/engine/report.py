@@ -6,8 +6,9 @@ the hot folder's log, a benchmark) says the same thing the same way.
 
 from __future__ import annotations
 
+from app.domain.formatting import format_clock, state_label
+from app.domain.jobs import Job, JobState
 from app.engine.engine import BatchCounts, CostEstimate
-from app.engine.jobs import Job, JobState
 
 # Order in which states are listed: the way a job travels.
 _ORDER = (
@@ -25,18 +26,6 @@ _ORDER = (
     JobState.REJECTED,
     JobState.CANCELLED,
 )
-_LABELS = {JobState.PAYMENT_REQUIRED: "needs credits", JobState.IN_QA: "in QA"}
-
-
-def state_label(state: JobState) -> str:
-    return _LABELS.get(state, state.value)
-
-
-def format_duration(seconds: float) -> str:
-    whole = max(0, round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def eta_seconds(counts: BatchCounts, elapsed: float) -> float | None:
@@ -54,9 +43,9 @@ def progress_line(counts: BatchCounts, elapsed: float, width: int = 24) -> str:
     finished = sum(n for s, n in counts.by_state.items() if s.is_final)
     filled = int(width * finished / counts.total) if counts.total else width
     bar = "#" * filled + "-" * (width - filled)
-    parts = [f"{state_label(s)} {counts.by_state[s]}" for s in _ORDER if counts.by_state.get(s)]
+    parts = _state_counts(counts)
     eta = eta_seconds(counts, elapsed)
-    tail = f"  ETA {format_duration(eta)}" if eta else ""
+    tail = f"  ETA {format_clock(eta)}" if eta else ""
     return f"[{bar}] {finished}/{counts.total}  " + " · ".join(parts) + tail
 
 
@@ -66,7 +55,7 @@ def job_line(job: Job) -> str:
         return f"done      {job.name} -> {job.output_path}"
     if job.state is JobState.SKIPPED:
         return f"skipped   {job.name} (exists: {job.output_path})"
-    return f"{state_label(job.state):<9} {job.name}: {job.error or job.state.value}"
+    return f"{_lower(state_label(job.state)):<13} {job.name}: {job.error or job.state.value}"
 
 
 def cost_line(estimate: CostEstimate) -> str:
@@ -89,8 +78,18 @@ def cost_line(estimate: CostEstimate) -> str:
 
 
 def summary_line(name: str, counts: BatchCounts, elapsed: float) -> str:
-    parts = [f"{state_label(s)} {counts.by_state[s]}" for s in _ORDER if counts.by_state.get(s)]
+    parts = _state_counts(counts)
     return (
         f"Batch {name!r}: " + ", ".join(parts) + f" · {counts.credits} credits"
-        f" · {format_duration(elapsed)}"
+        f" · {format_clock(elapsed)}"
     )
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: 'Needs credits' -> 'needs credits'."""
+    return label[:1].lower() + label[1:]
+
+
+def _state_counts(counts: BatchCounts) -> list[str]:
+    """['uploading 4', 'processing 12', 'done 21'], in the order a job travels."""
+    return [f"{_lower(state_label(s))} {n}" for s in _ORDER if (n := counts.by_state.get(s))]

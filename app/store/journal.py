@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.engine.jobs import FINAL_STATES, Job, JobState, Review
+from app.domain.jobs import FINAL_STATES, Job, JobState, Review
 from app.store import paths
 
 log = logging.getLogger(__name__)

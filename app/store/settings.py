@@ -16,12 +16,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from app.domain.choices import Layout, OnExists, UploadSize, values
 from app.store import paths
 
 log = logging.getLogger(__name__)
-
-LAYOUT_CHOICES = ("mirror", "folder", "beside")
-ON_EXISTS_CHOICES = ("unique", "skip", "overwrite")
 
 
 @dataclass
@@ -30,10 +28,14 @@ class Settings:
     organization_id: str = ""
     last_workflow_id: str = ""
     pin_version: str = ""  # a workflow version id to pin; "" means the current version
-    layout: str = field(default="mirror", metadata={"choices": LAYOUT_CHOICES})
+    layout: str = field(default=Layout.MIRROR.value, metadata={"choices": values(Layout)})
     output_folder: str = ""  # "" means a "retouched" folder beside the inputs' folder
     name_template: str = "{stem}{ext}"
-    on_exists: str = field(default="unique", metadata={"choices": ON_EXISTS_CHOICES})
+    on_exists: str = field(default=OnExists.UNIQUE.value, metadata={"choices": values(OnExists)})
+    # Inputs over the service's 4096 px limit: scaled before upload or sent whole.
+    upload_size: str = field(
+        default=UploadSize.AUTO.value, metadata={"choices": values(UploadSize)}
+    )
     hash_concurrency: int = field(default=2, metadata={"range": (1, 16)})
     upload_concurrency: int = field(default=4, metadata={"range": (1, 32)})
     download_concurrency: int = field(default=4, metadata={"range": (1, 32)})

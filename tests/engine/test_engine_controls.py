@@ -9,9 +9,9 @@ from typing import Any
 from corpus import make_image
 from engine_helpers import CUTOUT, engine_for, wait_for, workflow_id
 
+from app.domain.jobs import JobState
 from app.engine.engine import RunOptions
 from app.engine.hotfolder import HotFolder
-from app.engine.jobs import JobState
 
 
 def _images(folder: Path, n: int, seed: int = 0) -> Path:

@@ -9,9 +9,9 @@ from typing import Any
 from corpus import make_image, write_bad_corpus
 from engine_helpers import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
 
+from app.domain.jobs import JobState
 from app.engine.engine import RunOptions
 from app.engine.events import BatchFinished, JobChanged
-from app.engine.jobs import JobState
 from app.store.journal import Journal
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from corpus import make_image
 from engine_helpers import CUTOUT, WHITE_BACKGROUND, engine_for, workflow_id
 
+from app.domain.jobs import JobState
 from app.engine.engine import RunOptions
-from app.engine.jobs import JobState
 from app.engine.naming import inside
 from app.store.settings import Settings
 

@@ -11,10 +11,11 @@ from corpus import make_image
 from engine_helpers import CUTOUT, engine_for, workflow_id
 from PIL import Image
 
+from app.domain.formatting import format_clock
+from app.domain.jobs import JobState
 from app.engine.engine import BatchCounts, CostEstimate, RunOptions
 from app.engine.events import BatchAdded, BatchFinished, CreditsChanged, JobAdded, JobChanged
-from app.engine.jobs import JobState
-from app.engine.report import cost_line, eta_seconds, format_duration, progress_line
+from app.engine.report import cost_line, eta_seconds, progress_line
 
 
 def test_events_order_and_progress_throttle(
@@ -92,7 +93,7 @@ def test_reports() -> None:
     assert line.startswith("[####------] 4/10")
     assert "uploading 2" in line and "done 4" in line and "ETA 0:12" in line
     assert eta_seconds(BatchCounts(2, {JobState.QUEUED: 2}, 0), 5.0) is None
-    assert format_duration(3725) == "1:02:05"
+    assert format_clock(3725) == "1:02:05"
     estimate = CostEstimate(
         images=3, price=15, total=45, balance=20, deduped=1, rejected=2, already_created=0
     )

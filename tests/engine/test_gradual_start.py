@@ -11,8 +11,8 @@ from typing import Any
 from corpus import make_image
 from engine_helpers import CUTOUT, engine_for, workflow_id
 
+from app.domain.jobs import JobState
 from app.engine.engine import START_CHUNK, RunOptions
-from app.engine.jobs import JobState
 
 N = START_CHUNK * 3 + 5
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.engine.jobs import Job, JobState
+from app.domain.jobs import Job, JobState
 from app.store import paths
 from app.store.journal import BatchRecord, Journal
 from app.store.settings import Settings

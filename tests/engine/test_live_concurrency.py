@@ -14,10 +14,10 @@ import pytest
 from corpus import make_image
 from engine_helpers import CUTOUT, engine_for, wait_for, workflow_id
 
+from app.domain.jobs import JobState
 from app.engine.engine import RunOptions
 from app.engine.events import Event, JobChanged
 from app.engine.hashing import Hasher
-from app.engine.jobs import JobState
 from app.engine.limits import ResizableLimiter
 from app.store.settings import Settings
 

@@ -10,8 +10,8 @@ import pytest
 from corpus import make_image
 from engine_helpers import CUTOUT, engine_for, wait_for, workflow_id
 
+from app.domain.jobs import JobState
 from app.engine.engine import RunOptions
-from app.engine.jobs import JobState
 from app.store.settings import Settings
 
 ALL_FAULTS = "http500=0.1,http503=0.1,sse_cut=0.3,fail=0.1,slow_upload=0.2,evil_names=1"

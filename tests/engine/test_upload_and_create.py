@@ -13,10 +13,10 @@ from corpus import make_image
 from engine_helpers import CUTOUT, engine_for, wait_for, workflow_id
 
 from app.api.client import AutoretouchClient
+from app.domain.jobs import JobState
 from app.engine import pipeline
 from app.engine.engine import RunOptions
 from app.engine.events import JobChanged
-from app.engine.jobs import JobState
 
 
 def _opts(sandbox: Any, wf: str, out: Path) -> RunOptions:

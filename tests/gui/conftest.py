@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.engine.jobs import Job, JobState
+from app.domain.jobs import Job, JobState
 
 _ids = itertools.count(1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.engine.jobs import Job, JobState
+from app.domain.jobs import Job, JobState
 from ui.context_menu import JobAction, MenuEntry, build_menu, menu_actions
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication, QIcon, QImage, QPainter
 
-from app.engine.jobs import JobState
+from app.domain.jobs import JobState
 from ui import icons
 from ui.theme import dark_palette
 

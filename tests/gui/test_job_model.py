@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from app.domain.jobs import Job, JobState, Review
 from app.engine.events import BatchFinished, CreditsChanged, JobAdded, JobChanged, JobRemoved
-from app.engine.jobs import Job, JobState, Review
 from ui.bridge import EngineBridge
 from ui.job_model import (
     COL_CREDITS,

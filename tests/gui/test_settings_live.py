@@ -11,8 +11,8 @@ from gui_helpers import accept_confirmation, run, states, until
 from PIL import Image
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
+from app.domain.jobs import JobState
 from app.engine.events import Event, JobChanged
-from app.engine.jobs import JobState
 from app.store.settings import Settings
 from ui.dialogs.settings import SettingsDialog
 

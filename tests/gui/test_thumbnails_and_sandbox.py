@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from gui_helpers import run
 
-from app.engine.jobs import Job
+from app.domain.jobs import Job
 from ui import thumbnails
 from ui.sandbox_process import SandboxProcess
 from ui.thumbnails import ThumbnailCache

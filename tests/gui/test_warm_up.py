@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.jobs import Job, JobState
 from app.engine.events import JobAdded
-from app.engine.jobs import Job, JobState
 from app.store.settings import Settings
 from ui import icons
 from ui.warm_up import sample_jobs

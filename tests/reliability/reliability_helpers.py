@@ -21,9 +21,9 @@ from engine_harness import engine_for as engine_for  # re-exported for the suite
 from engine_harness import workflow_id as workflow_id
 from PIL import Image
 
+from app.domain.jobs import Job, JobState
 from app.engine.engine import Engine, RunOptions
 from app.engine.events import Event, JobChanged
-from app.engine.jobs import Job, JobState
 
 PRICES = {"Background to white": 10, "Transparent cut-out": 15, "Web export": 3}
 PART_SUFFIX = ".retouchdesk-part"

@@ -22,7 +22,7 @@ from typing import Any
 from PIL import Image
 from reliability_helpers import engine_for, make_image, options, run, wait_batch, workflow_id
 
-from app.engine.jobs import JobState
+from app.domain.jobs import JobState
 
 CUTOUT = "Transparent cut-out"
 LONG_STEM = "studio-shot-" + "x" * 228  # 240 bytes + ".jpg" = 244: fits, and so does ".png"

@@ -37,7 +37,7 @@ from reliability_helpers import (
     workflow_id,
 )
 
-from app.engine.jobs import JobState
+from app.domain.jobs import JobState
 
 CUTOUT = "Transparent cut-out"
 

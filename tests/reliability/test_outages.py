@@ -30,7 +30,7 @@ from reliability_helpers import (
     workflow_id,
 )
 
-from app.engine.jobs import JobState
+from app.domain.jobs import JobState
 from app.sandbox.runner import SandboxConfig, start_sandbox_in_thread
 
 CUTOUT = "Transparent cut-out"

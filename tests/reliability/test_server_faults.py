@@ -28,7 +28,7 @@ from reliability_helpers import (
     workflow_id,
 )
 
-from app.engine.jobs import JobState
+from app.domain.jobs import JobState
 from app.store.settings import Settings
 
 CUTOUT = "Transparent cut-out"

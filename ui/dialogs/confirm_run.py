@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.workflow_picker import format_credits
+from app.domain.formatting import format_money
 
 
 def _get(estimate: Any, *names: str, default: Any = 0) -> Any:
@@ -44,21 +44,21 @@ class ConfirmRunDialog(QDialog):
         heading.setTextFormat(Qt.TextFormat.RichText)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Price per image:", QLabel(format_credits(price)))
-        total_label = QLabel(f"<b>{format_credits(total)}</b>")
+        form.addRow("Price per image:", QLabel(format_money(price)))
+        total_label = QLabel(f"<b>{format_money(total)}</b>")
         form.addRow("Total cost:", total_label)
         self.enough = True
         if balance is not None:
             after = int(balance) - total
-            after_label = QLabel(format_credits(after))
+            after_label = QLabel(format_money(after))
             if after < 0:
                 self.enough = False
                 after_label.setText(
-                    f"{format_credits(after)} — not enough credits; "
+                    f"{format_money(after)} — not enough credits; "
                     "images beyond the balance will wait for a top-up"
                 )
                 after_label.setStyleSheet("color: #d64541;")
-            form.addRow("Balance now:", QLabel(format_credits(int(balance))))
+            form.addRow("Balance now:", QLabel(format_money(int(balance))))
             form.addRow("Balance after:", after_label)
         if deduped:
             form.addRow("Duplicates:", QLabel(f"{deduped} identical file(s) processed once"))

@@ -28,18 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.choices import Layout, OnExists
 from app.engine.naming import NameContext, NamingError, render_name
 from app.store.settings import Settings
 
+# The dialog's wording for each choice; the choices themselves are declared in app.domain.
 LAYOUTS = [
-    ("mirror", "Copy of the folder structure in the output folder"),
-    ("folder", "Everything in the output folder"),
-    ("beside", "A \u201cretouched\u201d folder next to each original"),
+    (Layout.MIRROR, "Copy of the folder structure in the output folder"),
+    (Layout.FOLDER, "Everything in the output folder"),
+    (Layout.BESIDE, "A \u201cretouched\u201d folder next to each original"),
 ]
 ON_EXISTS = [
-    ("unique", "Keep both (add a number)"),
-    ("skip", "Skip the image"),
-    ("overwrite", "Replace the existing file"),
+    (OnExists.UNIQUE, "Keep both (add a number)"),
+    (OnExists.SKIP, "Skip the image"),
+    (OnExists.OVERWRITE, "Replace the existing file"),
 ]
 
 
