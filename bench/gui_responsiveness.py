@@ -127,8 +127,8 @@ async def memory(rows: int, paths: list[Path]) -> dict[str, float]:
     import psutil
     from PySide6.QtWidgets import QApplication
 
+    from app.domain.jobs import Job, JobState
     from app.engine.events import JobAdded
-    from app.engine.jobs import Job, JobState
     from app.store.settings import Settings
     from ui.main_window import MainWindow
 
