@@ -630,15 +630,8 @@ class MainWindow(QMainWindow):
 
         ws = self.workspace
         assert ws is not None
-        return RunOptions(
-            org_id=ws.org_id,
-            workflow_id=workflow.id,
-            workflow_version=self.settings.pin_version or None,
-            out_dir=Path(self.settings.output_folder) if self.settings.output_folder else None,
-            layout=self.settings.layout,
-            name_template=self.settings.name_template,
-            on_exists=self.settings.on_exists,
-            source=source,
+        return RunOptions.from_settings(
+            self.settings, org_id=ws.org_id, workflow_id=workflow.id, source=source
         )
 
     def restart_hot_folder(self) -> None:

@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.domain.choices import Layout, OnExists, UploadSize
 from app.engine.naming import DEFAULT_TEMPLATE
 from app.store.journal import BatchRecord
+from app.store.settings import Settings
 
 JOB_LABEL = "retouchdesk_job_id"
 
@@ -24,11 +26,30 @@ class RunOptions:
     workflow_id: str
     workflow_version: str | None = None  # None pins the workflow's current version at add()
     out_dir: Path | None = None  # None: a "<folder> retouched" folder beside the first input
-    layout: str = "mirror"  # "mirror" | "folder" | "beside"
+    layout: str = Layout.MIRROR  # a Layout value
     name_template: str = DEFAULT_TEMPLATE
-    on_exists: str = "unique"  # "unique" | "skip" | "overwrite"
+    on_exists: str = OnExists.UNIQUE  # an OnExists value
     batch_name: str | None = None  # None: "ORDER YYYY-MM-DD HH:MM:SS", like the web app
     source: str = ""  # "cli" | "window" | "hotfolder": shown in history
+    upload_size: str = UploadSize.AUTO  # an UploadSize value
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, org_id: str, workflow_id: str, source: str
+    ) -> RunOptions:
+        """A run as the user's settings describe it (what the window and the hot folder use;
+        the CLI starts here and applies its flags on top)."""
+        return cls(
+            org_id=org_id,
+            workflow_id=workflow_id,
+            workflow_version=settings.pin_version or None,
+            out_dir=Path(settings.output_folder).expanduser() if settings.output_folder else None,
+            layout=settings.layout,
+            name_template=settings.name_template,
+            on_exists=settings.on_exists,
+            source=source,
+            upload_size=settings.upload_size,
+        )
 
 
 @dataclass
@@ -57,7 +78,7 @@ class BatchContext:
 
     @property
     def layout(self) -> str:
-        return str(self.option("layout", "mirror"))
+        return str(self.option("layout", Layout.MIRROR))
 
     @property
     def name_template(self) -> str:
@@ -65,7 +86,7 @@ class BatchContext:
 
     @property
     def on_exists(self) -> str:
-        return str(self.option("on_exists", "unique"))
+        return str(self.option("on_exists", OnExists.UNIQUE))
 
     @property
     def date(self) -> str:
