@@ -8,7 +8,8 @@ beyond what its fields imply.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
+from typing import Any
 
 
 class JobState(enum.StrEnum):
@@ -71,32 +72,44 @@ class Review(enum.StrEnum):
     REJECTED = "rejected"
 
 
+# A field with this metadata is shown but never stored: it means nothing after a restart.
+TRANSIENT = {"transient": True}
+
+
 @dataclass
 class Job:
+    """Every field but the transient ones is a column of the journal's `jobs` table, by name."""
+
     id: str  # local UUID, stable for the job's whole life (the model's key)
     batch_id: str
     input_path: str  # absolute path of the original
     name: str  # the input's file name, as shown and sent to the server
+    seq: int = 0  # position in its batch: the table's order and the template's {n} - 1
+    relative_path: str = ""  # POSIX path below the batch's root, for the mirror layout
     state: JobState = JobState.QUEUED
     size: int = 0  # input bytes
     content_type: str = ""  # detected from content, e.g. image/jpeg
-    content_hash: str = ""  # lowercase hex SHA-256 of the input
+    content_hash: str = ""  # lowercase hex SHA-256 of what is uploaded
     deduped: bool = False  # the server already had the bytes; upload skipped
+    create_sent_at: float = 0.0  # unix time the last create left with no answer yet; else 0
     execution_id: str = ""
     remote_status: str = ""  # last autoretouch status seen (CREATED, ACTIVE, ...)
     result_hash: str = ""
     result_name: str = ""  # server's resultFileName, untrusted
+    result_path: str = ""  # server's resultPath, untrusted (a download URL path)
+    result_content_type: str = ""  # server's resultContentType
+    target_path: str = ""  # where the download is being saved (known leftovers are cleaned)
     output_path: str = ""  # where the verified result was saved
     credits: int = 0  # charged for this job (0 until known)
+    credits_missing: int = 0  # for PAYMENT_REQUIRED: how many credits the balance lacked
     error: str = ""  # human-readable reason for REJECTED / FAILED / PAYMENT_REQUIRED
     failed_stage: str = ""  # the JobState value of the stage that failed locally, if any
-    progress: float = 0.0  # 0..1 within the current stage, where measurable (upload, download)
+    progress: float = field(default=0.0, metadata=TRANSIENT)  # 0..1 within the stage
     attempts: int = 0
     review: Review = Review.NONE
     created_at: float = 0.0  # unix seconds
     started_at: float = 0.0  # first left QUEUED
     finished_at: float = 0.0  # reached a final state
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def duration(self) -> float:
@@ -104,3 +117,8 @@ class Job:
             return 0.0
         end = self.finished_at or 0.0
         return max(0.0, end - self.started_at) if end else 0.0
+
+
+def stored_fields() -> tuple[Field[Any], ...]:
+    """The job's fields that the journal keeps, in declaration order."""
+    return tuple(f for f in fields(Job) if not f.metadata.get("transient"))

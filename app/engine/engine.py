@@ -244,7 +244,7 @@ class Engine:
         jobs: list[Job] = []
         for seq, (found, probe) in enumerate(zip(walk.inputs, probes, strict=True)):
             job = self._new_job(record.id, found.path, seq, now)
-            job.extra["relative"] = found.relative.as_posix()
+            job.relative_path = found.relative.as_posix()
             job.size = probe.size
             job.content_type = probe.content_type
             if not probe.ok:
@@ -270,7 +270,7 @@ class Engine:
             input_path=str(path),
             name=path.name,
             created_at=now,
-            extra={"seq": str(seq)},
+            seq=seq,
         )
 
     def _register(self, record: BatchRecord, jobs: Iterable[Job]) -> None:

@@ -122,7 +122,7 @@ class StageLimits:
 
 def snapshot(job: Job) -> Job:
     """A copy safe to hand to another thread or a subscriber while the job moves on."""
-    return replace(job, extra=dict(job.extra))
+    return replace(job)
 
 
 class JobPipeline:
@@ -171,7 +171,7 @@ class JobPipeline:
     async def _advance(self, job: Job, batch: BatchContext) -> None:
         just_created = False
         if not job.execution_id:
-            if job.state is JobState.CREATING or job.extra.get("create_sent"):
+            if job.state is JobState.CREATING or job.create_sent_at:
                 # Sent by a run that ended before the answer: the server may still be at it.
                 await self._adopt_if_created(job, batch, settle=True)
             if not job.execution_id:
@@ -286,22 +286,22 @@ class JobPipeline:
         failed ambiguously is looked up before another is sent.
         """
         for attempt in range(CREATE_ATTEMPTS):
-            job.extra["create_sent"] = f"{time.time():.3f}"  # when: see _adopt_if_created
+            job.create_sent_at = time.time()  # see _adopt_if_created
             await self.set_state(job, state)  # committed before the POST leaves
             crash_point(state.value)
             try:
                 execution_id = await send()
             except FileChangedError as exc:
-                job.extra.pop("create_sent", None)
+                job.create_sent_at = 0.0
                 raise StageFailure(
                     f"upload stopped: {exc} (a retry sends it as it is now)"
                 ) from exc
             except PaymentRequiredError as exc:
-                job.extra.pop("create_sent", None)
+                job.create_sent_at = 0.0
                 await self._payment_required(job, batch, exc.message)
                 return False
             except UnprocessableError as exc:
-                job.extra.pop("create_sent", None)
+                job.create_sent_at = 0.0
                 raise StageFailure(f"the server cannot process this image: {exc.message}") from exc
             except (TransientError, ProtocolViolationError) as exc:
                 # The request may have created an execution before failing: look before
@@ -313,7 +313,7 @@ class JobPipeline:
                     return True
                 continue
             crash_point("after_create")
-            job.extra.pop("create_sent", None)
+            job.create_sent_at = 0.0
             await self.set_state(
                 job, JobState.PROCESSING, execution_id=execution_id, remote_status="CREATED"
             )
@@ -332,14 +332,14 @@ class JobPipeline:
         """
         found = await self._find_created(job, batch)
         if found is None and settle:
-            wait = _sent_at(job) + CREATE_SETTLE - time.time()
+            wait = job.create_sent_at + CREATE_SETTLE - time.time()
             if wait > 0:
                 log.info("job %s: waiting %.1f s for an unanswered create to settle", job.id, wait)
                 await asyncio.sleep(wait)
                 found = await self._find_created(job, batch)
         if found is None:
             return False
-        job.extra.pop("create_sent", None)
+        job.create_sent_at = 0.0
         await self.set_state(
             job,
             JobState.PROCESSING,
@@ -396,8 +396,8 @@ class JobPipeline:
         if execution.status == ExecutionStatus.COMPLETED:
             job.result_hash = (execution.result_content_hash or "").lower()
             job.result_name = execution.result_file_name or ""
-            job.extra["result_path"] = execution.result_path or ""
-            job.extra["result_type"] = execution.result_content_type or ""
+            job.result_path = execution.result_path or ""
+            job.result_content_type = execution.result_content_type or ""
             job.remote_status = execution.status
             return execution
         if execution.status == ExecutionStatus.PAYMENT_REQUIRED:
@@ -420,7 +420,7 @@ class JobPipeline:
             # have left partial files of it: its temp names carry the job's id. Looking costs a
             # scan of the whole output folder, so a first attempt does not look (scanning for
             # every download made a batch quadratic in the folder's size).
-            earlier_target = job.extra.get("target", "")
+            earlier_target = job.target_path
             if job.state is JobState.DOWNLOADING and earlier_target == str(target):
                 saved = await asyncio.to_thread(find_saved_result, target, job.result_hash)
                 # Killed mid-download or mid-rename: partial files of this job may remain.
@@ -435,7 +435,7 @@ class JobPipeline:
                     job, JobState.SKIPPED, "output exists", output_path=str(target)
                 )
                 return
-            job.extra["target"] = str(target)
+            job.target_path = str(target)
             await self.set_state(job, JobState.DOWNLOADING, remote_status=execution.status)
             if earlier_target:
                 await asyncio.to_thread(remove_leftovers, Path(earlier_target), job.id)
@@ -447,7 +447,7 @@ class JobPipeline:
                         job.execution_id,
                         temp=temp,
                         expected_sha256=job.result_hash,
-                        result_path=job.extra.get("result_path") or None,
+                        result_path=job.result_path or None,
                         on_progress=lambda done, total: self._on_bytes(job, done, total),
                     )
                     break
@@ -467,16 +467,16 @@ class JobPipeline:
                 await self.set_state(job, JobState.DONE, output_path=str(final), progress=1.0)
 
     def _plan_target(self, job: Job, batch: BatchContext) -> Path:
-        ext = result_extension(job.result_name, job.extra.get("result_type", ""))
+        ext = result_extension(job.result_name, job.result_content_type)
         context = NameContext(
             stem=Path(job.name).stem,
             ext=ext,
             workflow=batch.record.workflow_name or batch.record.workflow_id,
             batch=batch.name,
             date=batch.date,
-            n=int(job.extra.get("seq", "0") or 0) + 1,
+            n=job.seq + 1,
         )
-        relative = PurePath(job.extra.get("relative") or job.name)
+        relative = PurePath(job.relative_path or job.name)
         dest = destination_dir(batch.layout, batch.out_dir, Path(job.input_path), relative)
         return plan_target(dest, render_name(batch.name_template, context))
 
@@ -491,7 +491,7 @@ class JobPipeline:
         if balance is not None and price:
             missing = max(price - balance, 0) or price
             reason = f"not enough credits: {price} needed, balance {balance} ({missing} missing)"
-            job.extra["credits_missing"] = str(missing)
+            job.credits_missing = missing
         else:
             reason = "not enough credits" + (f": {message}" if message else "")
         await self.set_state(
@@ -543,11 +543,3 @@ class JobPipeline:
 
 _FINAL = {s.value for s in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED,
                             ExecutionStatus.PAYMENT_REQUIRED)}  # fmt: skip
-
-
-def _sent_at(job: Job) -> float:
-    """When the job's last create was sent (0: long ago, or a journal from before this was kept)."""
-    try:
-        return float(job.extra.get("create_sent", 0))
-    except ValueError:
-        return 0.0

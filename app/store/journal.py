@@ -20,6 +20,7 @@ Only job data lives here: never tokens or any other secret.
 from __future__ import annotations
 
 import asyncio
+import enum
 import json
 import logging
 import queue
@@ -33,84 +34,22 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.domain.jobs import FINAL_STATES, Job, JobState, Review
+from app.domain.jobs import FINAL_STATES, Job, JobState, Review, stored_fields
 from app.store import paths
+from app.store.schema import migrate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS batches (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    created_at_iso TEXT NOT NULL,
-    org_id TEXT NOT NULL,
-    workflow_id TEXT NOT NULL,
-    workflow_name TEXT NOT NULL DEFAULT '',
-    workflow_version TEXT NOT NULL DEFAULT '',
-    price INTEGER NOT NULL DEFAULT 0,
-    options TEXT NOT NULL DEFAULT '{}',
-    finished_at REAL NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    batch_id TEXT NOT NULL REFERENCES batches(id),
-    seq INTEGER NOT NULL DEFAULT 0,
-    input_path TEXT NOT NULL,
-    name TEXT NOT NULL,
-    state TEXT NOT NULL,
-    size INTEGER NOT NULL DEFAULT 0,
-    content_type TEXT NOT NULL DEFAULT '',
-    content_hash TEXT NOT NULL DEFAULT '',
-    deduped INTEGER NOT NULL DEFAULT 0,
-    execution_id TEXT NOT NULL DEFAULT '',
-    remote_status TEXT NOT NULL DEFAULT '',
-    result_hash TEXT NOT NULL DEFAULT '',
-    result_name TEXT NOT NULL DEFAULT '',
-    output_path TEXT NOT NULL DEFAULT '',
-    credits INTEGER NOT NULL DEFAULT 0,
-    error TEXT NOT NULL DEFAULT '',
-    failed_stage TEXT NOT NULL DEFAULT '',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    review TEXT NOT NULL DEFAULT '',
-    created_at REAL NOT NULL DEFAULT 0,
-    started_at REAL NOT NULL DEFAULT 0,
-    finished_at REAL NOT NULL DEFAULT 0,
-    extra TEXT NOT NULL DEFAULT '{}',
-    removed INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS jobs_batch ON jobs(batch_id, seq);
-CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
-CREATE INDEX IF NOT EXISTS jobs_execution ON jobs(execution_id);
-CREATE TABLE IF NOT EXISTS job_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    job_id TEXT NOT NULL,
-    at REAL NOT NULL,
-    state TEXT NOT NULL,
-    remote_status TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS job_events_job ON job_events(job_id, id);
-CREATE TABLE IF NOT EXISTS hot_seen (
-    folder TEXT NOT NULL,
-    path TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    job_id TEXT NOT NULL DEFAULT '',
-    seen_at REAL NOT NULL,
-    PRIMARY KEY (folder, path, size, mtime_ns)
-);
-"""
-
-_JOB_COLUMNS = (
-    "id", "batch_id", "seq", "input_path", "name", "state", "size", "content_type",
-    "content_hash", "deduped", "execution_id", "remote_status", "result_hash", "result_name",
-    "output_path", "credits", "error", "failed_stage", "attempts", "review", "created_at",
-    "started_at", "finished_at", "extra",
-)  # fmt: skip
+# The journal's columns for a job are the Job's stored fields, by name (one declaration).
+_JOB_FIELDS = stored_fields()
+_JOB_COLUMNS = tuple(f.name for f in _JOB_FIELDS)
+# Stored as their plain values; everything else is stored as it is.
+_FROM_COLUMN: dict[str, Callable[[Any], Any]] = {
+    "state": JobState,
+    "review": Review,
+    "deduped": bool,
+}
 _FINAL_VALUES = tuple(s.value for s in FINAL_STATES)
 
 
@@ -160,24 +99,17 @@ class Journal:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.executescript(_SCHEMA)
-        self._migrate()
-        self._conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-        )
+        try:
+            migrate(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
         self._queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self._writer = threading.Thread(target=self._write_loop, name="journal", daemon=True)
         self._writer.start()
         self._closed = False
 
     # -- plumbing --------------------------------------------------------------------------
-
-    def _migrate(self) -> None:
-        columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(batches)")}
-        if "owner" not in columns:
-            self._conn.execute("ALTER TABLE batches ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
-        if "started_at" not in columns:
-            self._conn.execute("ALTER TABLE batches ADD COLUMN started_at REAL NOT NULL DEFAULT 0")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -492,46 +424,19 @@ class Journal:
 
 
 def _job_values(job: Job) -> tuple[Any, ...]:
-    seq = int(job.extra.get("seq", "0") or 0)
-    return (
-        job.id, job.batch_id, seq, job.input_path, job.name, job.state.value, job.size,
-        job.content_type, job.content_hash, int(job.deduped), job.execution_id,
-        job.remote_status, job.result_hash, job.result_name, job.output_path, job.credits,
-        job.error, job.failed_stage, job.attempts, job.review.value, job.created_at,
-        job.started_at, job.finished_at, json.dumps(job.extra),
-    )  # fmt: skip
+    values = []
+    for name in _JOB_COLUMNS:
+        value = getattr(job, name)
+        values.append(value.value if isinstance(value, enum.Enum) else value)
+    return tuple(values)
 
 
 def _job_from_row(row: sqlite3.Row) -> Job:
-    try:
-        extra = {str(k): str(v) for k, v in json.loads(row["extra"] or "{}").items()}
-    except (ValueError, AttributeError):
-        extra = {}
-    return Job(
-        id=row["id"],
-        batch_id=row["batch_id"],
-        input_path=row["input_path"],
-        name=row["name"],
-        state=JobState(row["state"]),
-        size=row["size"],
-        content_type=row["content_type"],
-        content_hash=row["content_hash"],
-        deduped=bool(row["deduped"]),
-        execution_id=row["execution_id"],
-        remote_status=row["remote_status"],
-        result_hash=row["result_hash"],
-        result_name=row["result_name"],
-        output_path=row["output_path"],
-        credits=row["credits"],
-        error=row["error"],
-        failed_stage=row["failed_stage"],
-        attempts=row["attempts"],
-        review=Review(row["review"]),
-        created_at=row["created_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-        extra=extra,
-    )
+    values = {}
+    for name in _JOB_COLUMNS:
+        convert = _FROM_COLUMN.get(name)
+        values[name] = row[name] if convert is None else convert(row[name])
+    return Job(**values)
 
 
 def _batch_from_row(row: sqlite3.Row) -> BatchRecord:

@@ -88,7 +88,7 @@ def test_payment_required_shows_missing_credits_and_retry_after_top_up(
             await engine.wait(batch_id)
             unpaid = [j for j in engine.jobs() if j.state is JobState.PAYMENT_REQUIRED]
             assert unpaid and all("credits" in j.error for j in unpaid)
-            assert all(j.extra.get("credits_missing") for j in unpaid)
+            assert all(j.credits_missing for j in unpaid)
             sandbox.add_credits(100)
             await engine.retry_failed(batch_id)
             await engine.wait(batch_id)

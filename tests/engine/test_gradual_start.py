@@ -69,6 +69,6 @@ def test_wait_right_after_start_covers_jobs_not_started_yet(
             assert {j.state for j in jobs} == {JobState.DONE}
             # started in the order they were added (the seq they were given)
             started = sorted(jobs, key=lambda j: j.started_at)
-            assert int(started[0].extra["seq"]) < START_CHUNK
+            assert started[0].seq < START_CHUNK
 
     run_async(go())

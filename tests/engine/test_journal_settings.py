@@ -24,7 +24,7 @@ def _batch(journal: Journal, n: int = 3) -> tuple[BatchRecord, list[Job]]:
     )  # fmt: skip
     jobs = [
         Job(id=f"j{i}", batch_id="b1", input_path=f"/in/p{i}.jpg", name=f"p{i}.jpg",
-            created_at=time.time(), extra={"seq": str(i)})
+            created_at=time.time(), seq=i)
         for i in range(n)
     ]  # fmt: skip
     journal.add_batch(batch, jobs)
