@@ -17,18 +17,15 @@ import asyncio
 import logging
 import os
 import time
-import uuid
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from app.api.client import AutoretouchClient
 from app.api.errors import ApiError, NotFoundError
-from app.domain.choices import Layout, OnExists, values
 from app.domain.jobs import Job, JobState, Review
+from app.engine.counts import BatchCounts, Concurrency, CostEstimate
 from app.engine.events import (
     BatchAdded,
     BatchFinished,
@@ -41,71 +38,31 @@ from app.engine.events import (
     Subscriber,
 )
 from app.engine.hashing import Hasher
-from app.engine.inputs import WalkResult, find_inputs
-from app.engine.naming import NamingError, inside, validate_template
-from app.engine.options import BatchContext, RunOptions, iso_utc
+from app.engine.intake import NoInputsError, ignored_summary, take_in
+from app.engine.options import BatchContext, RunOptions
 from app.engine.ownership import owner_alive, this_process
 from app.engine.pipeline import JobPipeline, StageLimits, snapshot
 from app.engine.watcher import StatusWatcher
-from app.imaging.probe import ProbeResult, probe_image
 from app.store.journal import BatchRecord, Journal
 from app.store.settings import Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Concurrency", "CostEstimate", "Engine", "NoInputsError", "RunOptions"]
+__all__ = [
+    "BatchCounts",
+    "Concurrency",
+    "CostEstimate",
+    "Engine",
+    "NoInputsError",
+    "RunOptions",
+    "ignored_summary",
+]
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress events of one job
-# Handing work to the event loop gradually: a thousand tasks created (or a thousand thread-pool
-# answers delivered) in one loop turn stall a GUI loop for tens of milliseconds, since under
-# qasync every ready callback is its own Qt event. So jobs are started this many per loop turn,
-# and inputs are probed in chunks of this many files per thread-pool call.
+# Jobs are started this many per loop turn: a thousand tasks created in one turn stall a GUI
+# loop for tens of milliseconds, since under qasync every ready callback is its own Qt event.
 START_CHUNK = 16
-PROBE_CHUNK = 32
 _REMOTE_RETRYABLE = ("FAILED", "PAYMENT_REQUIRED")
-
-
-class NoInputsError(ValueError):
-    """Nothing processable was found in what was given."""
-
-
-@dataclass(frozen=True)
-class CostEstimate:
-    images: int  # executions that will be created, and charged
-    price: int  # credits per image
-    total: int  # images x price
-    balance: int | None  # None when the balance could not be read
-    deduped: int  # the same file given more than once, counted once
-    rejected: int  # bad inputs, never uploaded or charged
-    already_created: int  # resumed jobs whose execution exists (charged already or on retry)
-
-    @property
-    def shortfall(self) -> int:
-        return 0 if self.balance is None else max(0, self.total - self.balance)
-
-
-@dataclass(frozen=True)
-class Concurrency:
-    """Per-stage numbers: how many may run at once (`Engine.concurrency`) or do
-    (`Engine.in_flight`)."""
-
-    hashing: int
-    uploads: int
-    downloads: int
-
-
-@dataclass(frozen=True)
-class BatchCounts:
-    total: int
-    by_state: dict[JobState, int]
-    credits: int
-
-    @property
-    def finished(self) -> bool:
-        return sum(n for s, n in self.by_state.items() if s.is_final) == self.total
-
-    def count(self, *states: JobState) -> int:
-        return sum(self.by_state.get(s, 0) for s in states)
 
 
 class Engine:
@@ -199,79 +156,19 @@ class Engine:
         """Make a batch of the given files and folders (bad inputs become REJECTED jobs).
 
         Does not start it: call `estimate()` to show the cost, then `start()`. `root`: the
-        tree that single files belong to (for the mirror layout).
-        Raises NamingError for a bad template/layout, NoInputsError when nothing was found,
-        ApiError when the workflow cannot be read.
+        tree that single files belong to (for the mirror layout). Raises what `take_in` raises.
         """
-        _validate(options)
-        # Off the loop (the window's GUI thread): walking folders and comparing thousands of
-        # paths are disk and CPU work.
-        walk = await asyncio.to_thread(_find_inputs_outside, list(paths), root, options.out_dir)
-        if not walk.inputs and not walk.missing:
-            ignored = f" ({len(walk.ignored)} files ignored)" if walk.ignored else ""
-            raise NoInputsError(f"no images found in the given paths{ignored}")
-        paths_in = [found.path for found in walk.inputs]
-        chunks = [paths_in[i : i + PROBE_CHUNK] for i in range(0, len(paths_in), PROBE_CHUNK)]
-        probed = await asyncio.gather(*(self._hasher.run(_probe_all, c) for c in chunks))
-        probes: list[ProbeResult] = [probe for chunk in probed for probe in chunk]
-        workflow = await self._client.get_workflow(options.workflow_id, options.org_id)
-        now = time.time()
-        out_dir = options.out_dir
-        if out_dir is None and options.layout != "beside":
-            first_root = walk.inputs[0].root if walk.inputs else Path.cwd()
-            out_dir = first_root.parent / f"{first_root.name} retouched"
-        record = BatchRecord(
-            id=str(uuid.uuid4()),
-            name=options.batch_name or datetime.now().strftime("ORDER %Y-%m-%d %H:%M:%S"),
-            created_at=now,
-            created_at_iso=iso_utc(now),
-            org_id=options.org_id,
-            workflow_id=workflow.id or options.workflow_id,
-            workflow_name=workflow.name,
-            workflow_version=options.workflow_version or workflow.version,
-            price=workflow.execution_price,
-            options={
-                "out_dir": str(out_dir) if out_dir else "",
-                "layout": options.layout,
-                "name_template": options.name_template,
-                "on_exists": options.on_exists,
-                "source": options.source,
-                "duplicates": walk.duplicates,
-                "ignored": len(walk.ignored),
-                **(extra_options or {}),
-            },
+        intake = await take_in(
+            self._client, self._hasher, paths, options, root=root, extra_options=extra_options
         )
-        jobs: list[Job] = []
-        for seq, (found, probe) in enumerate(zip(walk.inputs, probes, strict=True)):
-            job = self._new_job(record.id, found.path, seq, now)
-            job.relative_path = found.relative.as_posix()
-            job.size = probe.size
-            job.content_type = probe.content_type
-            if not probe.ok:
-                job.state, job.error, job.finished_at = JobState.REJECTED, probe.reason, now
-            jobs.append(job)
-        for offset, (path, reason) in enumerate(walk.missing):
-            job = self._new_job(record.id, path, len(walk.inputs) + offset, now)
-            job.state, job.error, job.finished_at = JobState.REJECTED, reason, now
-            jobs.append(job)
+        record, jobs = intake.record, intake.jobs
         await self._journal.run(
             self._journal.add_batch, record, [snapshot(j) for j in jobs], this_process()
         )
         self._register(record, jobs)
-        if walk.ignored:
-            self._emit(EngineNotice("info", ignored_summary(walk.ignored)))
+        if intake.ignored:
+            self._emit(EngineNotice("info", ignored_summary(intake.ignored)))
         return record.id
-
-    @staticmethod
-    def _new_job(batch_id: str, path: Path, seq: int, now: float) -> Job:
-        return Job(
-            id=str(uuid.uuid4()),
-            batch_id=batch_id,
-            input_path=str(path),
-            name=path.name,
-            created_at=now,
-            seq=seq,
-        )
 
     def _register(self, record: BatchRecord, jobs: Iterable[Job]) -> None:
         jobs = list(jobs)
@@ -683,44 +580,3 @@ class Engine:
         self._hasher.close()
         await self._client.aclose_streams()  # the watcher's pool; the client stays usable
         await self._journal.run(self._journal.release_batches, this_process())
-
-
-def _find_inputs_outside(
-    paths: list[str | os.PathLike[str]], root: Path | None, out_dir: Path | None
-) -> WalkResult:
-    """The inputs among `paths`, minus those inside the output folder: results written into
-    an input folder must not become inputs of the next run. Blocking; run in a thread."""
-    walk = find_inputs(paths, root)
-    if out_dir is not None:
-        outputs = [f for f in walk.inputs if inside(f.path, out_dir)]
-        walk.inputs = [f for f in walk.inputs if not inside(f.path, out_dir)]
-        walk.ignored += [(f.path, "inside the output folder") for f in outputs]
-    return walk
-
-
-def _probe_all(paths: list[Path]) -> list[ProbeResult]:
-    """Probe a chunk of inputs in one thread-pool call (one answer to the loop, not many)."""
-    return [probe_image(path) for path in paths]
-
-
-def _validate(options: RunOptions) -> None:
-    validate_template(options.name_template)
-    if options.layout not in values(Layout):
-        raise NamingError(
-            f"unknown layout {options.layout!r} (use one of: {', '.join(values(Layout))})"
-        )
-    if options.on_exists not in values(OnExists):
-        raise NamingError(
-            f"unknown on-exists policy {options.on_exists!r}"
-            f" (use one of: {', '.join(values(OnExists))})"
-        )
-    if not options.workflow_id:
-        raise ValueError("no workflow given")
-
-
-def ignored_summary(ignored: list[tuple[Path, str]]) -> str:
-    """'3 files ignored (2 not an image file type, 1 hidden)': each reason counted, none lost."""
-    reasons = Counter(reason for _path, reason in ignored)
-    parts = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
-    noun = "file" if len(ignored) == 1 else "files"
-    return f"{len(ignored)} {noun} ignored ({parts})"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from app.domain.formatting import format_clock, state_label
 from app.domain.jobs import Job, JobState
-from app.engine.engine import BatchCounts, CostEstimate
+from app.engine.counts import BatchCounts, CostEstimate
 
 # Order in which states are listed: the way a job travels.
 _ORDER = (
