@@ -20,7 +20,8 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from app.domain.jobs import Job
-from app.engine.engine import CostEstimate, Engine
+from app.engine.counts import CostEstimate
+from app.engine.engine import Engine
 from app.engine.options import RunOptions
 
 log = logging.getLogger(__name__)

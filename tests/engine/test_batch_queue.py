@@ -15,7 +15,7 @@ from engine_helpers import CUTOUT, WHITE_BACKGROUND, engine_for, wait_for, workf
 from app.api.errors import NotFoundError
 from app.domain.jobs import JobState
 from app.engine.batch_queue import BatchQueue, RunEstimate
-from app.engine.engine import CostEstimate
+from app.engine.counts import CostEstimate
 from app.engine.options import RunOptions
 
 
