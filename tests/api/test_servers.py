@@ -63,29 +63,6 @@ def test_tls_always_verifies() -> None:
     assert context.check_hostname
 
 
-def test_requests_run_on_the_asyncio_network_backend(sandbox: Any) -> None:
-    # The pool swap in app/api/http.py relies on a private attribute of httpx's transport
-    # (pinned in pyproject); if an httpx upgrade changes it, this says so instead of the app
-    # silently falling back to the slower anyio backend.
-    import asyncio
-
-    import httpx
-
-    from app.api.http import AsyncioBackend, make_http_client
-
-    async def go() -> int:
-        client = make_http_client(resolve_server(sandbox.base_url))
-        try:
-            transport = client._transport_for_url(httpx.URL(sandbox.base_url))
-            pool = transport._pool  # type: ignore[attr-defined]
-            assert isinstance(pool._network_backend, AsyncioBackend)
-            return (await client.get(f"{sandbox.base_url}/health")).status_code
-        finally:
-            await client.aclose()
-
-    assert asyncio.run(go()) == 200
-
-
 def test_cookies_from_a_server_are_neither_kept_nor_sent() -> None:
     # The API authenticates with bearer tokens; a cookie slipped in by a server or a proxy
     # must not become state that later requests carry.
