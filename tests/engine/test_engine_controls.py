@@ -1,4 +1,5 @@
-"""Pause, cancel, retry, credits, output policies, in-process resume and the hot folder."""
+"""Pause, cancel, retry, credits, output policies and in-process resume (the hot folder has
+tests/engine/test_hotfolder.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from engine_helpers import CUTOUT, engine_for, wait_for, workflow_id
 
 from app.domain.jobs import JobState
 from app.engine.engine import RunOptions
-from app.engine.hotfolder import HotFolder
 
 
 def _images(folder: Path, n: int, seed: int = 0) -> Path:
@@ -184,46 +184,6 @@ def test_engine_closed_mid_flight_resumes_without_creating_twice(
     assert sandbox.execution_count() == 4
 
 
-def test_hot_folder_takes_settled_files_once_across_restarts(
-    sandbox: Any, tmp_path: Path, run_async: Any
-) -> None:
-    hot = tmp_path / "hot"
-    hot.mkdir()
-    out = tmp_path / "hot-out"
-    journal = tmp_path / "j.sqlite3"
-
-    async def first() -> None:
-        async with engine_for(sandbox, journal) as (engine, session, _):
-            wf = await workflow_id(session, CUTOUT)
-            folder = HotFolder(engine, hot, _opts(sandbox, wf, out), interval=0.05)
-            make_image(hot / "sub" / "a.jpg", seed=1)
-            (hot / "b.jpg.part").write_bytes(b"partial download")
-            growing = hot / "growing.jpg"
-            growing.write_bytes(b"\xff\xd8\xff")  # a copy still in progress
-            assert await folder.scan_once() is None  # first sight: not settled yet
-            make_image(growing, seed=2)  # the copy finishes: new size
-            batch_id = await folder.scan_once()
-            assert batch_id is not None
-            await engine.wait(batch_id)
-            assert [j.name for j in engine.jobs()] == ["a.jpg"]
-            assert (out / "sub" / "a.png").exists()  # the tree is mirrored
-            assert await folder.scan_once() is not None  # growing.jpg, now settled
-            await engine.wait()
-            assert await folder.scan_once() is None  # nothing new: nothing taken twice
-
-    async def after_restart() -> None:
-        async with engine_for(sandbox, journal) as (engine, session, _):
-            wf = await workflow_id(session, CUTOUT)
-            folder = HotFolder(engine, hot, _opts(sandbox, wf, out), interval=0.05)
-            assert await folder.scan_once() is None
-            assert await folder.scan_once() is None
-            assert engine.jobs() == []
-
-    run_async(first())
-    run_async(after_restart())
-    assert sandbox.execution_count() == 2
-
-
 def test_a_batch_added_but_never_started_does_not_start_after_a_restart(
     sandbox: Any, tmp_path: Path, run_async: Any
 ) -> None:
@@ -264,56 +224,22 @@ def test_results_inside_the_input_folder_are_not_taken_as_inputs(
     assert sandbox.execution_count() == 4
 
 
-def test_hot_folder_resumes_only_its_own_interrupted_batches(
-    sandbox_factory: Any, tmp_path: Path, run_async: Any
-) -> None:
-    sandbox = sandbox_factory(qa_seconds=0.5)
-    hot = tmp_path / "hot"
-    make_image(hot / "h.jpg", seed=190)
-    other = _images(tmp_path / "other", 1, seed=191)
-    journal = tmp_path / "j.sqlite3"
-
-    async def interrupted() -> None:
-        async with engine_for(sandbox, journal) as (engine, session, _):
-            wf = await workflow_id(session, "Retouch with human QA")
-            folder = HotFolder(engine, hot, _opts(sandbox, wf, tmp_path / "out"), interval=0.05)
-            await folder.scan_once()
-            assert await folder.scan_once() is not None
-            elsewhere = await engine.add([other], _opts(sandbox, wf, tmp_path / "out2"))
-            engine.start(elsewhere)
-            await wait_for(lambda: all(j.execution_id for j in engine.jobs()))
-
-    async def restarted() -> None:
-        async with engine_for(sandbox, journal) as (engine, session, _):
-            wf = await workflow_id(session, "Retouch with human QA")
-            folder = HotFolder(engine, hot, _opts(sandbox, wf, tmp_path / "out"), interval=0.05)
-            assert len(await folder.resume_own()) == 1
-            await engine.wait()
-            assert [(j.name, j.state) for j in engine.jobs()] == [("h.jpg", JobState.DONE)]
-            assert len(await engine.resume_unfinished()) == 1  # the other batch, left alone
-            await engine.wait()
-
-    run_async(interrupted())
-    run_async(restarted())
-    assert sandbox.execution_count() == 2
-
-
 def test_partial_files_are_looked_for_only_after_an_earlier_attempt(
     sandbox: Any, tmp_path: Path, run_async: Any, monkeypatch: Any
 ) -> None:
     # Looking for partial files scans the whole output folder; doing it for every download
     # made a batch quadratic in the folder's size. Only a job that tried before can have any.
-    from app.engine import pipeline
+    from app.engine import saving
     from app.engine.download import PART_SUFFIX
 
     scanned: list[Path] = []
-    real_remove = pipeline.remove_leftovers
+    real_remove = saving.remove_leftovers
 
     def counting_remove(target: Path, job_id: str) -> int:
         scanned.append(target)
         return real_remove(target, job_id)
 
-    monkeypatch.setattr(pipeline, "remove_leftovers", counting_remove)
+    monkeypatch.setattr(saving, "remove_leftovers", counting_remove)
     src = _images(tmp_path / "in", 3, seed=90)
     out = tmp_path / "out"
     out.write_text("a file where the output folder should be")
