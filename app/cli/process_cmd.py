@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from app.api.models import Workflow
     from app.api.session import Session
     from app.engine.engine import Engine
+    from app.engine.options import RunOptions
     from app.store.settings import Settings
 
 TICK = 0.25  # seconds between progress redraws
@@ -90,7 +91,26 @@ def register(subparsers: Any) -> None:
     watch = subparsers.add_parser("watch", help="process every image dropped into a folder")
     watch.add_argument("folder", metavar="FOLDER")
     _add_run_options(watch)
-    watch.add_argument("--interval", type=float, default=2.0, help="seconds between scans")
+    watch.add_argument(
+        "--settle",
+        type=float,
+        default=None,
+        help="seconds a file must sit still before it is taken (default 2)",
+    )
+    watch.add_argument("--interval", type=float, dest="settle", help=argparse.SUPPRESS)
+    polling = watch.add_mutually_exclusive_group()
+    polling.add_argument(
+        "--poll",
+        dest="poll",
+        action="store_const",
+        const=True,
+        default=None,
+        help="look for new files every second instead of waiting for file-system events"
+        " (automatic on NFS and SMB shares, which send none for other machines' files)",
+    )
+    polling.add_argument(
+        "--no-poll", dest="poll", action="store_const", const=False, help=argparse.SUPPRESS
+    )
     watch.set_defaults(func=_watch)
 
 
@@ -304,10 +324,11 @@ def _watch(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         say_error(f"not a folder: {folder}")
         return EXIT_AUTH
+    if args.settle is not None and not 0 <= args.settle <= 3600:
+        raise UsageError("--settle must be between 0 and 3600 seconds")
 
     async def go(session: Session) -> int:
         from app.engine.engine import RunOptions
-        from app.engine.hotfolder import HotFolder
 
         org = await organization_id(session)
         settings = _settings(args)
@@ -322,29 +343,52 @@ def _watch(args: argparse.Namespace) -> int:
             name_template=args.name or settings.name_template,
             on_exists=args.on_exists or settings.on_exists,
             source="hotfolder",
+            upload_size=settings.upload_size,
         )
 
         async def work(engine: Engine) -> int:
-            def show(event: object) -> None:
-                from app.engine.events import JobChanged
-                from app.engine.report import job_line
-
-                if (
-                    isinstance(event, JobChanged)
-                    and event.job.state is not event.previous_state
-                    and event.job.state.is_final
-                ):
-                    print(job_line(event.job), flush=True)
-
-            engine.subscribe(show)
-            hot = HotFolder(engine, folder, options, interval=args.interval)
-            print(f"Watching {folder} -> {options.out_dir} (Ctrl-C to stop)", flush=True)
-            await hot.run()
-            return EXIT_OK
+            return await _watch_until_stopped(engine, folder, options, args)
 
         return await _with_engine(session, settings, work)
 
     return with_session(args, go)
+
+
+async def _watch_until_stopped(
+    engine: Engine, folder: Path, options: RunOptions, args: argparse.Namespace
+) -> int:
+    """Run the hot folder until Ctrl-C (exit 130) or until it fails (exit 1, with the reason)."""
+    from app.engine.events import JobChanged
+    from app.engine.hotfolder import DEFAULT_SETTLE
+    from app.engine.hotfolder_service import HotFolderService, HotFolderStatus
+    from app.engine.report import job_line
+
+    def show(event: object) -> None:
+        if (
+            isinstance(event, JobChanged)
+            and event.job.state is not event.previous_state
+            and event.job.state.is_final
+        ):
+            print(job_line(event.job), flush=True)
+
+    def on_status(status: HotFolderStatus) -> None:
+        if status.state == "failed":
+            say_error(status.message)
+
+    engine.subscribe(show)
+    service = HotFolderService(
+        engine,
+        on_status=on_status,
+        settle=DEFAULT_SETTLE if args.settle is None else args.settle,
+        polling=args.poll,
+    )
+    service.start(folder, options)
+    print(f"Watching {folder} -> {options.out_dir} (Ctrl-C to stop)", flush=True)
+    try:
+        final = await service.wait()
+    finally:
+        await service.stop()
+    return EXIT_OK if final.state == "off" else EXIT_FAILED
 
 
 # -- shared ----------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def test_watch_processes_a_dropped_file_and_stops_on_ctrl_c(
     hot = tmp_path / "hot"
     hot.mkdir()
     out = tmp_path / "out"
-    args = ["watch", str(hot), "-w", "cut-out", "--out", str(out), "--interval", "0.1"]
+    args = ["watch", str(hot), "-w", "cut-out", "--out", str(out), "--settle", "0.1"]
     proc = subprocess.Popen(
         [*CLI, "--server", sandbox.base_url, *args],
         env=subprocess_env,
