@@ -2,7 +2,7 @@
 resource usage of a child, percentiles and the machine description for RESULTS.md.
 
 Benchmarks talk to the sandbox exactly as a user's machine would: a separate process started
-with `python -m app sandbox --port 0`, whose `READY <url>` line tells us where it listens.
+with `python -m retouchdesk sandbox --port 0`, whose `READY <url>` line tells us where it listens.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"  # git-ignored: caches and run folders
 PYTHON = sys.executable
-CLI = [PYTHON, "-m", "app"]
+CLI = [PYTHON, "-m", "retouchdesk"]
 TWO_MP = (1732, 1155)  # 2.0 MP at 3:2, what a product camera crops to for a web shop
 
 

@@ -8,7 +8,6 @@ asks for, so they stay sharp on HiDPI and readable in both light and dark themes
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -24,14 +23,13 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 
 from app.domain.jobs import JobState
+from retouchdesk_resources import resource
 from ui.job_model import ACTIVE_COLOR, STATE_COLORS
-
-ICON_DIR = Path(__file__).resolve().parent / "resources" / "icons"
 
 
 @cache
 def svg_text(name: str) -> str:
-    return (ICON_DIR / f"{name}.svg").read_text("utf-8")
+    return resource("icons", f"{name}.svg").read_text("utf-8")
 
 
 class _SvgIconEngine(QIconEngine):
@@ -122,7 +120,7 @@ def muted_color() -> str:
 
 
 def icon(name: str, color: str | None = None) -> QIcon:
-    """A themed icon from ui/resources/icons/<name>.svg (tinted with `color` if given)."""
+    """A themed icon from resources/icons/<name>.svg (tinted with `color` if given)."""
     return QIcon(_SvgIconEngine(name, color))
 
 

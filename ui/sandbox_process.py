@@ -47,14 +47,14 @@ def sandbox_command(data_dir: Path, extra: list[str] | None = None) -> tuple[str
         # Ask the kernel to stop the server if the window dies without cleaning up (killed,
         # crashed): a sandbox must never outlive the app that started it.
         return sys.executable, ["-c", _LINUX_BOOTSTRAP, *args]
-    return sys.executable, ["-m", "app", *args]
+    return sys.executable, ["-m", "retouchdesk", *args]
 
 
 _LINUX_BOOTSTRAP = (
     "import ctypes, signal, sys, runpy; "
     "ctypes.CDLL(None).prctl(1, signal.SIGTERM); "  # 1 = PR_SET_PDEATHSIG
     "sys.argv = ['retouchdesk', *sys.argv[1:]]; "
-    "runpy.run_module('app', run_name='__main__')"
+    "runpy.run_module('retouchdesk', run_name='__main__')"
 )
 
 

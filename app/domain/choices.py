@@ -34,6 +34,13 @@ class UploadSize(enum.StrEnum):
     SERVICE = "service"  # scale down to what the service documents it keeps, from the start
 
 
+class CreatePath(enum.StrEnum):
+    """How new bytes reach the server with their execution."""
+
+    SEPARATE = "separate"  # upload, then create by hash: the vendor's recommended path
+    COMBINED = "combined"  # one multipart create carrying the file
+
+
 def values(choice: type[enum.StrEnum]) -> tuple[str, ...]:
     """The stored spellings, in declaration order (for argparse `choices=` and messages)."""
     return tuple(member.value for member in choice)

@@ -89,6 +89,9 @@ class Job:
     state: JobState = JobState.QUEUED
     size: int = 0  # input bytes
     content_type: str = ""  # detected from content, e.g. image/jpeg
+    width: int = 0  # the input's stored pixel size, from its header
+    height: int = 0
+    upload_path: str = ""  # a scaled copy sent in the input's place (see engine.upload_size)
     content_hash: str = ""  # lowercase hex SHA-256 of what is uploaded
     deduped: bool = False  # the server already had the bytes; upload skipped
     create_sent_at: float = 0.0  # unix time the last create left with no answer yet; else 0

@@ -41,8 +41,12 @@ from app.engine.hashing import Hasher
 from app.engine.intake import NoInputsError, ignored_summary, take_in
 from app.engine.options import BatchContext, RunOptions
 from app.engine.ownership import owner_alive, this_process
-from app.engine.pipeline import JobPipeline, StageLimits, snapshot
+from app.engine.pipeline import JobPipeline, snapshot
+from app.engine.scaled_inputs import ScaledInputs
+from app.engine.stage_limits import StageLimits
+from app.engine.upload_size import UploadSizePolicy
 from app.engine.watcher import StatusWatcher
+from app.store import paths
 from app.store.journal import BatchRecord, Journal
 from app.store.settings import Settings
 
@@ -90,6 +94,9 @@ class Engine:
             notify=self._job_changed,
             progress=self._job_progress,
             cancel_requested=lambda job_id: job_id in self._cancel_requests,
+            upload_sizes=UploadSizePolicy(journal),
+            scaled=ScaledInputs(paths.cache_dir() / "scaled"),
+            create_path=lambda: self._settings.create_path,
         )
         self._jobs: dict[str, Job] = {}
         # Per-batch indexes, so that finishing one job costs O(1) and not O(all jobs): a

@@ -102,6 +102,7 @@ async def take_in(
         job.relative_path = found.relative.as_posix()
         job.size = probe.size
         job.content_type = probe.content_type
+        job.width, job.height = probe.width, probe.height
         if not probe.ok:
             job.state, job.error, job.finished_at = JobState.REJECTED, probe.reason, now
         jobs.append(job)

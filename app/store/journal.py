@@ -79,6 +79,18 @@ class BatchRecord:
 
 
 @dataclass(frozen=True)
+class ScalingEvidence:
+    """A result that showed a workflow version scales inputs larger than `max_side`."""
+
+    workflow_version: str
+    max_side: int
+    input_size: tuple[int, int]
+    result_size: tuple[int, int]
+    execution_id: str
+    learned_at: float
+
+
+@dataclass(frozen=True)
 class JobEvent:
     job_id: str
     at: float
@@ -386,6 +398,32 @@ class Journal:
             for r in rows
         ]
 
+    # -- what the service does with large inputs ----------------------------------------------
+
+    def record_scaling(self, evidence: ScalingEvidence) -> None:
+        with self._tx() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO service_scaling(workflow_version, max_side, input_size,"
+                " result_size, execution_id, learned_at) VALUES (?,?,?,?,?,?)",
+                (
+                    evidence.workflow_version, evidence.max_side,
+                    _size_text(evidence.input_size), _size_text(evidence.result_size),
+                    evidence.execution_id, evidence.learned_at,
+                ),
+            )  # fmt: skip
+
+    def scaling_evidence(self) -> dict[str, ScalingEvidence]:
+        """Per workflow version, the result that proved it scales large inputs."""
+        with self._lock:
+            rows = self._conn.execute("SELECT * FROM service_scaling").fetchall()
+        return {
+            r["workflow_version"]: ScalingEvidence(
+                r["workflow_version"], r["max_side"], _size_from_text(r["input_size"]),
+                _size_from_text(r["result_size"]), r["execution_id"], r["learned_at"],
+            )
+            for r in rows
+        }  # fmt: skip
+
     # -- hot folder ---------------------------------------------------------------------------
 
     def hot_seen(self, folder: str, path: str, size: int, mtime_ns: int) -> bool:
@@ -421,6 +459,15 @@ class Journal:
                 "UPDATE hot_seen SET job_id=? WHERE folder=? AND path=? AND size=? AND mtime_ns=?",
                 (job_id, folder, path, size, mtime_ns),
             )
+
+
+def _size_text(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+def _size_from_text(text: str) -> tuple[int, int]:
+    width, _, height = text.partition("x")
+    return int(width or 0), int(height or 0)
 
 
 def _job_values(job: Job) -> tuple[Any, ...]:

@@ -143,6 +143,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "the job's free-form extras become typed columns", _typed_job_fields),
     Migration(
         4,
+        "an input's pixel size, and the scaled copy that went up in its place",
+        _script(
+            """
+            ALTER TABLE jobs ADD COLUMN width INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE jobs ADD COLUMN height INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE jobs ADD COLUMN upload_path TEXT NOT NULL DEFAULT ''
+            """
+        ),
+    ),
+    Migration(
+        5,
         "what each workflow version was seen to do with large inputs",
         _script(
             """

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from app.domain.choices import Layout, OnExists, UploadSize, values
+from app.domain.choices import CreatePath, Layout, OnExists, UploadSize, values
 from app.store import paths
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,10 @@ class Settings:
     # Inputs over the service's 4096 px limit: scaled before upload or sent whole.
     upload_size: str = field(
         default=UploadSize.AUTO.value, metadata={"choices": values(UploadSize)}
+    )
+    # How new bytes go up with their execution (see README: "The vendor's recommended path").
+    create_path: str = field(
+        default=CreatePath.SEPARATE.value, metadata={"choices": values(CreatePath)}
     )
     hash_concurrency: int = field(default=2, metadata={"range": (1, 16)})
     upload_concurrency: int = field(default=4, metadata={"range": (1, 32)})

@@ -17,13 +17,17 @@ from corpus import make_image, write_bad_corpus
 
 from app.store.journal import Journal
 
-CLI = [sys.executable, "-m", "app"]
+CLI = [sys.executable, "-m", "retouchdesk"]
+# The same entry point with a SIGKILL hook at a checkpoint: `--crash-at STAGE:N` goes first.
+CRASHING_CLI = [sys.executable, str(Path(__file__).parents[1] / "support" / "crashing_cli.py")]
 PRICE = 15  # "Transparent cut-out" in the sandbox catalogue
 
 
-def _run(env: dict[str, str], *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+def _run(
+    env: dict[str, str], *args: str, timeout: float = 90, cli: list[str] = CLI
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI, *args], env=env, capture_output=True, text=True, timeout=timeout,
+        [*cli, *args], env=env, capture_output=True, text=True, timeout=timeout,
         stdin=subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -34,8 +38,13 @@ def cli(sandbox: Any, subprocess_env: dict[str, str]) -> Any:
     result = _run(subprocess_env, "--server", sandbox.base_url, "login", "--no-browser")
     assert result.returncode == 0, result.stderr
 
-    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return _run({**subprocess_env, **(env or {})}, "--server", sandbox.base_url, *args)
+    def run(
+        *args: str, env: dict[str, str] | None = None, crash_at: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        command = [*CRASHING_CLI, "--crash-at", crash_at] if crash_at else CLI
+        return _run(
+            {**subprocess_env, **(env or {})}, "--server", sandbox.base_url, *args, cli=command
+        )
 
     return run
 
@@ -111,7 +120,7 @@ def test_kill_9_at_each_stage_then_resume(
     out = tmp_path / "out"
     before = sandbox.balance()
     crashed = cli("process", str(src), "-w", "cut-out", "--out", str(out), "--batch-name", "crashy",
-                  env={"RETOUCHDESK_TEST_CRASH_AT": f"{stage}:3"})  # fmt: skip
+                  crash_at=f"{stage}:3")  # fmt: skip
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     journal = Journal(isolated_home / "data" / "journal.sqlite3")
     try:

@@ -24,7 +24,7 @@ def test_window_process_queues_paths_and_quits_cleanly_on_sigterm(
         shutil.copy(SAMPLES / name, images / name)
     env = dict(subprocess_env, QT_QPA_PLATFORM="offscreen", RETOUCHDESK_STARTUP_PROBE="1")
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", str(images)],
+        [sys.executable, "-m", "retouchdesk", str(images)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

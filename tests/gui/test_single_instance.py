@@ -76,7 +76,7 @@ def test_macos_open_events_are_taken_as_opened_files(qapp: Any) -> None:
 
 def _launch(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "app", *args],
+        [sys.executable, "-m", "retouchdesk", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -95,7 +95,7 @@ def _until_ready(process: subprocess.Popen[str]) -> None:
 
 def _queued_files(env: dict[str, str]) -> list[str]:
     result = subprocess.run(
-        [sys.executable, "-m", "app", "history", "--json"],
+        [sys.executable, "-m", "retouchdesk", "history", "--json"],
         env=env, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     return sorted(Path(job["input_path"]).name for job in json.loads(result.stdout))
@@ -113,7 +113,7 @@ def test_the_real_app_takes_files_from_a_second_launch_and_survives_a_crash(
     try:
         _until_ready(first)
         second = subprocess.run(
-            [sys.executable, "-m", "app", str(photo)],
+            [sys.executable, "-m", "retouchdesk", str(photo)],
             env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert second.returncode == 0, second.stderr

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from reliability_helpers import PART_SUFFIX, PRICES, make_images, server_audit
 
-CLI = [sys.executable, "-m", "app"]
+CLI = [sys.executable, "-m", "retouchdesk"]
 CUTOUT = "Transparent cut-out"
 
 

@@ -88,7 +88,7 @@ def _free_port() -> int:
 
 def _start_child(data: Path, port: int, env: dict[str, str]) -> subprocess.Popen[str]:
     child = subprocess.Popen(
-        [sys.executable, "-m", "app", "sandbox", "--port", str(port), "--data", str(data),
+        [sys.executable, "-m", "retouchdesk", "sandbox", "--port", str(port), "--data", str(data),
          "--workers", "2", "--latency", "0.2", "--auto-approve", "--device-interval", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
         env=env,
@@ -113,7 +113,7 @@ def test_cli_run_survives_a_killed_and_restarted_server(
     n = 30
     src = make_images(tmp_path / "in", n, seed=950)
     out = tmp_path / "out"
-    cli = [sys.executable, "-m", "app", "--server", url]
+    cli = [sys.executable, "-m", "retouchdesk", "--server", url]
     try:
         login = subprocess.run([*cli, "login", "--no-browser"], env=subprocess_env,
                                capture_output=True, text=True, timeout=60)  # fmt: skip

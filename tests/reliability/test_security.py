@@ -36,7 +36,7 @@ from app.api.client import AutoretouchClient
 from app.api.errors import ApiError
 from app.api.servers import ServerConfigError, resolve_server
 
-CLI = [sys.executable, "-m", "app"]
+CLI = [sys.executable, "-m", "retouchdesk"]
 JWT = re.compile(rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 
 

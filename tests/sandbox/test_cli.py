@@ -16,8 +16,9 @@ def test_ready_line_serves_and_sigterm_stops_cleanly(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
     data_dir = tmp_path / "cli-data"
-    command = [sys.executable, "-m", "app", "sandbox", "--port", "0", "--data", str(data_dir),
-               "--auto-approve", "--device-interval", "0", "--credits", "123"]  # fmt: skip
+    command = [sys.executable, "-m", "retouchdesk", "sandbox", "--port", "0",
+               "--data", str(data_dir), "--auto-approve", "--device-interval", "0",
+               "--credits", "123"]  # fmt: skip
     with subprocess.Popen(
         command, env=subprocess_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as process:
@@ -102,7 +103,7 @@ def test_background_sandbox_yields_the_cpu_in_every_thread(
 
     if not hasattr(os, "nice"):
         pytest.skip("POSIX nice values; Windows uses a priority class")
-    command = [sys.executable, "-m", "app", "sandbox", "--port", "0", "--data",
+    command = [sys.executable, "-m", "retouchdesk", "sandbox", "--port", "0", "--data",
                str(tmp_path / "bg"), "--background", "--workers", "2"]  # fmt: skip
     with subprocess.Popen(
         command, env=subprocess_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
