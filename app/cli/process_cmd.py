@@ -28,7 +28,7 @@ from app.cli.common import (
     say_error,
     with_session,
 )
-from app.domain.choices import Layout, OnExists, values
+from app.domain.choices import CreatePath, Layout, OnExists, UploadSize, values
 
 if TYPE_CHECKING:
     from app.api.models import Workflow
@@ -122,6 +122,19 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default=None, help="name template, e.g. '{stem}_{n}{ext}'")
     parser.add_argument("--on-exists", choices=values(OnExists), default=None)
     parser.add_argument("--concurrency", type=int, default=None, help="parallel uploads")
+    parser.add_argument(
+        "--upload-size",
+        choices=values(UploadSize),
+        default=None,
+        help="inputs over the service's 4096 px: scaled once a result proved the service scales"
+        " (auto), always scaled (service), or sent whole (full)",
+    )
+    parser.add_argument(
+        "--create-path",
+        choices=values(CreatePath),
+        default=None,
+        help="upload, then create by hash (separate), or both in one request (combined)",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable summary")
 
 
@@ -151,6 +164,7 @@ async def _process_with(args: argparse.Namespace, session: Session) -> int:
         on_exists=args.on_exists or settings.on_exists,
         batch_name=args.batch_name,
         source="cli",
+        upload_size=settings.upload_size,
     )
 
     async def work(engine: Engine) -> int:
@@ -404,6 +418,9 @@ def _settings(args: argparse.Namespace) -> Settings:
             raise UsageError("--concurrency must be between 1 and 32")
         settings.upload_concurrency = concurrency
         settings.download_concurrency = concurrency
+    # The flags win over the settings file, for this run only.
+    settings.upload_size = getattr(args, "upload_size", None) or settings.upload_size
+    settings.create_path = getattr(args, "create_path", None) or settings.create_path
     return settings
 
 
