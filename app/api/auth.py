@@ -26,7 +26,7 @@ from app.api.errors import (
     error_from_response,
     transport_failure,
 )
-from app.api.retry import RetryPolicy, parse_retry_after
+from app.api.retry import Failure, RetryPolicy, parse_retry_after
 from app.logsetup import register_secret
 
 logger = logging.getLogger(__name__)
@@ -233,26 +233,32 @@ class OAuthClient:
         """POST with retries on connection failures and 5xx/429 (all four calls are safe to
         repeat: a second device code or refresh is harmless, revoking twice too)."""
         url = self._auth_url + path
-        attempt = 0
+        tries = 0
         while True:
+            tries += 1
             try:
                 response = await self._http.post(url, data=data, json=json_body)
             except httpx.TransportError as exc:
                 not_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
-                if attempt + 1 >= self._retry.attempts_for_transport_error(not_sent):
+                failure = Failure.NOT_SENT if not_sent else Failure.BROKEN
+                wait = self._retry.wait_before_retry(tries, failure, idempotent=True)
+                if wait is None:
                     raise transport_failure(exc, "the sign-in server", path) from None
-                await asyncio.sleep(self._retry.delay(attempt))
-                attempt += 1
+                await asyncio.sleep(wait)
                 continue
-            if (
-                self._retry.should_retry_status(response.status_code)
-                and _oauth_error(response) != "slow_down"
-                and attempt + 1 < self._retry.attempts
+            # slow_down (a 429) belongs to the device flow's own pacing, not to retries.
+            if self._retry.should_retry_status(response.status_code) and (
+                _oauth_error(response) != "slow_down"
             ):
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-                await asyncio.sleep(self._retry.delay(attempt, retry_after))
-                attempt += 1
-                continue
+                wait = self._retry.wait_before_retry(
+                    tries,
+                    Failure.ANSWERED,
+                    idempotent=True,
+                    retry_after=parse_retry_after(response.headers.get("retry-after")),
+                )
+                if wait is not None:
+                    await asyncio.sleep(wait)
+                    continue
             return response
 
 

@@ -7,7 +7,10 @@ timestamps stay strings: ids are opaque, and the journal stores timestamps as th
 
 from __future__ import annotations
 
+import base64
+import binascii
 import enum
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -35,6 +38,36 @@ FINAL_STATUSES = frozenset(
 def is_final_status(status: str) -> bool:
     """COMPLETED, FAILED and PAYMENT_REQUIRED end a run (until a retry)."""
     return status.strip().upper() in FINAL_STATUSES
+
+
+_HEX = frozenset(string.hexdigits)
+
+
+def normalized_content_hash(value: str) -> str:
+    """A content hash as this client compares them: lowercase hex SHA-256.
+
+    The examples (and the sandbox) send 64 hex characters; one vendor page says Base64, so a
+    Base64 SHA-256 (standard or URL-safe, padded or not) is turned into hex. Anything else is
+    returned as it came (stripped): it is the server's identifier, and a mismatch shows later.
+    """
+    text = value.strip()
+    if len(text) == 64 and _HEX.issuperset(text):
+        return text.lower()
+    if 43 <= len(text) <= 44:
+        padded = text.rstrip("=") + "="
+        for altchars in (b"+/", b"-_"):
+            try:
+                raw = base64.b64decode(padded, altchars=altchars, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if len(raw) == 32:
+                return raw.hex()
+    return text
+
+
+def _hash(data: Json, key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else normalized_content_hash(str(value))
 
 
 def _str(data: Json, key: str, default: str = "") -> str:
@@ -209,8 +242,8 @@ class Execution:
             started_at=_opt_str(data, "startedAt"),
             finished_at=_opt_str(data, "finishedAt"),
             input_file_name=_str(data, "inputFileName"),
-            input_content_hash=_str(data, "inputContentHash"),
-            result_content_hash=_opt_str(data, "resultContentHash"),
+            input_content_hash=_hash(data, "inputContentHash") or "",
+            result_content_hash=_hash(data, "resultContentHash"),
             result_content_type=_opt_str(data, "resultContentType"),
             result_file_name=_opt_str(data, "resultFileName"),
             result_path=_opt_str(data, "resultPath"),

@@ -6,9 +6,8 @@ milliseconds or more from a sleeping USB disk, a network share or a full write-b
 So uploads read their file, and downloads write theirs, in worker threads, in chunks big
 enough that a typical product photo costs one thread hop each way.
 
-- `MultipartFile` is the `multipart/form-data` body of one file field, built here rather than
-  by httpx because httpx's encoder reads files synchronously. Its length is known up front, so
-  it is sent with Content-Length, not chunked.
+- `MultipartFile` is the `multipart/form-data` body of one file field (laid out by
+  `multipart.FormLayout`, with the documented `filesize`), read from disk in worker threads.
 - `save_body` writes a response body beside its destination and renames it into place only
   when complete (and flushed to disk when asked), hashing it on the way.
 """
@@ -19,7 +18,6 @@ import asyncio
 import hashlib
 import os
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -27,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
-Progress = Callable[[int, int | None], None]  # (bytes done, bytes total if known)
+from app.api.multipart import SEND_SLICE, FormLayout, Progress, new_boundary
 
 READ_CHUNK = 1024 * 1024  # one hop for most product photos, bounded memory for big TIFFs
-SEND_SLICE = 256 * 1024
 WRITE_BUFFER = 1024 * 1024
 RECEIVE_CHUNK = 256 * 1024  # what to ask of the response stream at a time
 
@@ -63,11 +60,6 @@ class FileWorkers:
         self._writers.shutdown(wait=False)
 
 
-def _quoted(value: str) -> str:
-    """A form parameter value as browsers and httpx write it (quotes and newlines escaped)."""
-    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
-
-
 class FileChangedError(OSError):
     """The file changed while it was being uploaded (or since it was hashed)."""
 
@@ -92,17 +84,12 @@ class MultipartFile:
     content_type: str = "application/octet-stream"
     on_progress: Progress | None = None
     expected_sha256: str = ""
-    boundary: str = field(default_factory=lambda: uuid.uuid4().hex)
+    boundary: str = field(default_factory=new_boundary)
 
     def __post_init__(self) -> None:
-        name = _quoted(self.file_name or self.path.name)
-        self._head = (
-            f"--{self.boundary}\r\n"
-            f'Content-Disposition: form-data; name="{_quoted(self.field_name)}"; '
-            f'filename="{name}"\r\n'
-            f"Content-Type: {self.content_type}\r\n\r\n"
-        ).encode()
-        self._tail = f"\r\n--{self.boundary}--\r\n".encode()
+        self._layout = FormLayout(
+            self.boundary, self.field_name, self.file_name or self.path.name, self.content_type
+        )
 
     async def prepare(self) -> tuple[dict[str, str], AsyncIterator[bytes]]:
         """Headers and the body stream of one attempt (each attempt reads the file afresh).
@@ -112,17 +99,13 @@ class MultipartFile:
         """
         digest = hashlib.sha256() if self.expected_sha256 else None
         file, size, first = await self.workers.read(_open_and_read, self.path, digest)
-        headers = {
-            "Content-Type": f"multipart/form-data; boundary={self.boundary}",
-            "Content-Length": str(len(self._head) + size + len(self._tail)),
-        }
-        return headers, self._body(file, size, first, digest)
+        return self._layout.headers(size), self._body(file, size, first, digest)
 
     async def _body(
         self, file: BinaryIO | None, size: int, chunk: bytes, digest: Any
     ) -> AsyncIterator[bytes]:
         try:
-            yield self._head
+            yield self._layout.head(size)
             done = 0
             while True:
                 done += len(chunk)
@@ -144,7 +127,7 @@ class MultipartFile:
                 raise FileChangedError(f"{self.path.name} shrank while it was being uploaded")
             if digest is not None and digest.hexdigest() != self.expected_sha256.lower():
                 raise FileChangedError(f"{self.path.name} changed after it was hashed")
-            yield self._tail
+            yield self._layout.tail()
         finally:
             if file is not None:
                 file.close()  # an abandoned attempt: closing a read-only file does not block
