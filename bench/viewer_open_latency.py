@@ -1,6 +1,7 @@
 """How fast the before/after viewer opens big images, whether it stalls the GUI, how it pans.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.viewer_open_latency [--runs N] [--why]
+                                                                 [--only-png] [--memory-runs N]
 
 Prints, for a generated 24 MP JPEG pair (original + result, two files) and a 100 MP PNG:
 - open latency p50: from `set_items` until the reduced preview is painted, and until full
@@ -9,7 +10,9 @@ Prints, for a generated 24 MP JPEG pair (original + result, two files) and a 100
   5 ms timer on the running event loop fired, while opening and while closing (letting go of
   hundreds of MB of decoded pixels is work too), also when the viewer is closed at the 100 MP
   preview while the full decode is still running;
-- time per frame while panning at 100% (median and p95 of synchronous repaints) and at fit.
+- time per frame while panning at 100% (median and p95 of synchronous repaints) and at fit;
+- memory for the 100 MP PNG, in a process of its own: the peak resident size while it opens
+  (to full resolution) above the idle window's, and what stays resident once it is shown.
 
 The GUI thread must never stall more than STALL_BUDGET_MS (the main window's goal): the
 benchmark exits 1 and says FAIL when a case's median worst stall is over it. `--why` prints
@@ -22,9 +25,12 @@ a while to write). Noise is mixed in so JPEG and PNG decoders do realistic work.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -249,6 +255,53 @@ def pan_frames(app: QApplication, item: ViewerItem, zoom: float | None, frames: 
     return times
 
 
+def resident_mb() -> float:
+    """The process's resident size now (Linux), else nan."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except OSError:
+        return math.nan
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def peak_resident_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1e6 if sys.platform == "darwin" else peak / 1e3  # bytes on macOS, else KiB
+
+
+def memory_child(app: QApplication, png: ViewerItem) -> None:
+    """--memory-child: open the 100 MP PNG once in this fresh process; print the figures."""
+    window = fresh_window()
+    run_loop_until(None, 200)  # the idle window, painted
+    idle_peak = peak_resident_mb()
+    idle = resident_mb()
+    viewer = window.viewer
+    viewer.set_items([png], 0)
+    run_loop_until(viewer.fullResolutionShown, 120_000)
+    run_loop_until(None, 500)  # buffers let go of after the decode are unmapped meanwhile
+    figures = {"peak_mb": peak_resident_mb() - idle_peak, "shown_mb": resident_mb() - idle}
+    window.close()
+    dispose(app, window)
+    print(json.dumps(figures))
+
+
+def measure_memory(runs: int) -> list[dict[str, float]]:
+    """Each run in a process of its own: a peak resident size is a high-water mark."""
+    results = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.viewer_open_latency", "--memory-child"],
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return results
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -261,6 +314,10 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=120, help="repaints per pan case")
     parser.add_argument("--only-png", action="store_true", help="the 100 MP PNG opens only")
     parser.add_argument("--why", action="store_true", help="stacks of every stall over 20 ms")
+    parser.add_argument(
+        "--memory-runs", type=int, default=1, help="fresh processes opening the 100 MP PNG"
+    )
+    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -272,6 +329,9 @@ def main() -> None:
         "jpeg1", str(files["jpeg_result"]), str(files["jpeg_result"]), "24 MP JPEG"
     )
     png = ViewerItem("png", str(files["png_100mp"]), str(files["png_100mp"]), "100 MP PNG")
+    if args.memory_child:
+        memory_child(app, png)
+        return
 
     # Figures from a shared machine mean little without knowing how busy it was.
     print(
@@ -320,6 +380,15 @@ def main() -> None:
             )
             if p95 > STALL_BUDGET_MS:
                 failures.append(f"pan {label} at {zoom_label}: p95 frame {p95:.0f} ms")
+    if args.memory_runs > 0:
+        memory = measure_memory(args.memory_runs)
+        peak = statistics.median(m["peak_mb"] for m in memory)
+        shown = statistics.median(m["shown_mb"] for m in memory)
+        print(
+            "memory 100 MP PNG (original = result, one decode): peak resident while opening "
+            f"p50 {peak:.0f} MB above the idle window, resident once shown p50 {shown:.0f} MB"
+            f"  ({len(memory)} runs)"
+        )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     for failure in failures:
         print(f"FAIL (budget {STALL_BUDGET_MS:.0f} ms): {failure}")
