@@ -8,6 +8,7 @@ asks for, so they stay sharp on HiDPI and readable in both light and dark themes
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources import files
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -23,13 +24,14 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 
 from app.domain.jobs import JobState
-from retouchdesk_resources import resource
 from ui.job_model import ACTIVE_COLOR, STATE_COLORS
+
+RESOURCES = "retouchdesk_resources"  # resources/ as installed (see resources/__init__.py)
 
 
 @cache
 def svg_text(name: str) -> str:
-    return resource("icons", f"{name}.svg").read_text("utf-8")
+    return files(RESOURCES).joinpath("icons", f"{name}.svg").read_text("utf-8")
 
 
 class _SvgIconEngine(QIconEngine):

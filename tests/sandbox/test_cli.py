@@ -50,7 +50,7 @@ def test_credits_add_offline(tmp_path: Path, subprocess_env: dict[str, str]) -> 
             [
                 sys.executable,
                 "-m",
-                "app",
+                "retouchdesk",
                 "sandbox",
                 "credits",
                 "add",
@@ -73,7 +73,7 @@ def test_bad_fault_spec_is_a_usage_error(tmp_path: Path, subprocess_env: dict[st
         [
             sys.executable,
             "-m",
-            "app",
+            "retouchdesk",
             "sandbox",
             "--port",
             "0",

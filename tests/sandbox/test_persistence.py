@@ -98,7 +98,7 @@ def test_credits_add_from_another_process_while_running(
         [
             sys.executable,
             "-m",
-            "app",
+            "retouchdesk",
             "sandbox",
             "credits",
             "add",
