@@ -18,6 +18,10 @@ import pytest
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 OK_RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+UNAVAILABLE_RESPONSE = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    b'Retry-After: 0\r\nContent-Length: 15\r\nConnection: close\r\n\r\n{"status": 503}'
+)
 
 
 @contextlib.asynccontextmanager
@@ -119,3 +123,44 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         pass
     finally:
         writer.close()
+
+
+class CountingRelay:
+    """A reverse proxy in front of a real server that keeps every request line it relays.
+
+    One request per connection (it asks the server to close after each answer), so the count
+    is exact whatever the client's connection reuse. Bodies must carry a Content-Length.
+    Requests whose line starts with one of `unavailable` ("HEAD /v1/upload") are answered 503
+    by the relay itself, as an overloaded gateway would, and never reach the server.
+    """
+
+    def __init__(self, target_port: int, unavailable: tuple[str, ...] = ()) -> None:
+        self.target_port = target_port
+        self.unavailable = unavailable
+        self.seen: list[str] = []
+
+    def count(self, method: str, path: str) -> int:
+        return sum(1 for line in self.seen if line.startswith(f"{method} {path}"))
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await read_head(reader)
+        request_line, _, header_block = head.decode("latin-1").partition("\r\n")
+        self.seen.append(request_line)
+        headers = [h for h in header_block.split("\r\n") if h]
+        length = 0
+        for header in headers:
+            name, _, value = header.partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        body = await reader.readexactly(length)
+        if request_line.startswith(self.unavailable):
+            writer.write(UNAVAILABLE_RESPONSE)
+            await writer.drain()
+            return
+        kept = [h for h in headers if h.split(":", 1)[0].strip().lower() != "connection"]
+        upstream = "\r\n".join([request_line, *kept, "Connection: close", "", ""])
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        up_writer.write(upstream.encode("latin-1") + body)
+        await up_writer.drain()
+        await _pipe(up_reader, writer)
+        up_writer.close()
