@@ -65,15 +65,21 @@ TARBALL="dist/retouchdesk-${VERSION}-linux-x86_64.tar.gz"
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
 echo "Retouch Desk $VERSION (python: $("$PY" -c 'import sys; print(sys.version.split()[0])'))"
 
-# --- 2. Desktop integration files: the app's own when it ships them, else the installer's.
-DESKTOP_FILE=installer/linux/retouchdesk.desktop
-[ -f ui/resources/retouchdesk.desktop ] && DESKTOP_FILE=ui/resources/retouchdesk.desktop
+# --- 2. Desktop integration files, from resources/ (the one source the window reads too).
+DESKTOP_FILE="$("$PY" installer/pyi_support.py desktop)"
+METAINFO="$("$PY" installer/pyi_support.py metainfo)"
 ICON_SVG="$("$PY" installer/pyi_support.py icon)"
+for file in "$DESKTOP_FILE" "$METAINFO" "$ICON_SVG"; do
+  [ -f "$file" ] || die "missing $file"
+done
 grep -q '^MimeType=.*image/jpeg' "$DESKTOP_FILE" || die "$DESKTOP_FILE lacks the image MimeType line"
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$DESKTOP_FILE" || die "$DESKTOP_FILE is not a valid desktop entry"
 fi
-echo "desktop entry: $DESKTOP_FILE   icon: $ICON_SVG"
+if command -v appstreamcli >/dev/null; then
+  appstreamcli validate --no-net "$METAINFO" >/dev/null || die "$METAINFO is not valid AppStream"
+fi
+echo "desktop entry: ${DESKTOP_FILE#"$ROOT"/}   metainfo: ${METAINFO#"$ROOT"/}   icon: ${ICON_SVG#"$ROOT"/}"
 
 step "Rendering icons"
 rm -rf build/icons
@@ -82,7 +88,7 @@ QT_QPA_PLATFORM=offscreen "$PY" installer/make_icons.py "$ICON_SVG" build/icons 
 # --- 3. Freeze. The module list is taken first: the tree may change while PyInstaller runs, and
 # the check below must compare against what existed when the analysis started.
 mkdir -p build
-find app ui -name '*.py' -not -path '*/__pycache__/*' | sort > build/modules-at-start.txt
+find retouchdesk app ui -name '*.py' -not -path '*/__pycache__/*' | sort > build/modules-at-start.txt
 step "PyInstaller (one-folder)"
 pyi_args=(--noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller)
 [ "$CLEAN" = 1 ] && pyi_args+=(--clean)
@@ -97,11 +103,10 @@ step "Checking the frozen archive for dynamically imported modules"
 PYZ_TOC=build/pyinstaller/retouchdesk/PYZ-00.toc
 [ -f "$PYZ_TOC" ] || die "missing $PYZ_TOC"
 missing=()
-for module in app.cli truststore certifi httpx_sse qasync \
+for module in retouchdesk.entry retouchdesk_resources app.cli truststore certifi httpx_sse qasync \
               keyring.backends.SecretService keyring.backends.kwallet keyring.backends.libsecret \
               keyring.backends.macOS keyring.backends.Windows keyring.backends.chainer \
-              keyrings.alt.file keyrings.alt.Windows \
-              uvicorn.loops.auto uvicorn.protocols.http.auto uvicorn.protocols.http.h11_impl \
+              watchfiles uvicorn.loops.auto uvicorn.protocols.http.auto uvicorn.protocols.http.h11_impl \
               uvicorn.lifespan.on starlette.applications multipart \
               PIL.JpegImagePlugin PIL.PngImagePlugin PIL.TiffImagePlugin PIL.WebPImagePlugin; do
   grep -q "'$module'" "$PYZ_TOC" || missing+=("$module")
@@ -112,11 +117,14 @@ while IFS= read -r source; do
   grep -q "'$module'" "$PYZ_TOC" || missing+=("$module")
 done < build/modules-at-start.txt
 [ ${#missing[@]} -eq 0 ] || die "not frozen: ${missing[*]}"
+# Test tools must not ship: keyrings.alt's plaintext backends are refused by the app anyway.
+! grep -q "'keyrings\.alt" "$PYZ_TOC" || die "keyrings.alt is frozen into the app (a test-only package)"
 [ -f "$APPDIR/_internal/app/sandbox/samples/SOURCES.md" ] || die "sandbox samples not bundled"
-if [ -d ui/resources ]; then
-  [ -d "$APPDIR/_internal/ui/resources" ] || die "ui/resources not bundled"
-fi
-echo "ok: every app/ui module, keyring backends, truststore, uvicorn, PIL plugins, data files"
+# resources/ as the package retouchdesk_resources, every file of it (Python and notes aside).
+while IFS= read -r file; do
+  [ -f "$APPDIR/_internal/retouchdesk_resources/${file#resources/}" ] || die "not bundled: $file"
+done < <(find resources -type f -not -name '*.py' -not -name '*.md' -not -path '*/__pycache__/*')
+echo "ok: every retouchdesk/app/ui module, keyring backends, truststore, uvicorn, PIL plugins, resources"
 
 # --- 4. The .deb.
 step "Staging the .deb"
@@ -129,8 +137,7 @@ ln -s /opt/retouchdesk/retouchdesk "$STAGE/usr/bin/retouchdesk"
 install -m 644 "$DESKTOP_FILE" "$STAGE/usr/share/applications/retouchdesk.desktop"
 install -m 644 "$ICON_SVG" "$STAGE/usr/share/icons/hicolor/scalable/apps/retouchdesk.svg"
 # AppStream: what GNOME Software / KDE Discover show for the installed app.
-install -D -m 644 installer/linux/com.retouchdesk.RetouchDesk.metainfo.xml \
-  "$STAGE/usr/share/metainfo/com.retouchdesk.RetouchDesk.metainfo.xml"
+install -D -m 644 "$METAINFO" "$STAGE/usr/share/metainfo/$(basename "$METAINFO")"
 for size in 16 24 32 48 64 128 256 512; do
   dir="$STAGE/usr/share/icons/hicolor/${size}x${size}/apps"
   mkdir -p "$dir" && install -m 644 "build/icons/retouchdesk-$size.png" "$dir/retouchdesk.png"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=(dpkg-dev fakeroot desktop-file-utils xvfb xauth xdotool x11-utils openssl python3
+need=(dpkg-dev fakeroot desktop-file-utils appstream xvfb xauth xdotool x11-utils openssl python3
       libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
       libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)

@@ -1,7 +1,8 @@
 """Entry point of the frozen Retouch Desk executable.
 
 PyInstaller freezes a script, not a console_scripts entry point, so this file stands in for the
-`retouchdesk = app.cli:main` script that pip writes. Keep it tiny: everything belongs in app.cli.
+`retouchdesk = retouchdesk.entry:main` script that pip writes. Keep it tiny: everything belongs
+in the composition root, `retouchdesk.entry`.
 """
 
 import multiprocessing
@@ -13,6 +14,6 @@ if __name__ == "__main__":
     # this same executable and must stop here instead of running the CLI again.
     multiprocessing.freeze_support()
 
-    from app.cli import main
+    from retouchdesk.entry import main
 
     sys.exit(main())

@@ -172,24 +172,26 @@ def windows_extensions() -> list[str]:
     return [ext for _, extensions, _, _ in FILE_TYPES for ext in extensions]
 
 
+RESOURCES = ROOT / "resources"  # the single source; pip ships it as `retouchdesk_resources`
+DESKTOP_ENTRY = RESOURCES / "retouchdesk.desktop"
+METAINFO = RESOURCES / "com.retouchdesk.RetouchDesk.metainfo.xml"
+
+
 def app_icon_svg(root: Path = ROOT) -> Path:
-    """The app's own icon when ui/ ships one, else the installer's."""
-    for candidate in (
-        "ui/resources/retouchdesk.svg",
-        "ui/resources/icons/retouchdesk.svg",
-        "ui/resources/icons/app.svg",
-        "resources/retouchdesk.svg",
-    ):
-        if (root / candidate).is_file():
-            return root / candidate
-    return root / "installer" / "linux" / "retouchdesk.svg"
+    """The app's icon: the one the window shows, rendered by the installers at every size."""
+    return root / "resources" / "icons" / "app.svg"
 
 
 if __name__ == "__main__":
     # For CI steps and shell scripts: `python installer/pyi_support.py version|icon`.
     import sys
 
-    queries = {"version": lambda: read_version(), "icon": lambda: str(app_icon_svg())}
+    queries = {
+        "version": lambda: read_version(),
+        "icon": lambda: str(app_icon_svg()),
+        "desktop": lambda: str(DESKTOP_ENTRY),
+        "metainfo": lambda: str(METAINFO),
+    }
     if len(sys.argv) != 2 or sys.argv[1] not in queries:
         raise SystemExit(f"usage: pyi_support.py {'|'.join(queries)}")
     print(queries[sys.argv[1]]())

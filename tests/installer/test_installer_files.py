@@ -7,6 +7,7 @@ macOS runner we do not have here.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import plistlib
 import re
@@ -77,24 +78,46 @@ def test_spec_names_the_dynamically_imported_modules() -> None:
     source = (INSTALLER / "retouchdesk.spec").read_text(encoding="utf-8")
     for needed in (
         'collect_submodules("keyring.backends")',
-        'collect_submodules("keyrings.alt")',
         '"truststore"',
         '"uvicorn.loops.auto"',
         '"uvicorn.protocols.http.auto"',
         '"uvicorn.lifespan.on"',
         '"httpx_sse"',
         'copy_metadata("keyring")',
-        'copy_metadata("keyrings.alt")',
+        'modules_under(ROOT, "retouchdesk")',
         'modules_under(ROOT, "app")',
         'modules_under(ROOT, "ui")',
+        '"retouchdesk_resources"',
         "ImagePlugin",
     ):
         assert needed in source, needed
 
 
-def test_entry_point_calls_the_cli() -> None:
+def _spec_excludes() -> set[str]:
+    source = (INSTALLER / "retouchdesk.spec").read_text(encoding="utf-8")
+    block = re.search(r"^excludes = \[(.*?)^\]", source, re.MULTILINE | re.DOTALL)
+    assert block is not None
+    return set(re.findall(r'"([\w.]+)"', block.group(1)))
+
+
+def test_spec_ships_no_test_tool_and_excludes_no_runtime_dependency() -> None:
+    import tomllib
+
+    source = (INSTALLER / "retouchdesk.spec").read_text(encoding="utf-8")
+    assert "keyrings.alt" not in source.replace("(keyrings.alt is a test tool", "")
+    excludes = _spec_excludes()
+    assert "keyrings" in excludes
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = {
+        re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower().replace("-", "_")
+        for requirement in project["dependencies"]
+    }
+    assert runtime & {name.lower() for name in excludes} == set()
+
+
+def test_entry_point_calls_the_composition_root() -> None:
     source = (INSTALLER / "entry.py").read_text(encoding="utf-8")
-    assert "from app.cli import main" in source
+    assert "from retouchdesk.entry import main" in source
     assert "freeze_support()" in source
 
 
@@ -157,15 +180,31 @@ def test_orphaned_libraries_are_only_those_the_dropped_plugins_needed() -> None:
 # --- Linux desktop integration ----------------------------------------------------------------
 
 
-def desktop_files() -> list[Path]:
-    own = [INSTALLER / "linux" / "retouchdesk.desktop"]
-    app_owned = ROOT / "ui" / "resources" / "retouchdesk.desktop"
-    return own + ([app_owned] if app_owned.exists() else [])
+DESKTOP = pyi_support.DESKTOP_ENTRY
+METAINFO = pyi_support.METAINFO
 
 
-@pytest.mark.parametrize("desktop", desktop_files(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_desktop_entry_offers_open_with_for_the_image_types(desktop: Path) -> None:
-    entries = dict(line.split("=", 1) for line in desktop.read_text().splitlines() if "=" in line)
+def _source_files(pattern: str) -> list[str]:
+    """Files of the source tree matching `pattern` (build outputs and virtualenvs left out)."""
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("build", "dist")]
+        dirs[:] = [d for d in dirs if not (Path(folder, d) / "pyvenv.cfg").exists()]
+        found += [str(Path(folder, f).relative_to(ROOT)) for f in fnmatch.filter(files, pattern)]
+    return sorted(found)
+
+
+def test_resources_is_the_only_home_of_the_desktop_files_and_icons() -> None:
+    assert _source_files("*.desktop") == ["resources/retouchdesk.desktop"]
+    assert _source_files("*.metainfo.xml") == [str(METAINFO.relative_to(ROOT))]
+    assert not (ROOT / "ui" / "resources").exists()
+    assert not (ROOT / "installer" / "linux").exists()
+    svgs = _source_files("*.svg")
+    assert svgs and all(name.startswith("resources/") for name in svgs), svgs
+
+
+def test_desktop_entry_offers_open_with_for_the_image_types() -> None:
+    entries = dict(line.split("=", 1) for line in DESKTOP.read_text().splitlines() if "=" in line)
     assert entries["Exec"] == "retouchdesk %F"
     assert entries["Icon"] == "retouchdesk"
     assert entries["Type"] == "Application"
@@ -174,11 +213,18 @@ def test_desktop_entry_offers_open_with_for_the_image_types(desktop: Path) -> No
     assert set(pyi_support.desktop_mime_types().rstrip(";").split(";")) <= offered
 
 
+def test_desktop_entry_names_the_window_class_and_no_folder_type() -> None:
+    entries = dict(line.split("=", 1) for line in DESKTOP.read_text().splitlines() if "=" in line)
+    # Matches QGuiApplication.setDesktopFileName / the app name, so docks group the window.
+    assert entries["StartupWMClass"] == "retouchdesk"
+    # inode/directory would let file managers make Retouch Desk their default folder opener.
+    assert "inode/directory" not in entries["MimeType"]
+
+
 @pytest.mark.skipif(not shutil.which("desktop-file-validate"), reason="desktop-file-utils absent")
-@pytest.mark.parametrize("desktop", desktop_files(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_desktop_entry_validates(desktop: Path) -> None:
+def test_desktop_entry_validates() -> None:
     result = subprocess.run(
-        ["desktop-file-validate", str(desktop)], capture_output=True, text=True, timeout=10
+        ["desktop-file-validate", str(DESKTOP)], capture_output=True, text=True, timeout=10
     )
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
 
@@ -186,19 +232,17 @@ def test_desktop_entry_validates(desktop: Path) -> None:
 def test_appstream_metainfo_launches_the_desktop_entry_and_lists_the_image_types() -> None:
     import xml.etree.ElementTree as ET
 
-    metainfo = INSTALLER / "linux" / "com.retouchdesk.RetouchDesk.metainfo.xml"
-    root = ET.parse(metainfo).getroot()
-    assert root.findtext("id") == metainfo.name.removesuffix(".metainfo.xml")
-    assert root.findtext("launchable") == "retouchdesk.desktop"
+    root = ET.parse(METAINFO).getroot()
+    assert root.findtext("id") == METAINFO.name.removesuffix(".metainfo.xml")
+    assert root.findtext("launchable") == DESKTOP.name
     mediatypes = {m.text for m in root.iter("mediatype")}
     assert mediatypes == {mime for mime, _, _, _ in pyi_support.FILE_TYPES}
 
 
 @pytest.mark.skipif(not shutil.which("appstreamcli"), reason="appstream absent")
 def test_appstream_metainfo_validates() -> None:
-    metainfo = INSTALLER / "linux" / "com.retouchdesk.RetouchDesk.metainfo.xml"
     result = subprocess.run(
-        ["appstreamcli", "validate", "--no-net", str(metainfo)],
+        ["appstreamcli", "validate", "--no-net", str(METAINFO)],
         capture_output=True,
         text=True,
         timeout=30,
@@ -206,10 +250,15 @@ def test_appstream_metainfo_validates() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_icon_is_an_svg() -> None:
+def test_icon_is_an_svg_and_the_one_the_window_shows() -> None:
+    from importlib.resources import files
+
     icon = pyi_support.app_icon_svg()
     assert icon.is_file()
     assert "<svg" in icon.read_text(encoding="utf-8")[:400]
+    assert files("retouchdesk_resources").joinpath("icons", "app.svg").read_bytes() == (
+        icon.read_bytes()
+    )
 
 
 @pytest.mark.parametrize(
