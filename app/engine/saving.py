@@ -12,6 +12,7 @@ from app.api.errors import ProtocolViolationError, TransientError
 from app.api.models import Execution
 from app.domain.choices import OnExists
 from app.domain.jobs import Job, JobState
+from app.engine.checkpoints import checkpoint
 from app.engine.download import (
     IntegrityError,
     download_verified,
@@ -30,7 +31,6 @@ from app.engine.naming import (
 from app.engine.options import BatchContext
 from app.engine.sending import OnBytes, SetState, StageFailure
 from app.engine.stage_limits import StageLimits
-from app.engine.testhooks import crash_point
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +79,9 @@ class Saver:
             if earlier_target:
                 await asyncio.to_thread(remove_leftovers, Path(earlier_target), job.id)
             await self._download(job, batch, temp)
-            crash_point("downloading")
+            checkpoint("downloading")
             final = await asyncio.to_thread(finish, temp, target, batch.on_exists)
-            crash_point("after_save")
+            checkpoint("after_save")
             if final is None:
                 await self._set_state(
                     job, JobState.SKIPPED, "output exists", output_path=str(target)

@@ -30,12 +30,12 @@ from app.api.models import Execution
 from app.api.streams import FileChangedError
 from app.domain.choices import CreatePath
 from app.domain.jobs import Job, JobState
+from app.engine.checkpoints import checkpoint
 from app.engine.hashing import Hasher
 from app.engine.options import BatchContext
 from app.engine.reconcile import find_created_execution
 from app.engine.scaled_inputs import ScaledInputs
 from app.engine.stage_limits import StageLimits
-from app.engine.testhooks import crash_point
 from app.engine.upload_size import UploadSizePolicy
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ class Sender:
         async with self._limits.hash:
             await self._limits.running.wait()
             await self._set_state(job, JobState.HASHING, record=False)
-            crash_point("hashing")
+            checkpoint("hashing")
             max_side = await self._upload_sizes.max_side(
                 str(batch.option("upload_size", "")), batch.record.workflow_version
             )
@@ -161,7 +161,7 @@ class Sender:
         async with self._limits.upload:
             await self._limits.running.wait()  # paused while waiting for a slot: wait on
             await self._set_state(job, JobState.UPLOADING)
-            crash_point("uploading")
+            checkpoint("uploading")
             stored = await self._client.upload(
                 Path(job.upload_path or job.input_path),
                 batch.org_id,
@@ -228,7 +228,7 @@ class Sender:
         for attempt in range(CREATE_ATTEMPTS):
             job.create_sent_at = time.time()  # see adopt_if_created
             await self._set_state(job, state)  # committed before the POST leaves
-            crash_point(state.value)
+            checkpoint(state.value)
             try:
                 execution_id = await send()
             except FileChangedError as exc:
@@ -251,7 +251,7 @@ class Sender:
                 if await self.adopt_if_created(job, batch, settle=settle):
                     return True
                 continue
-            crash_point("after_create")
+            checkpoint("after_create")
             job.create_sent_at = 0.0
             await self._set_state(
                 job, JobState.PROCESSING, execution_id=execution_id, remote_status="CREATED"
