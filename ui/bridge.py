@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -26,6 +26,9 @@ from app.engine.events import (
     JobRemoved,
 )
 from ui.job_model import JobTableModel
+
+if TYPE_CHECKING:
+    from app.engine.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +61,9 @@ class EngineBridge(QObject):
         self._more.setSingleShot(True)
         self._more.setInterval(0)
         self._more.timeout.connect(self.flush)
-        self._unsubscribe: Callable[[], Any] | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
-    def attach(self, engine: Any) -> None:
+    def attach(self, engine: Engine) -> None:
         """Subscribe to an engine and show the jobs it already has (resumed batches)."""
         self.detach()
         self._model.reset(engine.jobs())

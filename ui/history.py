@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -27,31 +27,38 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.formatting import format_money
 from app.engine.naming import sanitize_component
+from ui.async_slot import async_slot
+from ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.api.models import Batch, Execution
+    from app.domain.jobs import Job
+    from app.store.journal import BatchRecord
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 STATUSES = ["", "COMPLETED", "FAILED", "PAYMENT_REQUIRED", "IN_QA", "ACTIVE", "CREATED"]
 ModelIndex = QModelIndex | QPersistentModelIndex
+T = TypeVar("T")
 
 
 def _when(iso: str | None) -> str:
     return (iso or "").replace("T", " ")[:19]
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(QAbstractTableModel, Generic[T]):
     """A read-only table of (columns -> text) rows with an object per row."""
 
-    def __init__(self, headers: list[str], parent: Any = None) -> None:
+    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._headers = headers
-        self._rows: list[tuple[list[str], Any]] = []
+        self._rows: list[tuple[list[str], T]] = []
 
-    def set_rows(self, rows: list[tuple[list[str], Any]]) -> None:
+    def set_rows(self, rows: list[tuple[list[str], T]]) -> None:
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
@@ -77,12 +84,12 @@ class RowsModel(QAbstractTableModel):
             return obj
         return None
 
-    def object_at(self, row: int) -> Any:
+    def object_at(self, row: int) -> T | None:
         return self._rows[row][1] if 0 <= row < len(self._rows) else None
 
 
 class HistoryWindow(QWidget):
-    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("historyWindow")
         self.setWindowTitle("History")
@@ -90,7 +97,7 @@ class HistoryWindow(QWidget):
         self.workspace = workspace
         self.offset = 0
         self.total = 0
-        self._local: dict[str, Any] = {}
+        self._local: dict[str, Job] = {}
 
         # Executions tab
         self.status_combo = QComboBox()
@@ -107,7 +114,7 @@ class HistoryWindow(QWidget):
         filters.addWidget(self.batch_edit, 1)
         filters.addWidget(self.file_edit, 1)
         filters.addWidget(search)
-        self.executions = RowsModel(
+        self.executions: RowsModel[Execution] = RowsModel(
             ["Created", "File", "Workflow", "Status", "Credits", "Batch", "Saved here"], self
         )
         self.exec_view = _table(self.executions)
@@ -130,7 +137,7 @@ class HistoryWindow(QWidget):
         exec_layout.addLayout(paging)
 
         # Batches tab
-        self.batches = RowsModel(
+        self.batches: RowsModel[Batch | BatchRecord] = RowsModel(
             ["Created", "Name", "Workflow", "Images", "Price", "On this computer"], self
         )
         self.batch_view = _table(self.batches)
@@ -182,7 +189,8 @@ class HistoryWindow(QWidget):
             return
         self.total = page.total
         ids = [e.id for e in page.entries]
-        local = await ws.journal.run(ws.journal.jobs_by_execution, ids) if ids else []
+        journal = ws.journal
+        local = await journal.run(journal.jobs_by_execution, ids) if ids and journal else []
         self._local = {job.execution_id: job for job in local}
         rows = []
         for e in page.entries:
@@ -219,9 +227,10 @@ class HistoryWindow(QWidget):
             logger.warning("batches failed", exc_info=True)
             self.message.setText(f"Could not load the batches: {exc}")
             remote = []
-        local = await ws.journal.run(ws.journal.batches)
+        journal = ws.journal
+        local = await journal.run(journal.batches) if journal is not None else []
         local_by_id = {b.id: b for b in local}
-        rows = []
+        rows: list[tuple[list[str], Batch | BatchRecord]] = []
         seen: set[str] = set()
         for b in remote:
             seen.add(b.id)
@@ -239,40 +248,40 @@ class HistoryWindow(QWidget):
                 )
             )
         # Batches only this machine knows (nothing reached the server yet, or another org).
-        for b in local:
-            if b.id not in seen and b.org_id == ws.org_id:
+        for record in local:
+            if record.id not in seen and record.org_id == ws.org_id:
                 rows.append(
                     (
                         [
-                            b.created_at_iso.replace("T", " ")[:19],
-                            b.name,
-                            b.workflow_name,
+                            record.created_at_iso.replace("T", " ")[:19],
+                            record.name,
+                            record.workflow_name,
                             "",
                             "",
                             "yes (not on the server yet)",
                         ],
-                        b,
+                        record,
                     )
                 )
         self.batches.set_rows(rows)
 
     # --- actions -------------------------------------------------------------------------------
-    @asyncSlot()
+    @async_slot()
     async def _search(self) -> None:
         self.offset = 0
         await self.load_executions()
 
-    @asyncSlot()
+    @async_slot()
     async def _newer(self) -> None:
         self.offset = max(0, self.offset - PAGE_SIZE)
         await self.load_executions()
 
-    @asyncSlot()
+    @async_slot()
     async def _older(self) -> None:
         self.offset += PAGE_SIZE
         await self.load_executions()
 
-    @asyncSlot()
+    @async_slot()
     async def _show_batch(self, index: QModelIndex) -> None:
         batch = self.batches.object_at(index.row())
         if batch is None:
@@ -281,11 +290,11 @@ class HistoryWindow(QWidget):
         self.tabs.setCurrentIndex(0)
         await self._search()
 
-    def selected_execution(self) -> Any:
+    def selected_execution(self) -> Execution | None:
         rows = self.exec_view.selectionModel().selectedRows()
         return self.executions.object_at(rows[0].row()) if rows else None
 
-    def _selection_changed(self, *_args: Any) -> None:
+    def _selection_changed(self, *_args: object) -> None:
         execution = self.selected_execution()
         self.download_button.setEnabled(execution is not None and execution.status == "COMPLETED")
         job = self._local.get(execution.id) if execution is not None else None
@@ -299,7 +308,7 @@ class HistoryWindow(QWidget):
         if job is not None and job.output_path:
             QDesktopServices.openUrl(QUrl.fromLocalFile(job.output_path))
 
-    @asyncSlot()
+    @async_slot()
     async def _download(self) -> None:
         execution = self.selected_execution()
         if execution is None:
@@ -310,7 +319,7 @@ class HistoryWindow(QWidget):
         if target:
             await self.download_to(execution, Path(target))
 
-    async def download_to(self, execution: Any, target: Path) -> Path:
+    async def download_to(self, execution: Execution, target: Path) -> Path:
         ws = self.workspace
         self.message.setText(f"Downloading {execution.input_file_name}…")
         try:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPalette
 
 from app.domain.formatting import REVIEW_LABELS, format_duration, state_label
@@ -141,7 +141,7 @@ ThumbnailSource = Callable[[Job], QImage | None]
 
 
 class JobTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._jobs: list[Job] = []
         self._rows: dict[str, int] = {}  # job id -> row, rebuilt after removals
@@ -214,7 +214,7 @@ class JobTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _display(self, job: Job, column: int) -> Any:
+    def _display(self, job: Job, column: int) -> str | None:
         if column == COL_NAME:
             return job.name
         if column == COL_STATUS:
@@ -230,7 +230,7 @@ class JobTableModel(QAbstractTableModel):
             return job.output_path
         return None
 
-    def _sort_value(self, job: Job, column: int) -> Any:
+    def _sort_value(self, job: Job, column: int) -> str | float | None:
         if column == COL_NAME:
             return job.name.casefold()
         if column == COL_STATUS:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.domain.jobs import Job, JobState, Review
 from ui.job_model import JobRole, SortRole
@@ -39,7 +38,7 @@ class StatusFilter(enum.Enum):
 
 
 class JobFilterProxy(QSortFilterProxyModel):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSortRole(SortRole)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -7,9 +7,7 @@ bar), not by a widget per row.
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -129,7 +127,7 @@ class JobTableView(QTableView):
         self.setItemDelegateForColumn(COL_THUMB, ThumbnailDelegate(self))
         self.setAccessibleName("Jobs")
 
-    def setModel(self, model: Any) -> None:
+    def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         header = self.horizontalHeader()
         header.setHighlightSections(False)

@@ -52,7 +52,9 @@ def hand_over(paths: list[str], name: str | None = None) -> bool:
     message = json.dumps({"open": [str(Path(p).absolute()) for p in paths]}) + "\n"
     socket.write(message.encode())
     socket.waitForBytesWritten(ANSWER_MS)
-    answered = socket.waitForReadyRead(ANSWER_MS) and socket.readLine().data().strip() == b"ok"
+    answered = (
+        socket.waitForReadyRead(ANSWER_MS) and bytes(socket.readLine().data()).strip() == b"ok"
+    )
     socket.disconnectFromServer()
     if not answered:
         raise NotAnswering("Retouch Desk is already running but did not answer")

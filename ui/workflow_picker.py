@@ -7,15 +7,18 @@ by mistake.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QHBoxLayout, QLabel, QWidget
 
 from app.domain.formatting import format_money
 
+if TYPE_CHECKING:
+    from app.api.models import Workflow
 
-def workflow_label(workflow: Any) -> str:
+
+def workflow_label(workflow: Workflow) -> str:
     date = (workflow.date or "")[:10]
     price = format_money(workflow.execution_price)
     changed = f" · changed {date}" if date else ""
@@ -28,7 +31,7 @@ class WorkflowPicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._workflows: list[Any] = []
+        self._workflows: list[Workflow] = []
         label = QLabel("&Workflow")
         self.combo = QComboBox()
         self.combo.setEditable(True)
@@ -58,7 +61,7 @@ class WorkflowPicker(QWidget):
         self.combo.currentIndexChanged.connect(self._changed)
         self.pin.toggled.connect(self.pinChanged)
 
-    def set_workflows(self, workflows: list[Any], preferred_id: str = "") -> None:
+    def set_workflows(self, workflows: list[Workflow], preferred_id: str = "") -> None:
         self.combo.blockSignals(True)
         self.combo.clear()
         self._workflows = list(workflows)
@@ -75,7 +78,7 @@ class WorkflowPicker(QWidget):
         self.combo.blockSignals(False)
         self._changed(index)
 
-    def current(self) -> Any:
+    def current(self) -> Workflow | None:
         index = self.combo.currentIndex()
         return self._workflows[index] if 0 <= index < len(self._workflows) else None
 

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.api.servers import ServerProfile
 from app.store import paths
 from app.store.settings import Settings
+
+if TYPE_CHECKING:  # imported when first used: the window is on screen before they load
+    from app.api.client import AutoretouchClient
+    from app.api.models import Organization, Workflow
+    from app.api.session import Session
+    from app.engine.engine import Engine
+    from app.store.journal import Journal
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +41,37 @@ def describe_server(profile: ServerProfile, org_name: str = "") -> str:
     return f"{profile.api_url}" + (f" · {org_name}" if org_name else "")
 
 
+class NotConnectedError(RuntimeError):
+    """The workspace has no session yet, or no longer."""
+
+
 @dataclass
 class Workspace:
     profile: ServerProfile
     settings: Settings
-    session: Any = None  # app.api.session.Session
-    journal: Any = None  # app.store.journal.Journal
-    engine: Any = None  # app.engine.engine.Engine
+    session: Session | None = None  # from connect() until aclose()
+    journal: Journal | None = None  # from start_engine() until aclose()
+    engine: Engine | None = None  # from start_engine() until aclose()
     org_id: str = ""
-    organizations: list[Any] = field(default_factory=list)
-    workflows: list[Any] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    workflows: list[Workflow] = field(default_factory=list)
 
     @property
-    def client(self) -> Any:
-        return self.session.client
+    def signed_in(self) -> bool:
+        return self.session is not None and self.session.signed_in
+
+    @property
+    def account(self) -> str:
+        return self.session.account if self.session is not None else ""
+
+    @property
+    def client(self) -> AutoretouchClient:
+        return self._session().client
+
+    def _session(self) -> Session:
+        if self.session is None:
+            raise NotConnectedError(f"not connected to {self.profile.name}")
+        return self.session
 
     async def connect(self) -> bool:
         """Create the session and restore a stored sign-in. True when signed in."""
@@ -60,7 +84,7 @@ class Workspace:
 
     async def sign_in_silently(self) -> None:
         """The sandbox approves device codes by itself: no dialog, no browser."""
-        await self.session.sign_in_device_flow(lambda _code: None, open_browser=False)
+        await self._session().sign_in_device_flow(lambda _code: None, open_browser=False)
 
     async def start_engine(self) -> None:
         """Journal + engine once signed in; reattach what a crash or quit left unfinished."""
@@ -69,10 +93,11 @@ class Workspace:
 
         await self.choose_organization()
         self.journal = Journal(paths.journal_path())
-        self.engine = Engine(self.session.client, self.journal, self.settings)
+        self.engine = Engine(self.client, self.journal, self.settings)
 
     async def choose_organization(self) -> None:
-        client = self.session.client
+        session = self._session()
+        client = session.client
         try:
             self.organizations = await client.list_organizations()
         except Exception:
@@ -82,8 +107,8 @@ class Workspace:
         preferred = self.settings.organization_id
         if preferred in ids:
             self.org_id = preferred
-        elif self.session.default_organization_id:
-            self.org_id = self.session.default_organization_id
+        elif session.default_organization_id:
+            self.org_id = session.default_organization_id
         elif ids:
             self.org_id = ids[0]
 
@@ -93,16 +118,16 @@ class Workspace:
                 return str(org.name)
         return ""
 
-    async def load_workflows(self) -> list[Any]:
-        self.workflows = list(await self.session.client.list_workflows(self.org_id))
+    async def load_workflows(self) -> list[Workflow]:
+        self.workflows = list(await self.client.list_workflows(self.org_id))
         return self.workflows
 
     async def balance(self) -> int:
-        return int(await self.session.client.get_balance(self.org_id))
+        return await self.client.get_balance(self.org_id)
 
     async def aclose(self) -> None:
         """Drain the engine, then close HTTP and the journal; each step even if one fails."""
-        steps: list[Callable[[], Any]] = []
+        steps: list[Callable[[], Awaitable[None]]] = []
         if self.engine is not None:
             steps.append(self.engine.aclose)
         if self.session is not None:

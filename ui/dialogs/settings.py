@@ -71,8 +71,8 @@ class SettingsDialog(QDialog):
         output_box = QGroupBox("Results")
         output_form = QFormLayout(output_box)
         self.layout_combo = QComboBox()
-        for value, label in LAYOUTS:
-            self.layout_combo.addItem(label, value)
+        for layout_choice, label in LAYOUTS:
+            self.layout_combo.addItem(label, layout_choice)
         self.output_edit = QLineEdit()
         self.output_edit.setPlaceholderText(
             "Default: a \u201c<folder> retouched\u201d folder beside the originals"
@@ -90,8 +90,8 @@ class SettingsDialog(QDialog):
         self.preview_label.setObjectName("namePreview")
         self.preview_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.exists_combo = QComboBox()
-        for value, label in ON_EXISTS:
-            self.exists_combo.addItem(label, value)
+        for policy, label in ON_EXISTS:
+            self.exists_combo.addItem(label, policy)
         output_form.addRow("Save &to:", self.layout_combo)
         output_label = QLabel("&Output folder:")
         output_label.setBuddy(self.output_edit)
