@@ -87,7 +87,7 @@ async def streaming(images: int, url: str, inputs: list[Path], out_dir: Path) ->
     window = MainWindow(settings)
     window.resize(1280, 800)
     window.show()
-    window.confirm_runs = False  # nobody clicks in a benchmark
+    window.run.confirm_runs = False  # nobody clicks in a benchmark
     workspace = Workspace(sandbox_profile(url), settings)
     if not await workspace.connect():
         await workspace.sign_in_silently()
@@ -98,8 +98,8 @@ async def streaming(images: int, url: str, inputs: list[Path], out_dir: Path) ->
     sampler = LagSampler()
     sampler.start()
     started = time.perf_counter()
-    await window.queue_paths(inputs)
-    await window.start_pending()
+    await window.queue.queue_paths(inputs)
+    await window.run.start_pending()
     while not all(j.state.is_final for j in window.model.jobs()) or (
         window.model.rowCount() < images
     ):
@@ -157,7 +157,7 @@ async def memory(rows: int, paths: list[Path]) -> dict[str, float]:
     QApplication.processEvents()
     # Scroll the whole table a screenful at a time, letting each screen's thumbnails decode,
     # as a user skimming a big batch would.
-    view = window.view
+    view = window.page.view
     bar = view.verticalScrollBar()
     t0 = time.perf_counter()
     step = max(1, bar.pageStep())

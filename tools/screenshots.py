@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,7 @@ SAMPLES = ROOT / "app" / "sandbox" / "samples"
 SIZE = (1280, 760)
 
 
-async def until(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+async def until(condition: Callable[[], object], timeout: float = 60.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
@@ -94,16 +95,18 @@ async def shoot(out: Path) -> None:
         save(window, "01-empty")
 
         inputs = make_inputs(HOME / "photos" / "spring shoot", 6)
-        await window.queue_paths(inputs)
-        starting = asyncio.ensure_future(window.start_pending())
-        await until(lambda: getattr(window, "confirm_dialog", None) is not None)
+        await window.queue.queue_paths(inputs)
+        starting = asyncio.ensure_future(window.run.start_pending())
+        await until(lambda: window.run.confirm_dialog is not None)
         await asyncio.sleep(0.2)
-        save(window.confirm_dialog, "02-confirm")
-        window.confirm_dialog.start_button.click()
+        confirm = window.run.confirm_dialog
+        assert confirm is not None
+        save(confirm, "02-confirm")
+        confirm.start_button.click()
         await starting
         await until(lambda: sum(j.state.value == "done" for j in window.model.jobs()) >= 4)
         await until(lambda: any(j.state.is_active for j in window.model.jobs()))
-        window.view.selectRow(1)
+        window.page.view.selectRow(1)
         await asyncio.sleep(0.4)
         save(window, "03-running")
 
@@ -113,14 +116,16 @@ async def shoot(out: Path) -> None:
 
         for r in range(window.proxy.rowCount()):
             if window.proxy.index(r, 0).data(JobRole).state.value == "failed":
-                window.view.selectRow(r)
+                window.page.view.selectRow(r)
                 break
         await asyncio.sleep(0.3)
         save(window, "04-finished-with-failures")
 
         from ui.context_menu import build_menu
 
-        menu = build_menu(window, window.menu_entries(window.selected_jobs()), lambda a: None)
+        menu = build_menu(
+            window, window.job_menu.menu_entries(window.page.selected_jobs()), lambda a: None
+        )
         menu.adjustSize()
         save(menu, "05-context-menu")
         menu.deleteLater()
@@ -144,9 +149,8 @@ async def shoot(out: Path) -> None:
             await until(lambda: bool(sign_in.code_label.text()))
             await asyncio.sleep(0.3)
             save(sign_in, "07-sign-in")
-            sign_in._cancel_flow()
+            sign_in.reject()  # closing the dialog cancels the sign-in
             await flow
-            sign_in.close()
             await other.aclose()
         finally:
             waiting.stop()
@@ -173,7 +177,7 @@ async def shoot(out: Path) -> None:
         from ui.theme import apply_palette, dark_palette
 
         apply_palette(dark_palette())
-        window.view.clearSelection()
+        window.page.view.clearSelection()
         await asyncio.sleep(0.3)
         save(window, "11-finished-dark")
 

@@ -16,8 +16,12 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # Qt loads after the command line is read
+    from PySide6.QtWidgets import QApplication, QWidget
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +36,7 @@ def parse_args(args: list[str]) -> argparse.Namespace:
     return known
 
 
-def install_excepthook(window_getter: Any) -> None:
+def install_excepthook(window_getter: Callable[[], QWidget | None]) -> None:
     """Unhandled errors become a dialog (and a log line) instead of a silent dead window."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -114,7 +118,8 @@ def run(args: list[str]) -> int:
     window = MainWindow(settings)
     from ui.notifications import Notifier
 
-    window.notifier = Notifier()
+    notifier = Notifier()
+    window.notices.notifier = notifier
     install_excepthook(lambda: window)
     instance_server.pathsReceived.connect(window.open_from_elsewhere)
     file_open_events.pathsReceived.connect(window.open_from_elsewhere)
@@ -137,7 +142,7 @@ def run(args: list[str]) -> int:
     def about_to_quit() -> None:
         instance_server.close()
         window.shutdown()
-        window.notifier.close()
+        notifier.close()
 
     app.aboutToQuit.connect(about_to_quit)
     _quit_on_signals(app)
@@ -152,7 +157,7 @@ def run(args: list[str]) -> int:
     return 0
 
 
-def _quit_on_signals(app: Any) -> None:
+def _quit_on_signals(app: QApplication) -> None:
     """SIGTERM / Ctrl+C quit like the window's close button: engine drained, sandbox stopped.
 
     Python only runs signal handlers between bytecodes, and Qt's loop is C++; a cheap timer

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+
+from PySide6.QtCore import QCoreApplication
 
 from app.api.servers import SERVER_ENV, resolve_server
 from app.store.settings import Settings
+from ui.main_window import MainWindow
 from ui.qloop import settle_garbage
 from ui.sandbox_process import SandboxProcess
 from ui.workspace import Workspace, sandbox_profile
 
 logger = logging.getLogger(__name__)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Startup", text)
 
 
 class NotSignedIn(Exception):
@@ -27,7 +33,7 @@ class NotSignedIn(Exception):
 class Startup:
     def __init__(
         self,
-        window: Any,
+        window: MainWindow,
         settings: Settings,
         *,
         server: str | None = None,
@@ -40,7 +46,7 @@ class Startup:
         self.org = org
         self.paths = list(paths or [])
         self.sandbox: SandboxProcess | None = None
-        window.switch_server = self.switch
+        window.set_server_switcher(self.switch)
 
     async def run(self) -> None:
         try:
@@ -48,22 +54,25 @@ class Startup:
         except NotSignedIn:
             # Closing the sign-in dialog at start-up is not an error: work on the sandbox
             # this time, and keep asking for autoretouch only when the user switches back.
-            self.window.statusMessage.emit(
-                f"Not signed in to {self.server}: working on the local sandbox"
+            self.window.say(
+                tr("Not signed in to {server}: working on the local sandbox").format(
+                    server=self.server
+                )
             )
             await self.open("sandbox", queue=self.paths)
         except Exception as exc:
             logger.exception("start-up failed")
-            self.window.statusMessage.emit(f"Could not connect: {exc}")
-            self.window._show_server("Not connected")
+            text = tr("Could not connect: {error}").format(error=exc)
+            self.window.say(text)
+            self.window.show_connection_state(tr("Not connected"))
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.warning(self.window, "Retouch Desk", f"Could not connect: {exc}")
+            QMessageBox.warning(self.window, "Retouch Desk", text)
 
     async def open(self, spec: str, queue: list[str] | None = None) -> Workspace:
         window = self.window
         if spec.lower() == "sandbox":
-            window._show_server("Starting the local sandbox…")
+            window.show_connection_state(tr("Starting the local sandbox…"))
             if self.sandbox is None or not self.sandbox.running():
                 self.sandbox = SandboxProcess(parent=window)
                 await self.sandbox.start()
@@ -71,19 +80,17 @@ class Startup:
         else:
             profile = resolve_server(spec)
         workspace = Workspace(profile, self.settings)
-        window._show_server("Signing in…")
+        window.show_connection_state(tr("Signing in…"))
         signed_in = await workspace.connect()
-        if self.org:
+        if self.org and workspace.session is not None:
             workspace.session.organization_override = self.org
         if not signed_in:
             if profile.is_sandbox:
                 await workspace.sign_in_silently()
             else:
-                window.workspace_for_sign_in = workspace
-                await window.sign_in_to(workspace)
-                if not workspace.session.signed_in:
+                if not await window.sign_in_to(workspace):
                     await workspace.aclose()
-                    window._show_server("Not signed in")
+                    window.show_connection_state(tr("Not signed in"))
                     raise NotSignedIn(profile.name)
         await workspace.start_engine()
         await window.attach(workspace, queue or [])
@@ -101,7 +108,9 @@ class Startup:
         try:
             await self.open(spec)
         except NotSignedIn:
-            self.window.statusMessage.emit(f"Not signed in to {spec}: back on the local sandbox")
+            self.window.say(
+                tr("Not signed in to {server}: back on the local sandbox").format(server=spec)
+            )
             await self.open("sandbox")
             spec = "sandbox"
         # Remembered only once it worked: the next start opens where the user is now.

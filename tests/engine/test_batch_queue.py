@@ -104,7 +104,7 @@ def test_never_started_batches_come_back_pending_with_their_folder_layout(
 
     async def first_session() -> str:
         async with engine_for(sandbox, journal) as (engine, session, _):
-            wf = await workflow_id(session, WHITE_BACKGROUND)
+            wf: str = await workflow_id(session, WHITE_BACKGROUND)
             await BatchQueue(engine).add([shoot], _options(sandbox, wf, tmp_path / "out"))
             return wf  # quit without pressing Start
 
@@ -146,7 +146,7 @@ def test_requeue_leaves_other_organizations_and_loses_nothing_when_it_fails(
 
     async def first_session() -> str:
         async with engine_for(sandbox, journal) as (engine, session, _):
-            wf = await workflow_id(session, WHITE_BACKGROUND)
+            wf: str = await workflow_id(session, WHITE_BACKGROUND)
             await BatchQueue(engine).add(inputs, _options(sandbox, wf, tmp_path / "out"))
             return wf
 

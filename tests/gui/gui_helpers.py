@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -13,6 +14,27 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 TIMEOUT = 30.0
+SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
+
+
+def copy_samples(folder: Path, names: Sequence[str]) -> list[Path]:
+    """Copies of the sandbox's sample photos (the originals are never handed to a test)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(SAMPLES / name, folder / name)) for name in names]
+
+
+def distinct_images(folder: Path, count: int, stem: str = "cup") -> list[Path]:
+    """`count` different small photos (the engine processes identical bytes once)."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    base = Image.open(SAMPLES / "coffee.png").convert("RGB")
+    paths = []
+    for i in range(count):
+        path = folder / f"{stem}_{i:02d}.jpg"
+        base.resize((160 + i, 120)).save(path, quality=85)
+        paths.append(path)
+    return paths
 
 
 async def until(condition: Callable[[], Any], timeout: float = TIMEOUT, what: str = "") -> Any:
@@ -70,9 +92,17 @@ def drop(window: Any, mime: QMimeData) -> None:
 
 async def accept_confirmation(window: Any) -> None:
     """Wait for the cost confirmation and press its Start button, like a user."""
-    dialog = await until(lambda: getattr(window, "confirm_dialog", None), what="confirmation")
+    dialog = await until(lambda: window.run.confirm_dialog, what="confirmation")
     assert dialog.isVisible()
     dialog.start_button.click()
+
+
+async def run_batch(window: Any, inputs: Sequence[Path]) -> None:
+    """Queue `inputs`, press Start and confirm the cost, like a user."""
+    assert await window.queue.queue_paths(inputs)
+    starting = asyncio.ensure_future(window.run.start_pending())
+    await accept_confirmation(window)
+    assert await starting is True
 
 
 def states(window: Any) -> list[str]:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gui_helpers import accept_confirmation, run, states, until
+from gui_helpers import copy_samples, run, run_batch, states, until
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from app.store.settings import Settings
 from ui.dialogs.settings import SettingsDialog, preview_name
 from ui.dialogs.sign_in import AccountDialog
 from ui.workspace import Workspace, sandbox_profile
-
-SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
 
 
 def test_sign_in_dialog_completes_the_device_flow(
@@ -80,8 +77,8 @@ def test_settings_persist_across_a_restart_of_the_window(
     out.mkdir()
 
     async def edit() -> None:
-        window.show_settings()
-        dialog = await until(lambda: getattr(window, "settings_dialog", None), what="settings")
+        window.preferences.show_settings()
+        dialog = await until(lambda: window.preferences.settings_dialog, what="settings")
         assert isinstance(dialog, SettingsDialog)
         dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData("folder"))
         dialog.output_edit.setText(str(out))
@@ -95,7 +92,7 @@ def test_settings_persist_across_a_restart_of_the_window(
         dialog.uploads_spin.setValue(7)
         dialog.notify_check.setChecked(False)
         ok.click()
-        await until(lambda: getattr(window, "settings_dialog", 1) is None, what="dialog closed")
+        await until(lambda: window.preferences.settings_dialog is None, what="dialog closed")
 
     run(loop, edit())
     window.resize(701, 503)  # inside the offscreen 800x600 screen
@@ -124,21 +121,15 @@ def test_history_lists_server_executions_merged_with_the_journal(
     open_window: Callable[..., Any], loop: asyncio.AbstractEventLoop, tmp_path: Path
 ) -> None:
     window = open_window()
-    (tmp_path / "in").mkdir()
-    inputs = [
-        Path(shutil.copy(SAMPLES / n, tmp_path / "in" / n)) for n in ("rocket.jpg", "coffee.png")
-    ]
+    inputs = copy_samples(tmp_path / "in", ["rocket.jpg", "coffee.png"])
     window.settings.output_folder = str(tmp_path / "out")
 
     async def scenario() -> Any:
-        await window.queue_paths(inputs)
-        starting = asyncio.ensure_future(window.start_pending())
-        await accept_confirmation(window)
-        await starting
+        await run_batch(window, inputs)
         await until(lambda: states(window) == ["done", "done"], 60, "done")
         await window.wait_idle()
-        window.show_history()
-        history = await until(lambda: getattr(window, "history_window", None), what="history")
+        window.history.show_history()
+        history = await until(lambda: window.history.history_window, what="history")
         await until(lambda: history.executions.rowCount() == 2, what="two executions")
         await until(lambda: history.batches.rowCount() >= 1, what="a batch")
         saved = {history.executions.index(r, 6).data() for r in range(2)}

@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import psutil
-
-SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
+from gui_helpers import SAMPLES
 
 
 def test_window_process_queues_paths_and_quits_cleanly_on_sigterm(

@@ -6,16 +6,13 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import AsyncGenerator, Callable
-from pathlib import Path
 from typing import Any
 
-from gui_helpers import run, until
+from gui_helpers import SAMPLES, run, until
 
 from app.api.servers import resolve_server
 from app.api.session import Session
 from app.store.secrets import SecretStore
-
-SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
 
 
 async def stream_in_qa(sandbox: Any, session: Session) -> AsyncGenerator[str, None]:

@@ -14,13 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gui_helpers import SAMPLES
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QFileOpenEvent
 
 from ui.single_instance import FileOpenEvents, InstanceServer, server_name
-
-SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
-
 
 HAND_OVER = """
 import sys

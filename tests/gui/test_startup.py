@@ -28,7 +28,7 @@ def test_switching_to_a_custom_server_signs_in_through_the_dialog(
 
     async def scenario() -> None:
         switching = asyncio.ensure_future(startup.switch(other.base_url))
-        dialog = await until(lambda: window.account_dialog, what="sign-in dialog")
+        dialog = await until(lambda: window.account.account_dialog, what="sign-in dialog")
         assert dialog.sign_in_button.isVisible()
         dialog.sign_in_button.click()  # the sandbox approves at once
         await switching
@@ -37,7 +37,7 @@ def test_switching_to_a_custom_server_signs_in_through_the_dialog(
     run(loop, scenario())
     assert window.workspace.profile.api_url == other.base_url != first_url
     assert window.workspace.session.signed_in
-    assert window.workflow_picker.current() is not None
+    assert window.toolbars.workflow_picker.current() is not None
     assert Settings.load().server == other.base_url  # remembered for the next start
 
 
@@ -79,7 +79,7 @@ def test_closing_the_sign_in_dialog_falls_back_to_the_sandbox(
 
     async def scenario() -> None:
         switching = asyncio.ensure_future(startup.switch(other.base_url))
-        dialog = await until(lambda: window.account_dialog, what="sign-in dialog")
+        dialog = await until(lambda: window.account.account_dialog, what="sign-in dialog")
         dialog.reject()  # the user closes it
         await switching  # ...and lands on the local sandbox, a real child process
         await window.wait_idle()
@@ -88,7 +88,7 @@ def test_closing_the_sign_in_dialog_falls_back_to_the_sandbox(
         run(loop, scenario(), 60)
         assert window.workspace.profile.is_sandbox
         assert startup.sandbox is not None and startup.sandbox.running()
-        assert window.workflow_picker.current() is not None
+        assert window.toolbars.workflow_picker.current() is not None
         assert Settings.load().server == "sandbox"
     finally:
         run(loop, startup.shutdown())

@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from gui_helpers import run
+from gui_helpers import SAMPLES, run
 
 from app.domain.jobs import Job
 from ui import thumbnails
 from ui.sandbox_process import SandboxProcess
 from ui.thumbnails import ThumbnailCache
-
-SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
 
 
 def test_one_decode_per_file_off_the_gui_thread_and_a_bounded_cache(

@@ -38,8 +38,8 @@ def test_first_rows_paint_without_rendering_any_icon(
                       name="x.jpg", state=state, created_at=1.0, progress=0.3)  # fmt: skip
             window.bridge.on_event(JobAdded(job))
         window.bridge.flush()
-        assert window.pages.currentIndex() == 1
-        window.view.viewport().repaint()
+        assert window.page.currentIndex() == 1
+        window.page.view.viewport().repaint()
         assert renders == []  # everything they need was rendered during the warm-up
     finally:
         window.shutdown()

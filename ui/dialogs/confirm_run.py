@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,60 +16,77 @@ from PySide6.QtWidgets import (
 
 from app.domain.formatting import format_money
 
+if TYPE_CHECKING:
+    from app.engine.batch_queue import RunEstimate
 
-def _get(estimate: Any, *names: str, default: Any = 0) -> Any:
-    # The estimate is the engine's CostEstimate; read by name so extra fields never break us.
-    for name in names:
-        if hasattr(estimate, name):
-            return getattr(estimate, name)
-    return default
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ConfirmRunDialog", text)
+
+
+def price_text(estimate: RunEstimate) -> str:
+    low, high = estimate.lowest_price, estimate.highest_price
+    if low == high:
+        return format_money(low)
+    return tr("{low} to {high}").format(low=format_money(low), high=format_money(high))
 
 
 class ConfirmRunDialog(QDialog):
-    def __init__(self, estimate: Any, workflow_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, estimate: RunEstimate, workflow_name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("confirmRun")
-        self.setWindowTitle("Start processing?")
+        self.setWindowTitle(tr("Start processing?"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        images = int(_get(estimate, "images"))
-        price = int(_get(estimate, "price"))
-        total = int(_get(estimate, "total"))
-        balance = _get(estimate, "balance", default=None)
-        deduped = int(_get(estimate, "deduped"))
+        images, total, balance = estimate.images, estimate.total, estimate.balance
 
+        what = (
+            tr("<b>Process 1 image</b> with {workflow}?")
+            if images == 1
+            else tr("<b>Process {n} images</b> with {workflow}?")
+        )
         heading = QLabel(
-            f"<b>Process {images} image{'s' if images != 1 else ''}</b>"
-            f" with {workflow_name or 'the selected workflow'}?"
+            what.format(n=images, workflow=workflow_name or tr("the selected workflow"))
         )
         heading.setTextFormat(Qt.TextFormat.RichText)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Price per image:", QLabel(format_money(price)))
+        form.addRow(tr("Price per image:"), QLabel(price_text(estimate)))
         total_label = QLabel(f"<b>{format_money(total)}</b>")
-        form.addRow("Total cost:", total_label)
+        form.addRow(tr("Total cost:"), total_label)
         self.enough = True
         if balance is not None:
-            after = int(balance) - total
+            after = balance - total
             after_label = QLabel(format_money(after))
             if after < 0:
                 self.enough = False
                 after_label.setText(
-                    f"{format_money(after)} — not enough credits; "
-                    "images beyond the balance will wait for a top-up"
+                    tr(
+                        "{money} — not enough credits; "
+                        "images beyond the balance will wait for a top-up"
+                    ).format(money=format_money(after))
                 )
                 after_label.setStyleSheet("color: #d64541;")
-            form.addRow("Balance now:", QLabel(format_money(int(balance))))
-            form.addRow("Balance after:", after_label)
-        if deduped:
-            form.addRow("Duplicates:", QLabel(f"{deduped} identical file(s) processed once"))
-        already = int(_get(estimate, "already_created"))
-        if already:
-            form.addRow("Resumed:", QLabel(f"{already} already sent to the server"))
-        rejected = int(_get(estimate, "rejected"))
-        if rejected:
-            form.addRow("Not processable:", QLabel(f"{rejected} file(s), not charged"))
+            form.addRow(tr("Balance now:"), QLabel(format_money(balance)))
+            form.addRow(tr("Balance after:"), after_label)
+        if estimate.deduped:
+            form.addRow(
+                tr("Duplicates:"),
+                QLabel(tr("{n} identical file(s) processed once").format(n=estimate.deduped)),
+            )
+        if estimate.already_created:
+            form.addRow(
+                tr("Resumed:"),
+                QLabel(tr("{n} already sent to the server").format(n=estimate.already_created)),
+            )
+        if estimate.rejected:
+            form.addRow(
+                tr("Not processable:"),
+                QLabel(tr("{n} file(s), not charged").format(n=estimate.rejected)),
+            )
         buttons = QDialogButtonBox()
-        self.start_button = buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button = buttons.addButton(tr("Start"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.start_button.setDefault(True)
         buttons.accepted.connect(self.accept)

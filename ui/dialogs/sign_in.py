@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
@@ -27,9 +28,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from ui import icons
+from ui.async_slot import async_slot
+from ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.api.auth import DeviceCode
+    from app.api.session import Session
 
 logger = logging.getLogger(__name__)
 
@@ -63,17 +69,23 @@ class AccountDialog(QDialog):
     signedIn = Signal()
     codeShown = Signal(str)  # the user code, once on screen
 
-    def __init__(self, window: Any, workspace: Any, *, sign_in_only: bool = False) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        workspace: Workspace | None,
+        switch_server: Callable[[str], Awaitable[None]] | None = None,
+        *,
+        sign_in_only: bool = False,
+    ) -> None:
         super().__init__(window)
         self.setObjectName("accountDialog")
         self.setWindowTitle("Account")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(520)
-        self._window = window
+        self._switch_server = switch_server
         self.workspace = workspace
         self._cancel: asyncio.Event | None = None
         self._verification_url = ""
-        self._task: asyncio.Task[Any] | None = None
 
         # Server
         server_box = QGroupBox("Server")
@@ -193,7 +205,7 @@ class AccountDialog(QDialog):
         self._refresh()
 
     # --- state ---------------------------------------------------------------------------------
-    def _session(self) -> Any:
+    def _session(self) -> Session | None:
         return self.workspace.session if self.workspace is not None else None
 
     def _refresh(self) -> None:
@@ -202,7 +214,7 @@ class AccountDialog(QDialog):
         profile = self.workspace.profile if self.workspace is not None else None
         if profile is None:
             self.status_label.setText("Not connected to a server.")
-        elif signed_in:
+        elif signed_in and session is not None:
             who = session.account or "this device"
             where = "the local sandbox" if profile.is_sandbox else profile.name
             self.status_label.setText(f"Signed in as <b>{who}</b> on {where}.")
@@ -226,7 +238,7 @@ class AccountDialog(QDialog):
         self.server_combo.setCurrentIndex(max(0, self.server_combo.findData(value)))
         self._server_choice_changed()
 
-    def _server_choice_changed(self, *_args: Any) -> None:
+    def _server_choice_changed(self, *_args: object) -> None:
         self.url_edit.setVisible(self.server_combo.currentData() == "custom")
 
     def _show_error(self, text: str) -> None:
@@ -234,20 +246,20 @@ class AccountDialog(QDialog):
         self.error_label.setVisible(bool(text))
 
     # --- actions -------------------------------------------------------------------------------
-    @asyncSlot()
+    @async_slot()
     async def _switch(self) -> None:
         choice = self.server_combo.currentData()
         spec = self.url_edit.text().strip() if choice == "custom" else choice
         if not spec:
             self._show_error("Enter the server's address.")
             return
-        switch = getattr(self._window, "switch_server", None)
+        switch = self._switch_server
         if switch is None:
             return
         self.accept()
         await switch(spec)
 
-    @asyncSlot()
+    @async_slot()
     async def start_device_flow(self) -> None:
         await self.device_flow()
 
@@ -271,7 +283,7 @@ class AccountDialog(QDialog):
         self._signed_in()
         return True
 
-    def _show_code(self, code: Any) -> None:
+    def _show_code(self, code: DeviceCode) -> None:
         self._verification_url = code.verification_uri_complete or code.verification_uri
         self.code_label.setText(code.user_code)
         self.open_button.setToolTip(self._verification_url)
@@ -283,7 +295,7 @@ class AccountDialog(QDialog):
         if self._cancel is not None:
             self._cancel.set()
 
-    @asyncSlot()
+    @async_slot()
     async def _use_token(self) -> None:
         session = self._session()
         token = self.token_edit.text().strip()
@@ -304,15 +316,16 @@ class AccountDialog(QDialog):
         self.signedIn.emit()
         self.accept()
 
-    @asyncSlot()
+    @async_slot()
     async def _sign_out(self) -> None:
         session = self._session()
         if session is None:
             return
         await session.sign_out()
         self._refresh()
-        switch = getattr(self._window, "switch_server", None)
-        if switch is not None and not self.workspace.profile.is_sandbox:
+        switch = self._switch_server
+        profile = self.workspace.profile if self.workspace is not None else None
+        if switch is not None and profile is not None and not profile.is_sandbox:
             # Signed out of autoretouch: back to the sandbox so the window stays usable.
             self.accept()
             await switch("sandbox")

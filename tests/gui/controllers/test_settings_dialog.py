@@ -7,8 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gui_helpers import accept_confirmation, run, states, until
-from PIL import Image
+from gui_helpers import distinct_images, run, run_batch, states, until
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from app.domain.jobs import JobState
@@ -16,20 +15,7 @@ from app.engine.events import Event, JobChanged
 from app.store.settings import Settings
 from ui.dialogs.settings import SettingsDialog
 
-SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
 N_IMAGES = 8
-
-
-def distinct_images(folder: Path, count: int) -> list[Path]:
-    """`count` different files (the engine uploads identical bytes once)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    base = Image.open(SAMPLES / "coffee.png").convert("RGB")
-    paths = []
-    for i in range(count):
-        path = folder / f"mug_{i:02d}.jpg"
-        base.resize((160 + i, 120)).save(path, quality=85)
-        paths.append(path)
-    return paths
 
 
 class UploadsInFlight:
@@ -53,14 +39,14 @@ class UploadsInFlight:
 
 
 async def open_settings(window: Any) -> SettingsDialog:
-    window.show_settings()
-    dialog = await until(lambda: getattr(window, "settings_dialog", None), what="settings")
+    window.preferences.show_settings()
+    dialog = await until(lambda: window.preferences.settings_dialog, what="settings")
     assert isinstance(dialog, SettingsDialog)
     return dialog
 
 
 async def closed(window: Any) -> None:
-    await until(lambda: getattr(window, "settings_dialog", 1) is None, what="dialog closed")
+    await until(lambda: window.preferences.settings_dialog is None, what="dialog closed")
 
 
 def test_ok_in_settings_resizes_the_running_engine_mid_batch(
@@ -74,16 +60,13 @@ def test_ok_in_settings_resizes_the_running_engine_mid_batch(
     sandbox = sandbox_factory(faults="slow_upload=1", slow_upload_seconds=0.3)
     window = open_window(sandbox, Settings(hash_concurrency=1, upload_concurrency=1))
     window.settings.output_folder = str(tmp_path / "out")
-    inputs = distinct_images(tmp_path / "in", N_IMAGES)
+    inputs = distinct_images(tmp_path / "in", N_IMAGES, stem="mug")
     engine = window.workspace.engine
     uploads = UploadsInFlight()
     engine.subscribe(uploads)
 
     async def scenario() -> None:
-        await window.queue_paths(inputs)
-        starting = asyncio.ensure_future(window.start_pending())
-        await accept_confirmation(window)
-        assert await starting
+        await run_batch(window, inputs)
         await until(lambda: uploads.now() == 1, what="first upload")
 
         # Cancel changes nothing, in the engine or on disk.
@@ -95,6 +78,7 @@ def test_ok_in_settings_resizes_the_running_engine_mid_batch(
 
         dialog = await open_settings(window)
         note = dialog.findChild(QLabel, "speedNote")
+        assert note is not None
         assert "at once" in note.text() and "next time" not in note.text()
         assert (dialog.uploads_spin.value(), dialog.hashing_spin.value()) == (1, 1)
         dialog.uploads_spin.setValue(3)
