@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 # The stamps make both commands quiet and fast when nothing changed: the venv is (re)installed
-# only when pyproject.toml is newer than the last install.
+# only when the packaging (pyproject.toml, setup.py) is newer than the last install.
 RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 
@@ -13,13 +13,13 @@ $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
+$(RUN_STAMP): pyproject.toml setup.py | $(BIN)/python
 	@echo "Installing Retouch Desk into $(VENV) ..."
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@$(MAKE) --no-print-directory bytecode
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
+$(TEST_STAMP): pyproject.toml setup.py | $(BIN)/python
 	@echo "Installing Retouch Desk with test tools into $(VENV) ..."
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@$(MAKE) --no-print-directory bytecode
@@ -29,7 +29,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 # set (as on CI machines), every launch would otherwise compile them again (~0.2 s of start-up).
 # A changed source is recompiled in memory by Python, so a stale cache is never wrong.
 bytecode: | $(BIN)/python
-	@$(BIN)/python -m compileall -q -j 0 app ui bench >/dev/null
+	@$(BIN)/python -m compileall -q -j 0 retouchdesk app ui bench >/dev/null
 
 run: $(RUN_STAMP)
 	@$(BIN)/retouchdesk $(ARGS)

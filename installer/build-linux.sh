@@ -49,7 +49,7 @@ if [ "$VENV" = "$ROOT/build/venv" ]; then
     step "Creating the build venv in build/venv"
     "${PYTHON:-python3}" -m venv "$VENV"
   fi
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ]; then
     step "Installing runtime dependencies and PyInstaller into build/venv"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[installer]'

@@ -114,7 +114,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, list[str]]:
     )
     parser.add_argument("--version", action="version", version=f"retouchdesk {__version__}")
     _add_global_options(parser)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # prog: a subcommand's usage reads "retouchdesk process ...", not the two-line usage above.
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", prog="retouchdesk")
     commands = _CommandRecorder(subparsers)
     for module in (sandbox_cmd, account_cmd, process_cmd):
         module.register(commands)

@@ -40,7 +40,7 @@ if [ "$VENV" = "$ROOT/build/venv" ]; then
   stamp="$VENV/.stamp-installer"
   [ "$CLEAN" = 1 ] && rm -f "$stamp"
   [ -x "$VENV/bin/python" ] || "${PYTHON:-python3}" -m venv "$VENV"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ]; then
     step "Installing runtime dependencies and PyInstaller into build/venv"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet -e '.[installer]'
