@@ -149,41 +149,45 @@ def _takes_value(word: str) -> bool | None:
     return None
 
 
-def _first_word(argv: Sequence[str]) -> tuple[int | None, bool]:
-    """Where the first non-option word is, and whether anything but global options precedes
-    it (an unknown option, `-h`, `--version`: the full parser answers those)."""
+@dataclasses.dataclass(frozen=True)
+class _FirstWord:
+    word: str | None  # None: the command line is global options only
+    only_a_path: bool = False  # it came after `--`, so it cannot be a subcommand
+    for_the_parser: bool = False  # an unknown option, -h or --version came first
+
+
+def _first_word(argv: Sequence[str]) -> _FirstWord:
     i = 0
     while i < len(argv):
         word = argv[i]
         if word == "--":
-            return (i + 1 if i + 1 < len(argv) else None), False
+            return _FirstWord(argv[i + 1] if i + 1 < len(argv) else None, only_a_path=True)
         if not word.startswith("-") or word == "-":
-            return i, False
+            return _FirstWord(word)
         takes_value = _takes_value(word)
         if takes_value is None:
-            return None, True
+            return _FirstWord(None, for_the_parser=True)
         i += 2 if takes_value else 1
-    return None, False
+    return _FirstWord(None)
 
 
 def decide(argv: Sequence[str]) -> Decision:
-    """What this command line asks for. Prints only for `-h` and `--version` (SystemExit)."""
+    """What this command line asks for. Only argparse prints here: help, the version, or a
+    usage error (each ends in SystemExit, as argparse does)."""
     argv = list(argv)
     parser, names = build_parser()
-    at, for_the_parser = _first_word(argv)
-    if for_the_parser:
-        return RunSubcommand(parser.parse_args(argv))  # help, version, or its usage error
-    if at is None:
-        return _open_window(argv)
-    word = argv[at]
-    after_double_dash = at > 0 and argv[at - 1] == "--"
-    if word in names and not after_double_dash:
+    first = _first_word(argv)
+    if first.for_the_parser:
         return RunSubcommand(parser.parse_args(argv))
-    if os.path.exists(word):
+    if first.word is None:
         return _open_window(argv)
-    if after_double_dash or _looks_like_a_path(word):
-        return Refuse(f"no such file or folder: {word!r}")
-    return Refuse(_unknown_command(word, names))
+    if first.word in names and not first.only_a_path:
+        return RunSubcommand(parser.parse_args(argv))
+    if os.path.exists(first.word):
+        return _open_window(argv)
+    if first.only_a_path or _looks_like_a_path(first.word):
+        return Refuse(f"no such file or folder: {first.word!r}")
+    return Refuse(_unknown_command(first.word, names))
 
 
 def _open_window(argv: list[str]) -> Decision:
