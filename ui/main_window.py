@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._restore_geometry()
         self.action_state.update()
-        self.account.show_connection("Connecting…")
+        self.account.show_connection(self.tr("Connecting…"))
 
     def _wire(self) -> None:
         a = self.window_actions
@@ -173,7 +173,8 @@ class MainWindow(QMainWindow):
         self.bridge.flush()
         if resumed:
             n = len(resumed)
-            self.say(f"Resumed {n} unfinished batch{'es' if n != 1 else ''}")
+            many = self.tr("Resumed {n} unfinished batches").format(n=n)
+            self.say(self.tr("Resumed 1 unfinished batch") if n == 1 else many)
         await self.queue.requeue_unstarted()
         self.action_state.update()
         await self.hot_folder.restart()
