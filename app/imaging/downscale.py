@@ -26,13 +26,14 @@ Pillow releases the GIL while it does them.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import math
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -213,13 +214,26 @@ def _encode(scaled: _Scaled, path: Path) -> bytes | None:
     # Only what the options say goes into the file: resize copies the source's info, which
     # Pillow's writers would otherwise pick from.
     scaled.pixels.info.clear()
-    out = io.BytesIO()
-    try:
-        scaled.pixels.save(out, format=scaled.source.pillow_format, **scaled.options)
-    except (OSError, ValueError, RuntimeError) as exc:
-        # The original is always a correct upload; a copy that cannot be written is not.
-        log.warning(
-            "%s goes up as it is: its scaled copy could not be written (%s)", path.name, exc
-        )
-        return None
-    return out.getvalue()
+    with _encoding_buffer() as out:
+        try:
+            scaled.pixels.save(out, format=scaled.source.pillow_format, **scaled.options)
+        except (OSError, ValueError, RuntimeError) as exc:
+            # The original is always a correct upload; a copy that cannot be written is not.
+            log.warning(
+                "%s goes up as it is: its scaled copy could not be written (%s)", path.name, exc
+            )
+            return None
+        out.seek(0)
+        return out.read()
+
+
+def _encoding_buffer() -> BinaryIO:
+    """An anonymous file to encode into, in memory where the system allows.
+
+    Not a BytesIO: Pillow holds the GIL while it encodes into a Python buffer, and a progressive
+    JPEG is encoded in one call, so every other thread (the GUI's too) would wait ~0.5 s for an
+    11 MP copy. Into a file descriptor Pillow encodes with the GIL released (3-12 ms waits).
+    """
+    if hasattr(os, "memfd_create"):  # Linux: a file that only ever lives in memory
+        return os.fdopen(os.memfd_create("scaled-input", os.MFD_CLOEXEC), "w+b")
+    return tempfile.TemporaryFile()  # elsewhere: unnamed, and deleted when closed

@@ -130,8 +130,9 @@ class JpegSource(SourceFormat):
     def save_options(self, image: Image.Image, size: tuple[int, int]) -> dict[str, Any]:
         assert isinstance(image, JpegImagePlugin.JpegImageFile)
         info = image.info
-        # optimize: Huffman tables made for this picture, smaller and losslessly so.
-        options: dict[str, Any] = {"qtables": self._qtables, "optimize": True}
+        # No `optimize`: Huffman tables made for the picture saved 0.6 % of a 24 MP camera
+        # JPEG's copy and doubled the encoding time.
+        options: dict[str, Any] = {"qtables": self._qtables}
         options.update(_metadata(image, size))
         if image.layers == 3:
             options["subsampling"] = _subsampling(image)
