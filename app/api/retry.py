@@ -45,7 +45,7 @@ class RetryPolicy:
     max_delay: float = 20.0  # cap of the exponential part
     max_retry_after: float = 60.0  # a server asking for longer is trusted only this far
     # Reopening a status stream that ended early, and re-reading an execution while polling.
-    stream_base_delay: float = 0.5
+    stream_base_delay: float = 1.0
     stream_max_delay: float = 5.0
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 

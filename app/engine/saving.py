@@ -106,7 +106,7 @@ class Saver:
                 if attempt + 1 >= DOWNLOAD_ATTEMPTS:
                     raise StageFailure(f"download failed: {exc}") from exc
                 log.info("download of job %s failed (%s); again", job.id, exc)
-                await asyncio.sleep(0.5 * 2**attempt)
+                await asyncio.sleep(self._client.retry_policy.delay(attempt))
 
 
 def plan_target_for(job: Job, batch: BatchContext) -> Path:

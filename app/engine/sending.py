@@ -41,14 +41,16 @@ from app.engine.upload_size import UploadSizePolicy
 log = logging.getLogger(__name__)
 
 # A create is never retried blindly (each failure is reconciled first), and it may carry the
-# upload too, so a passing outage (503s) must not end a job: 8 attempts, backing off to 8 s,
-# ride out about half a minute of it (with 5, a batch of 8 at a 20% 503 rate lost a job in
-# about one run of 400: 0.2^5 x 8; the reliability suite hit it).
+# upload too, so a passing outage (503s) must not end a job: 8 attempts, backing off as the
+# client's retry policy says, ride out about half a minute of it (with 5, a batch of 8 at a
+# 20% 503 rate lost a job in about one run of 400: 0.2^5 x 8; the reliability suite hit it).
 CREATE_ATTEMPTS = 8
 # How long a server may still act on a create whose sender is gone (closed, killed, cut off):
 # its upload being stored, its execution being written. A job that finds nothing sooner waits.
 CREATE_SETTLE = 5.0
-STAGE_ATTEMPTS = 3  # rounds of our own on top of the client's retries, for transient trouble
+# Reconciling must outlast a passing outage (giving up fails the job, guessing could pay
+# twice): rounds of STAGE_ATTEMPTS * 2 lookups, each retried by the client's policy.
+STAGE_ATTEMPTS = 3
 
 
 class StageFailure(Exception):
@@ -146,13 +148,10 @@ class Sender:
         content hash, so uploading again is harmless)."""
         async with self._limits.check:
             await self._limits.running.wait()
-            for attempt in range(STAGE_ATTEMPTS):
-                try:
-                    return await self._client.upload_exists(job.content_hash, batch.org_id)
-                except (TransientError, ProtocolViolationError) as exc:
-                    log.info("upload check for job %s failed (%s)", job.id, exc)
-                    if attempt + 1 < STAGE_ATTEMPTS:
-                        await asyncio.sleep(0.5 * 2**attempt)
+            try:  # retried by the client's policy, not again here
+                return await self._client.upload_exists(job.content_hash, batch.org_id)
+            except (TransientError, ProtocolViolationError) as exc:
+                log.info("upload check for job %s failed (%s)", job.id, exc)
         return False
 
     async def _upload(self, job: Job, batch: BatchContext) -> None:
@@ -246,7 +245,7 @@ class Sender:
                 # The request may have created an execution before failing: look before
                 # creating again. With no answer at all, the server may still be working on it.
                 log.info("create for job %s ended ambiguously (%s); reconciling", job.id, exc)
-                await asyncio.sleep(min(8.0, 0.5 * 2**attempt))
+                await asyncio.sleep(self._client.retry_policy.delay(attempt))
                 settle = isinstance(exc, ConnectionFailedError)
                 if await self.adopt_if_created(job, batch, settle=settle):
                     return True
@@ -303,5 +302,5 @@ class Sender:
                 if attempt + 1 >= STAGE_ATTEMPTS * 2:
                     # Creating again without knowing could pay twice: stop and say so.
                     raise StageFailure(f"cannot check whether the execution exists: {exc}") from exc
-                await asyncio.sleep(0.5 * 2**attempt)
+                await asyncio.sleep(self._client.retry_policy.delay(attempt))
         return None

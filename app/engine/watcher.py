@@ -40,16 +40,12 @@ class StatusWatcher:
         stream_slots: int = 32,
         *,
         max_stream_failures: int = 3,
-        poll_min: float = 0.5,
-        poll_max: float = 5.0,
         slot_wait_min: float = 2.0,
         slot_wait_max: float = 10.0,
     ) -> None:
         self._client = client
         self._slots = ResizableLimiter(stream_slots, "status streams")
         self._max_failures = max_stream_failures
-        self._poll_min = poll_min
-        self._poll_max = poll_max
         self._slot_wait_min = slot_wait_min
         self._slot_wait_max = slot_wait_max
 
@@ -74,7 +70,7 @@ class StatusWatcher:
         Raises AuthError / NotFoundError (not worth waiting out); transient trouble is waited out.
         """
         failures = 0
-        delay = self._poll_min
+        polls = 0
         slot_wait = self._slot_wait_min
         skip_read = just_created
         while True:
@@ -96,12 +92,12 @@ class StatusWatcher:
                     failures = 0
                     continue  # re-read for the result fields
                 failures += 1
-                await asyncio.sleep(min(self._poll_max, self._poll_min * 2**failures))
+                await asyncio.sleep(self._client.retry_policy.stream_delay(failures))
             else:
                 # Polling: streams keep failing. Try streaming again
                 # now and then, since the failures may have been a passing network problem.
-                await asyncio.sleep(delay * random.uniform(0.8, 1.2))
-                delay = min(self._poll_max, delay * 1.5)
+                polls += 1
+                await asyncio.sleep(self._client.retry_policy.stream_delay(polls))
                 if failures >= self._max_failures and random.random() < 0.2:
                     failures = self._max_failures - 1
 
