@@ -3,7 +3,7 @@
 Uploads are judged by content, never by name: format, dimensions, decompression bombs and
 truncation all give a 422 with a message a person can act on. Processing applies the EXIF
 orientation (results are upright and carry no orientation tag), keeps the ICC profile, and
-scales inputs larger than 4096 px a side down first, as the vendor does.
+scales inputs larger than 4096 px a side down first, as the vendor does (`scaled_size`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ MAX_INPUT_SIDE = 10_000
 # An oversized file that unpacks to more than this many pixels per byte is a bomb, not a
 # photograph: even a flat product shot stays well under it, a crafted PNG reaches ~1000.
 _BOMB_PIXELS_PER_BYTE = 200
+_ORIENTATION = 0x0112  # the EXIF tag; 5-8 turn the image a quarter, swapping its sides
+_QUARTER_TURNS = (5, 6, 7, 8)
 
 
 class ImageRejected(Exception):
@@ -102,11 +104,33 @@ def _check_whole(image: Image.Image, data: bytes) -> None:
         raise ImageRejected(f"Truncated or corrupt image: {exc}") from exc
 
 
+def scaled_size(width: int, height: int) -> tuple[int, int]:
+    """The size an upright input is processed at: the vendor scales down what exceeds 4096 px.
+
+    An image whose long side is at most MAX_SIDE (4096) px keeps its size. A larger one gets a
+    long side of exactly 4096 px and a short side of short x 4096 / long rounded to the
+    nearest whole pixel, halves rounded up (floor(short x 4096 / long + 1/2), at least 1 px):
+    6000 x 4000 becomes 4096 x 2731, 8192 x 301 becomes 4096 x 151. An input a client has
+    already scaled to that size is processed as it is, so either way the result has the same
+    pixel size.
+    """
+    long_side, short_side = max(width, height), min(width, height)
+    if long_side <= MAX_SIDE:
+        return width, height
+    short_scaled = max(1, (2 * short_side * MAX_SIDE + long_side) // (2 * long_side))
+    return (MAX_SIDE, short_scaled) if width >= height else (short_scaled, MAX_SIDE)
+
+
 def load_upright(path: Path) -> tuple[Image.Image, bytes | None]:
     """Decodes an input for processing: upright, at most 4096 px a side, RGB or RGBA."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as image:
+            # The processing size follows from the file's own size, whatever a reduced-scale
+            # decode gives: a client that scales the input first gets the same pixel size.
+            width, height = image.size
+            if image.getexif().get(_ORIENTATION, 1) in _QUARTER_TURNS:
+                width, height = height, width
             if image.format == "JPEG" and max(image.size) > 2 * MAX_SIDE:
                 image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at a reduced scale: faster
             image.load()
@@ -122,8 +146,11 @@ def load_upright(path: Path) -> tuple[Image.Image, bytes | None]:
     if upright.mode not in ("RGB", "RGBA"):
         has_alpha = upright.mode in ("LA", "PA") or "transparency" in upright.info
         upright = upright.convert("RGBA" if has_alpha else "RGB")
-    if max(upright.size) > MAX_SIDE:
-        upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    target = scaled_size(width, height)
+    if target != upright.size:
+        # reducing_gap as thumbnail() uses it: a cheap integer reduction first while the image
+        # is still over twice the target, then Lanczos.
+        upright = upright.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
     return upright, icc if isinstance(icc, bytes) else None
 
 

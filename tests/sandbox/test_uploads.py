@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from .helpers import Api, product_image
+from .helpers import Api, product_image, sha256
 
 
 def huge_png(width: int, height: int) -> bytes:
@@ -74,12 +74,21 @@ def test_the_largest_allowed_side_is_accepted(api: Api) -> None:
 
 
 def test_filesize_must_match(api: Api) -> None:
-    data = product_image()
+    """The documented `filesize` field, when sent, is the number of bytes of the file."""
+    data, other = product_image(), product_image(size=(300, 200))
     ok = api.http.post(
         "/v1/upload", files={"file": ("a.jpg", data)}, data={"filesize": str(len(data))}
     )
     assert ok.status_code == 201
     wrong = api.http.post(
-        "/v1/upload", files={"file": ("a.jpg", data)}, data={"filesize": str(len(data) + 1)}
+        "/v1/upload", files={"file": ("b.jpg", other)}, data={"filesize": str(len(other) + 1)}
     )
     assert wrong.status_code == 400
+    assert (
+        wrong.json()["message"]
+        == f"filesize {len(other) + 1} does not match the {len(other)} bytes sent"
+    )
+    garbled = api.http.post("/upload", files={"file": ("b.jpg", other)}, data={"filesize": "big"})
+    assert garbled.status_code == 400
+    # Nothing of a refused upload is kept.
+    assert api.http.head("/v1/upload", params={"contentHash": sha256(other)}).status_code == 404
