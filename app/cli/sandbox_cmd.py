@@ -82,7 +82,13 @@ def register(subparsers: Any) -> None:
         help="inject faults, e.g. http500=0.05,http503=0.05,sse_cut=0.3,fail=0.1,"
         "slow_upload=0.2,evil_names=1",
     )
-    parser.add_argument("--seed", type=int, default=_DEFAULTS["seed"], help="seed for the faults")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=_DEFAULTS["seed"],
+        help="seed for the faults, the processing times and the rate limit's mix of answers",
+    )
+    _add_service_model_args(parser)
     parser.add_argument(
         "--background",
         action="store_true",
@@ -114,6 +120,117 @@ def register(subparsers: Any) -> None:
     add.add_argument("amount", type=int, help="credits to add (negative to take away)")
     _add_data_arg(add)
     add.set_defaults(func=_credits_add)
+
+
+def _add_service_model_args(parser: argparse.ArgumentParser) -> None:
+    """The options that make the sandbox behave like a remote service on a real connection."""
+    model = parser.add_argument_group(
+        "service model", "a remote service on a real connection (README: What the sandbox models)"
+    )
+    model.add_argument(
+        "--uplink-mbit",
+        type=_non_negative_float,
+        default=_DEFAULTS["uplink_mbit"],
+        metavar="N",
+        help="request bodies arrive at N Mbit/s at most, shared by all connections "
+        "(default: unlimited)",
+    )
+    model.add_argument(
+        "--downlink-mbit",
+        type=_non_negative_float,
+        default=_DEFAULTS["downlink_mbit"],
+        metavar="N",
+        help="responses leave at N Mbit/s at most, shared by all connections (default: unlimited)",
+    )
+    model.add_argument(
+        "--processing-seconds",
+        type=_processing_seconds,
+        default=(_DEFAULTS["processing_mean"], _DEFAULTS["processing_spread"]),
+        metavar="MEAN[:SPREAD]",
+        help="each execution's processing time, drawn from a gamma distribution with this mean "
+        "and standard deviation (seeded); --latency is then the shortest",
+    )
+    model.add_argument(
+        "--validate-ms-per-mb",
+        type=_non_negative_float,
+        default=_DEFAULTS["validate_seconds_per_mb"] * 1000,
+        metavar="MS",
+        help="time an upload spends validating per MB before its 201 (default: %(default)g)",
+    )
+    model.add_argument(
+        "--multipart-create-seconds",
+        type=_non_negative_float,
+        default=_DEFAULTS["multipart_create_seconds"],
+        metavar="S",
+        help="extra time of a create that carries its file (default: %(default)g)",
+    )
+    model.add_argument(
+        "--multipart-create-slots",
+        type=_positive_int,
+        default=_DEFAULTS["multipart_create_slots"],
+        metavar="N",
+        help="creates with a file handled at once (default: %(default)s)",
+    )
+    model.add_argument(
+        "--rate-limit",
+        type=_rate,
+        default=_DEFAULTS["rate_limit"],
+        metavar="N/s",
+        help="answer requests over this rate with 429/503 and Retry-After (default: no limit)",
+    )
+    model.add_argument(
+        "--rate-limit-status",
+        choices=("429", "503", "mixed"),
+        default=_DEFAULTS["rate_limit_status"],
+        help="how requests over the rate are refused (default: %(default)s)",
+    )
+    model.add_argument(
+        "--dialect",
+        type=_dialect,
+        default=_DEFAULTS["dialect"],
+        metavar="LIST",
+        help="comma-separated API variants a real server may use, or all: sse-spaced, "
+        "sse-comments, sse-retry, unknown-fields, raw-result-path, labels-plural, "
+        "trailing-slash (default: the documented API)",
+    )
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError("cannot be negative")
+    return value
+
+
+def _processing_seconds(text: str) -> tuple[float, float]:
+    from app.sandbox.durations import DurationSpecError, parse_processing_seconds
+
+    try:
+        return parse_processing_seconds(text)
+    except DurationSpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _rate(text: str) -> float:
+    from app.sandbox.ratelimit import RateSpecError, parse_rate
+
+    try:
+        return parse_rate(text)
+    except RateSpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _dialect(text: str) -> str:
+    from app.sandbox.dialect import DialectError, parse_dialect
+
+    try:
+        parse_dialect(text)
+    except DialectError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
 
 
 def _add_data_arg(parser: argparse.ArgumentParser) -> None:
@@ -166,20 +283,9 @@ def lower_priority() -> None:
         print(f"retouchdesk sandbox: cannot lower its priority: {exc}", file=sys.stderr)
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from app.logsetup import configure_logging
-    from app.sandbox.faults import FaultSpecError, parse_spec
-    from app.sandbox.runner import SandboxStartError, start_sandbox_in_thread
-
-    try:
-        parse_spec(args.faults)
-    except FaultSpecError as exc:
-        print(f"retouchdesk sandbox: --faults: {exc}", file=sys.stderr)
-        return 2
-    configure_logging(getattr(args, "verbose", 0))
-    if args.background:
-        lower_priority()  # before any thread exists: threads inherit it
-    config = SandboxConfig(
+def config_from_args(args: argparse.Namespace) -> SandboxConfig:
+    """The server's configuration from `retouchdesk sandbox ...`'s parsed options."""
+    return SandboxConfig(
         data_dir=_data_dir(args),
         host=args.host,
         port=args.port,
@@ -194,7 +300,33 @@ def _serve(args: argparse.Namespace) -> int:
         qa_seconds=args.qa_seconds,
         device_interval=args.device_interval,
         demo=args.demo,
+        uplink_mbit=args.uplink_mbit,
+        downlink_mbit=args.downlink_mbit,
+        processing_mean=args.processing_seconds[0],
+        processing_spread=args.processing_seconds[1],
+        validate_seconds_per_mb=args.validate_ms_per_mb / 1000,
+        multipart_create_seconds=args.multipart_create_seconds,
+        multipart_create_slots=args.multipart_create_slots,
+        rate_limit=args.rate_limit,
+        rate_limit_status=args.rate_limit_status,
+        dialect=args.dialect,
     )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from app.logsetup import configure_logging
+    from app.sandbox.faults import FaultSpecError, parse_spec
+    from app.sandbox.runner import SandboxStartError, start_sandbox_in_thread
+
+    try:
+        parse_spec(args.faults)
+    except FaultSpecError as exc:
+        print(f"retouchdesk sandbox: --faults: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(getattr(args, "verbose", 0))
+    if args.background:
+        lower_priority()  # before any thread exists: threads inherit it
+    config = config_from_args(args)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -4,7 +4,7 @@ All state changes happen on the server's event loop, so status watchers (SSE str
 downloads) are woken in order and never miss a change. Only the pixel work runs on the worker
 pool of `workers` threads (Pillow releases the GIL while it decodes, filters and encodes). A
 semaphore of the same size makes CREATED mean "queued" and ACTIVE mean "being worked on"
-for at least the simulated `latency`, which the rendering runs inside of (see `_sleep_until`).
+for the execution's processing time, which the rendering runs inside of (see `_work`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Any
 
-from app.sandbox.clock import iso_ms
+from app.sandbox.clock import iso_ms, sleep_until
 from app.sandbox.config import SandboxConfig
+from app.sandbox.dialect import Dialect, with_unknown_fields
+from app.sandbox.durations import ProcessingTimes
 from app.sandbox.faults import Faults
 from app.sandbox.images import RenderedResult, render
 from app.sandbox.shapes import execution_json
@@ -69,10 +71,14 @@ def evil_file_name(faults: Faults, honest: str) -> str:
 
 
 class ExecutionService:
-    def __init__(self, store: Store, config: SandboxConfig, faults: Faults) -> None:
+    def __init__(
+        self, store: Store, config: SandboxConfig, faults: Faults, dialect: Dialect | None = None
+    ) -> None:
         self._store = store
         self._config = config
         self._faults = faults
+        self._dialect = dialect or Dialect()
+        self._times = ProcessingTimes(config.processing_mean, config.processing_spread, config.seed)
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, config.workers), thread_name_prefix="sandbox-worker"
         )
@@ -213,7 +219,10 @@ class ExecutionService:
         row = self._store.execution(execution_id)
         urls = json.loads(row["webhooks"]) if row else []
         if row and urls and not self.closing:
-            self._spawn(self._webhooks.deliver(urls, execution_json(row)))
+            payload = execution_json(row, raw_result_path=self._dialect.raw_result_path)
+            if self._dialect.unknown_fields:
+                payload = with_unknown_fields(payload)
+            self._spawn(self._webhooks.deliver(urls, payload))
 
     def _notify(self, execution_id: str, status: str) -> None:
         for queue in self._watchers.get(execution_id, ()):
@@ -242,18 +251,18 @@ class ExecutionService:
         if workflow is None or version is None:
             return FAILED
         loop = asyncio.get_running_loop()
-        done_at = loop.time() + self._config.latency
+        done_at = loop.time() + self.processing_seconds(row)
         price = 0 if row["free_retry"] else workflow.price
         if self._store.balance(row["org_id"]) < price:
-            await _sleep_until(done_at)
+            await sleep_until(done_at)
             return PAYMENT_REQUIRED
         if self._faults.roll("fail"):
-            await _sleep_until(done_at)
+            await sleep_until(done_at)
             return FAILED
         result: RenderedResult = await loop.run_in_executor(
             self._pool, self._render_and_store, row, version
         )
-        await _sleep_until(done_at)
+        await sleep_until(done_at)
         if price and not self._store.try_charge(row["org_id"], price):
             return PAYMENT_REQUIRED  # someone else spent the credits while we worked
         name = result_file_name(row["input_file_name"], result.extension)
@@ -272,6 +281,18 @@ class ExecutionService:
             return None
         return COMPLETED
 
+    def processing_seconds(self, row: Row) -> float:
+        """How long the execution holds its slot, the rendering included.
+
+        `--latency` alone is every execution's time; `--processing-seconds` draws each one's
+        own, and `--latency` is then the least any takes. The rendering runs inside that time
+        rather than after it, like a real server's, so a slot is held for the processing time
+        (or the rendering's, if longer) and a batch's ideal makespan is the sum of its times
+        divided by the workers.
+        """
+        drawn = self._times.seconds(int(row["seq"]))
+        return max(self._config.latency, drawn)
+
     def _render_and_store(self, row: Row, version: WorkflowVersion) -> RenderedResult:
         settings = json.loads(row["settings"] or "{}")
         source = self._store.blob_path(row["input_content_hash"])
@@ -284,19 +305,6 @@ class ExecutionService:
         self._set(execution_id, status=COMPLETED, finished_at=iso_ms())
 
 
-async def _sleep_until(deadline: float) -> None:
-    """`--latency` is how long an execution takes on the server, rendering included.
-
-    The rendering runs inside that time rather than after it, like a real server whose
-    processing time is what the latency stands for; so a slot is held for `latency` seconds
-    (or the rendering's time, if that is longer) and the ideal makespan of a batch is
-    images x latency / workers.
-    """
-    remaining = deadline - asyncio.get_running_loop().time()
-    if remaining > 0:
-        await asyncio.sleep(remaining)
-
-
 def _batch_of(labels: dict[str, str]) -> tuple[str, str, str] | None:
     """A batch exists only when all three `autoretouch_batch_*` labels are present."""
     keys = ("autoretouch_batch_id", "autoretouch_batch_name", "autoretouch_batch_createdAt")
@@ -305,14 +313,18 @@ def _batch_of(labels: dict[str, str]) -> tuple[str, str, str] | None:
     return None
 
 
-_LABEL_PARAM = re.compile(r"^label\[(.+)\]$")
+_LABEL_PARAMS = {
+    "label": re.compile(r"^label\[(.+)\]$"),  # as the executions page documents it
+    "labels": re.compile(r"^labels\[(.+)\]$"),  # as the vendor's Java client sends it
+}
 
 
-def labels_from_query(items: list[tuple[str, str]]) -> dict[str, str]:
-    """`label[key]=value` query parameters (brackets URL-encoded or not)."""
+def labels_from_query(items: list[tuple[str, str]], spelling: str = "label") -> dict[str, str]:
+    """`label[key]=value` parameters (brackets URL-encoded or not); `spelling` names the word."""
+    pattern = _LABEL_PARAMS[spelling]
     labels: dict[str, str] = {}
     for key, value in items:
-        match = _LABEL_PARAM.match(key)
+        match = pattern.match(key)
         if match:
             labels[match.group(1)] = value
     return labels

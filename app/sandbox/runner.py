@@ -21,6 +21,7 @@ from app import event_loop
 from app.sandbox.auth import Authority
 from app.sandbox.config import SandboxConfig
 from app.sandbox.demo import seed_demo_order
+from app.sandbox.dialect import parse_dialect
 from app.sandbox.faults import Faults
 from app.sandbox.processing import ExecutionService
 from app.sandbox.server import Services, build_app
@@ -40,6 +41,8 @@ class SandboxStartError(RuntimeError):
 class RunningSandbox:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
+        # A bad spec fails here, before anything needs undoing.
+        self.dialect = parse_dialect(config.dialect)
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self._faults = Faults(config.faults, config.seed)
         # Bound first: a port in use fails here, before anything else needs undoing.
@@ -59,9 +62,11 @@ class RunningSandbox:
             device_code_ttl=config.device_code_ttl,
             auto_approve=config.auto_approve,
         )
-        self._executions = ExecutionService(self._store, config, self._faults)
+        self._executions = ExecutionService(self._store, config, self._faults, self.dialect)
         app = build_app(
-            Services(config, self._store, self._authority, self._executions, self._faults)
+            Services(
+                config, self._store, self._authority, self._executions, self._faults, self.dialect
+            )
         )
         self._server = uvicorn.Server(
             uvicorn.Config(

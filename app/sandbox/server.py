@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -31,16 +31,18 @@ from starlette.responses import (
     StreamingResponse,
 )
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.sandbox.auth import DEVICE_GRANT, Authority, InvalidToken, OAuthError, Principal
 from app.sandbox.config import SandboxConfig
-from app.sandbox.errors import ApiError, handle_api_error, handle_http_exception, spring_body
+from app.sandbox.dialect import Dialect
+from app.sandbox.errors import ApiError, handle_api_error, handle_http_exception
 from app.sandbox.faults import Faults
 from app.sandbox.images import ImageFacts, ImageRejected, inspect_image
+from app.sandbox.intake import IntakeCosts
+from app.sandbox.middleware import build_middleware
 from app.sandbox.processing import ExecutionService, labels_from_query
 from app.sandbox.shapes import batch_json, execution_json, workflow_json
-from app.sandbox.sse import status_events
+from app.sandbox.sse import SseStyle, status_events
 from app.sandbox.statuses import COMPLETED, FAILED, PAYMENT_REQUIRED
 from app.sandbox.store import ExecutionFilter, Row, Store, is_content_hash
 from app.sandbox.workflows import CATALOG, find_workflow
@@ -49,8 +51,6 @@ log = logging.getLogger(__name__)
 
 TEXT = "text/plain;charset=UTF-8"
 MAX_PAGE = 1000
-# Paths a fault never hits: start-up checks, the human approval page, the admin route.
-_FAULT_EXEMPT = ("/health", "/activate", "/admin")
 
 
 @dataclass
@@ -60,6 +60,7 @@ class Services:
     authority: Authority
     executions: ExecutionService
     faults: Faults
+    dialect: Dialect = field(default_factory=Dialect)
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -99,39 +100,11 @@ def build_app(services: Services) -> Starlette:
             Route(f"{v}/batch", api.list_batches, methods=["GET"]),
             Route(f"{v}/image/{{content_hash}}/{{name:path}}", api.image, methods=["GET"]),
         ]
-    app = Starlette(
+    return Starlette(
         routes=routes,
+        middleware=build_middleware(services.config, services.faults, services.dialect),
         exception_handlers={ApiError: handle_api_error, HTTPException: handle_http_exception},
     )
-    app.add_middleware(
-        _FaultMiddleware, faults=services.faults, retry_after=services.config.retry_after
-    )
-    return app
-
-
-class _FaultMiddleware:
-    """Answers 503 or 500 (with Retry-After) before the request reaches any handler."""
-
-    def __init__(self, app: ASGIApp, faults: Faults, retry_after: int) -> None:
-        self.app = app
-        self.faults = faults
-        self.retry_after = retry_after
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not str(scope["path"]).startswith(_FAULT_EXEMPT):
-            for kind, status, message in (
-                ("http503", 503, "Service temporarily unavailable, retry later"),
-                ("http500", 500, "Internal server error (injected fault)"),
-            ):
-                if self.faults.roll(kind):
-                    response = JSONResponse(
-                        spring_body(status, message, scope["path"]),
-                        status_code=status,
-                        headers={"Retry-After": str(self.retry_after)},
-                    )
-                    await response(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
 
 
 def page(entries: list[dict[str, Any]], total: int) -> JSONResponse:
@@ -171,6 +144,9 @@ class _Api:
     def __init__(self, services: Services) -> None:
         self.s = services
         self.store = services.store
+        self.intake = IntakeCosts(services.config)
+        self.raw_result_path = services.dialect.raw_result_path
+        self.sse_style = SseStyle.of(services.dialect, services.config.sse_keepalive_seconds)
 
     # -- auth and scoping ------------------------------------------------------------------------
 
@@ -274,7 +250,9 @@ class _Api:
                 )
         finally:
             await form.close()
-        content_hash, _ = await self._accept_image(org_id, data)
+        content_hash, _ = await self.intake.upload(
+            len(data), lambda: self._accept_image(org_id, data)
+        )
         return PlainTextResponse(content_hash, status_code=201, media_type=TEXT)
 
     async def _form_file(self, form: Any) -> tuple[bytes, str]:
@@ -324,9 +302,15 @@ class _Api:
             form = await request.form(max_files=1)
             try:
                 data, name = await self._form_file(form)
+                if self.s.dialect.labels_plural:
+                    fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+                    items = request.query_params.multi_items() + fields
+                    labels = labels_from_query(items, spelling="labels")
             finally:
                 await form.close()
-            content_hash, facts = await self._accept_image(org_id, data)
+            content_hash, facts = await self.intake.create_with_file(
+                len(data), lambda: self._accept_image(org_id, data)
+            )
             content_type = facts.content_type
         else:
             body = await self._json_body(request)
@@ -369,8 +353,11 @@ class _Api:
             raise ApiError(400, "JSON body must be an object")
         return body
 
+    def _execution_json(self, row: Row) -> dict[str, Any]:
+        return execution_json(row, raw_result_path=self.raw_result_path)
+
     async def get_execution(self, request: Request) -> Response:
-        return JSONResponse(execution_json(self.execution(request)))
+        return JSONResponse(self._execution_json(self.execution(request)))
 
     async def list_executions_v2(self, request: Request) -> Response:
         _, org_id = self.org(request)
@@ -384,14 +371,14 @@ class _Api:
             no_batch=_bool_param(request, "noBatch"),
         )
         rows, total = self.store.list_executions(org_id, filters, limit, offset)
-        return page([execution_json(r) for r in rows], total)
+        return page([self._execution_json(r) for r in rows], total)
 
     async def list_executions_v1(self, request: Request) -> Response:
         _, org_id = self.org(request)
         limit, offset = _paging(request)
         filters = ExecutionFilter(workflow_id=request.query_params.get("workflow") or None)
         rows, total = self.store.list_executions(org_id, filters, limit, offset)
-        return page([execution_json(r) for r in rows], total)
+        return page([self._execution_json(r) for r in rows], total)
 
     async def status(self, request: Request) -> Response:
         row = self.execution(request)
@@ -401,6 +388,7 @@ class _Api:
             row["id"],
             final_only=self.s.config.sse_mode == "final-only",
             cut=self.s.faults.roll("sse_cut"),
+            style=self.sse_style,
         )
         return StreamingResponse(
             events,

@@ -11,11 +11,16 @@ from app.sandbox.store import Row
 from app.sandbox.workflows import Workflow
 
 
-def execution_json(row: Row) -> dict[str, Any]:
-    """Every field always present; result fields stay null until the execution completes."""
+def execution_json(row: Row, *, raw_result_path: bool = False) -> dict[str, Any]:
+    """Every field always present; result fields stay null until the execution completes.
+
+    `resultPath` percent-encodes the file name, unless `raw_result_path` (a dialect) asks for
+    it as it is.
+    """
     done = row["status"] == COMPLETED
     result_hash = row["result_content_hash"] if done else None
     result_name = row["result_file_name"] if done else None
+    shown_name = str(result_name) if raw_result_path else quote(str(result_name), safe="")
     return {
         "id": row["id"],
         "workflow": row["workflow_id"],
@@ -32,7 +37,7 @@ def execution_json(row: Row) -> dict[str, Any]:
         "resultContentHash": result_hash,
         "resultContentType": row["result_content_type"] if done else None,
         "resultFileName": result_name,
-        "resultPath": f"/image/{result_hash}/{quote(str(result_name), safe='')}" if done else None,
+        "resultPath": f"/image/{result_hash}/{shown_name}" if done else None,
         "labels": json.loads(row["labels"]),
         "chargedCredits": row["charged_credits"],
     }

@@ -6,8 +6,10 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from .helpers import sign_in
 
@@ -121,3 +123,73 @@ def test_background_sandbox_yields_the_cpu_in_every_thread(
         finally:
             if process.poll() is None:
                 process.kill()
+
+
+def parse(*words: str) -> Any:
+    from app import cli
+
+    decision = cli.decide(["sandbox", "--data", "unused", *words])
+    assert isinstance(decision, cli.RunSubcommand)
+    return decision.args
+
+
+def test_service_model_options_reach_the_config() -> None:
+    from app.cli.sandbox_cmd import config_from_args
+
+    config = config_from_args(
+        parse(
+            "--uplink-mbit",
+            "40",
+            "--downlink-mbit",
+            "100",
+            "--processing-seconds",
+            "4:2",
+            "--validate-ms-per-mb",
+            "35",
+            "--multipart-create-seconds",
+            "0.3",
+            "--multipart-create-slots",
+            "3",
+            "--rate-limit",
+            "20/s",
+            "--rate-limit-status",
+            "mixed",
+            "--dialect",
+            "sse-spaced,unknown-fields",
+        )
+    )
+    assert (config.uplink_mbit, config.downlink_mbit) == (40, 100)
+    assert (config.processing_mean, config.processing_spread) == (4, 2)
+    assert config.validate_seconds_per_mb == pytest.approx(0.035)
+    assert (config.multipart_create_seconds, config.multipart_create_slots) == (0.3, 3)
+    assert (config.rate_limit, config.rate_limit_status) == (20, "mixed")
+    assert config.dialect == "sse-spaced,unknown-fields"
+
+
+def test_service_model_defaults_are_the_configs() -> None:
+    from app.cli.sandbox_cmd import config_from_args
+    from app.sandbox.config import SandboxConfig
+
+    config = config_from_args(parse())
+    # The command's own port aside (8765, a known one for people), the defaults are the same.
+    defaults = SandboxConfig(data_dir=config.data_dir, port=config.port)
+    assert config == defaults
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (("--dialect", "sse-spacey"), "unknown dialect sse-spacey"),
+        (("--rate-limit", "fast"), "is not a rate"),
+        (("--processing-seconds", "4:x"), "is not MEAN[:SPREAD]"),
+        (("--uplink-mbit", "-5"), "cannot be negative"),
+        (("--rate-limit-status", "418"), "invalid choice"),
+    ],
+)
+def test_bad_service_model_options_are_usage_errors(
+    words: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        parse(*words)
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
