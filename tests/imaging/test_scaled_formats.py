@@ -114,6 +114,20 @@ def test_greyscale_and_cmyk_jpegs_keep_their_mode(tmp_path: Path, mode: str) -> 
     assert mean_difference(copy, Image.open(source).resize(TARGET, Image.Resampling.LANCZOS)) < 8
 
 
+def test_a_cameras_multi_picture_jpeg_becomes_a_plain_jpeg_of_its_photograph(
+    tmp_path: Path,
+) -> None:
+    photo, preview = picture(SIZE), picture(SIZE).rotate(180)
+    source = save(
+        photo, tmp_path / "camera.mpo", "MPO", save_all=True, append_images=[preview], quality=90
+    )
+    assert Image.open(source).format == "MPO"
+    result = scaled(source)
+    copy = opened(result.data)
+    assert result.content_type == "image/jpeg" and copy.format == "JPEG"
+    assert mean_difference(copy, photo.resize(TARGET, Image.Resampling.LANCZOS)) < 8
+
+
 def test_a_jpeg_stored_as_rgb_stays_rgb(tmp_path: Path) -> None:
     source = save(picture(SIZE), tmp_path / "rgb.jpg", "JPEG", quality=90, keep_rgb=True)
     assert Image.open(source).info.get("adobe_transform") == 0
@@ -230,6 +244,14 @@ def test_tiff_keeps_compression_profile_resolution_and_tags(
     upright_target = (TARGET[1], TARGET[0])
     expected = Image.open(source).resize(upright_target, Image.Resampling.LANCZOS)
     assert opened(result.data).tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "RGBA", "CMYK"])
+def test_tiff_keeps_its_mode(tmp_path: Path, mode: str) -> None:
+    source = save(picture(SIZE, mode), tmp_path / "m.tif", "TIFF", compression="tiff_lzw")
+    copy = opened(scaled(source).data)
+    assert copy.mode == mode
+    assert copy.tobytes() == Image.open(source).resize(TARGET, Image.Resampling.LANCZOS).tobytes()
 
 
 def test_tiff_keeps_its_horizontal_predictor(tmp_path: Path) -> None:
