@@ -5,7 +5,8 @@
   temporary folder and no test sees another's leftovers.
 - A real in-memory keyring backend is registered for in-process code; subprocesses get the
   keyrings.alt file backend inside their temporary home (see `subprocess_env`).
-- `sandbox_factory` starts the real sandbox server in-process on an ephemeral loopback port.
+- `sandbox_factory` starts the real sandbox server in-process on an ephemeral loopback port;
+  `--sandbox-dialect` makes every one of them speak an API variant (`make dialects`).
 """
 
 from __future__ import annotations
@@ -63,12 +64,22 @@ def subprocess_env(isolated_home: Path) -> dict[str, str]:
     return env
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sandbox-dialect",
+        default=os.environ.get("RETOUCHDESK_TEST_SANDBOX_DIALECT", ""),
+        help="every sandbox the tests start speaks this dialect (e.g. sse-spaced or all; "
+        "see `retouchdesk sandbox --dialect`); default $RETOUCHDESK_TEST_SANDBOX_DIALECT",
+    )
+
+
 @pytest.fixture
-def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+def sandbox_factory(tmp_path: Path, pytestconfig: pytest.Config) -> Iterator[Callable[..., Any]]:
     """Start sandboxes with any SandboxConfig fields; all are stopped after the test."""
     from app.sandbox.runner import SandboxConfig, start_sandbox_in_thread
 
     started: list[Any] = []
+    dialect = str(pytestconfig.getoption("sandbox_dialect"))
 
     def start(**overrides: Any) -> Any:
         fields: dict[str, Any] = {
@@ -77,6 +88,7 @@ def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
             "auto_approve": True,
             "device_interval": 0,
             "qa_seconds": 0.5,
+            "dialect": dialect,
         }
         fields.update(overrides)
         sandbox = start_sandbox_in_thread(SandboxConfig(**fields))
