@@ -8,9 +8,9 @@ viewer never disagree about how an image looks. Nothing here imports Qt.
 
 Big pictures that cannot be decoded at a reduced scale (a 100 MP PNG or TIFF) go through the
 viewer's own path instead (`decode_for_display`): Pillow would allocate, zero-fill and later
-free ~400 MB holding the GIL (~50 + ~30 ms of a stalled GUI thread), so they are decoded into
-a memory map we own, converted and reduced in bands, and the map is unmapped on the release
-thread. Only what is left (at most twice the thumbnail size) is resampled here.
+free ~400 MB holding the GIL (tens of milliseconds of a stalled GUI thread), so they are
+decoded into a memory map we own, converted and reduced in bands, and the map is unmapped on
+the release thread. Only what is left (at most twice the thumbnail size) is resampled here.
 """
 
 from __future__ import annotations
@@ -20,20 +20,12 @@ from typing import cast
 
 from PIL import Image
 
-from app.imaging.decode import (
-    Cancelled,
-    DecodedImage,
-    PixelLayout,
-    decode_for_display,
-    describe,
-    has_cheap_preview,
-    load_upright,
-    open_checked,
-    pack,
-    request_draft,
-    shrink_keeping_mode,
-    to_display_image,
-)
+from app.imaging.decode import decode_for_display, has_cheap_preview, load_upright, request_draft
+from app.imaging.display_colour import to_display_image
+from app.imaging.errors import Cancelled
+from app.imaging.facts import describe, open_checked
+from app.imaging.packing import DecodedImage, PixelLayout, pack
+from app.imaging.shrinking import shrink_keeping_mode
 
 # Pictures from this many pixels up (that no draft decode shrinks) take the mapped, banded path:
 # below it Pillow's own allocation of the decoded picture (~8 MB and less) costs a millisecond
@@ -50,7 +42,7 @@ def make_thumbnail(
 ) -> DecodedImage:
     """An upright sRGB thumbnail whose longer side is at most `size` px (never enlarged).
 
-    Raises `app.imaging.decode.DecodeError` with a readable message for a bad file;
+    Raises `app.imaging.errors.DecodeError` with a readable message for a bad file;
     `cancelled` (checked at every read and band of a big picture) stops it with
     `DecodeCancelled`.
     """

@@ -1,9 +1,9 @@
 """Big pictures are handled the way that keeps the GUI thread free, with the same pixels.
 
 Structural guards, not timings (the benchmark times): Pillow decodes big pictures into memory
-maps we own, everything after the decode runs in bands, a big decoded image is unmapped on the
-release thread, never on the GUI thread, and a decode nobody wants any more stops at its next
-read or band. Each check also proves the pixels are unchanged.
+maps we own (test_mapped_decode.py), everything after the decode runs in bands, a big decoded
+image is unmapped on the release thread, never on the GUI thread, and a decode nobody wants any
+more stops at its next read or band. Each check also proves the pixels are unchanged.
 """
 
 from __future__ import annotations
@@ -17,22 +17,16 @@ import weakref
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image, ImageChops, ImageCms, ImageStat
 from PySide6.QtCore import Qt
 
-from app.imaging import decode
-from app.imaging.decode import (
-    DecodeCancelled,
-    decode_for_display,
-    decode_into_memory_map,
-    decode_progressive,
-    halve,
-    pack,
-    pack_display,
-    shrunk_display_image,
-    to_display_image,
-)
+from app.imaging.decode import decode_for_display, decode_progressive
+from app.imaging.display_colour import to_display_image
+from app.imaging.errors import Cancelled, DecodeCancelled
+from app.imaging.facts import ImageInfo
+from app.imaging.packing import BAND_BYTES, DecodedImage, halve, pack, pack_display
 from app.imaging.release import PixelMap
+from app.imaging.shrinking import display_preview, reduce_to_fit, shrunk_display_image
 from ui.viewer import CompareViewer, ViewerItem, ViewerWindow
 from ui.viewer.loader import ImageLoader
 
@@ -62,56 +56,6 @@ def adobe_rgb_profile() -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("name", "mode", "size", "options"),
-    [
-        ("big.png", "RGB", (1700, 1400), {"compress_level": 1}),
-        ("big.png", "RGBA", (1700, 1400), {"compress_level": 1}),
-        ("big.png", "L", (3000, 3000), {"compress_level": 1}),
-        ("big.png", "P", (3000, 3000), {"compress_level": 1}),
-        ("big.jpg", "RGB", (1700, 1400), {"quality": 90}),
-        ("big.tif", "RGB", (1700, 1400), {"compression": "tiff_deflate"}),
-    ],
-    ids=["png-rgb", "png-rgba", "png-l", "png-p", "jpeg", "tiff"],
-)
-def test_pillow_decodes_big_pictures_into_our_memory_map(
-    tmp_path, name, mode, size, options
-) -> None:  # type: ignore[no-untyped-def]
-    # Pillow would zero-fill and later free a big image's memory holding the GIL (~50 + ~30 ms
-    # for 100 MP). If a Pillow upgrade stopped decoding into the map we hand it, this fails.
-    path = tmp_path / name
-    noise(mode, size).save(path, **options)
-    with Image.open(path) as im:
-        assert decode_into_memory_map(im)
-        mapped = im.im
-        im.load()
-        assert im.im is mapped
-        ours = im.tobytes()
-    with Image.open(path) as plain:
-        assert ours == plain.tobytes()
-
-
-def test_small_pictures_keep_pillows_own_memory(tmp_path: Path) -> None:
-    path = tmp_path / "small.png"
-    noise("RGB", (200, 100)).save(path)
-    with Image.open(path) as im:
-        assert not decode_into_memory_map(im)
-
-
-def test_a_png_is_mapped_before_its_exif_is_read(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # Looking for a PNG's EXIF decodes every pixel (Pillow reads on to the end of the file), so
-    # the map has to be in place before the facts are read, or the decode lands in Pillow's
-    # own memory and mapping comes too late.
-    path = tmp_path / "facts.png"
-    noise("RGB", (1700, 1400)).save(path, compress_level=1)
-    mapped: list[bool] = []
-    real = decode.decode_into_memory_map
-    monkeypatch.setattr(decode, "decode_into_memory_map", lambda im: mapped.append(real(im)))
-    decoded = decode_for_display(path)
-    assert mapped == [True]
-    assert (decoded.width, decoded.height, decoded.info.format) == (1700, 1400, "PNG")
-
-
-@pytest.mark.parametrize(
     ("name", "options"),
     [("big.png", {}), ("big.jpg", {"quality": 90}), ("big.tif", {"compression": "tiff_deflate"})],
 )
@@ -137,7 +81,7 @@ def test_a_cancellable_decode_gives_the_same_pixels(tmp_path, name, options) -> 
 def test_conversion_in_bands_gives_the_pixels_of_converting_whole(make) -> None:  # type: ignore[no-untyped-def]
     image = make()
     info = read_info_of(image)
-    assert image.width * image.height * 4 > 2 * decode._BAND_BYTES  # several bands
+    assert image.width * image.height * 4 > 2 * BAND_BYTES  # several bands
     whole = pack(to_display_image(image), info, "BGRa")
     banded = pack_display(image, info, "BGRa")
     assert banded.data[:] == whole.data[:]
@@ -151,19 +95,59 @@ def test_a_palette_preview_is_shrunk_in_bands_like_the_whole(tmp_path: Path) -> 
     assert shrunk.tobytes() == expected.tobytes()
 
 
+PREVIEWED = {
+    "rgb": lambda size: noise("RGB", size),
+    "rgbx": lambda size: noise("RGB", size).convert("RGBX"),  # how big RGB files are decoded
+    "rgba": lambda size: noise("RGBA", size),
+    "la-adobe-rgb": lambda size: _with_profile(noise("LA", size), adobe_rgb_profile()),
+    "palette-transparency": lambda size: _with_transparency(noise("P", size), 3),
+    "16-bit": lambda size: noise("L", size).convert("I").point(lambda v: v * 257).convert("I;16"),
+}
+
+
+@pytest.mark.parametrize("kind", PREVIEWED)
+@pytest.mark.parametrize("size", [(2400, 1700), (1700, 3500)], ids=["under-half", "half-or-more"])
+def test_a_preview_converts_no_full_size_copy(
+    monkeypatch: pytest.MonkeyPatch, kind: str, size: tuple[int, int]
+) -> None:
+    # To fit 1600 px: 2400 px is shrunk by less than half (no whole-pixel reduce applies),
+    # 3500 px by a reduce of 2 and a resample. Converting the picture for display, or letting
+    # Pillow premultiply straight alpha to average it, made a full-size copy in its memory.
+    image = PREVIEWED[kind](size)
+    expected = reduce_to_fit(to_display_image(image), 1600)
+    converted: list[tuple[int, int]] = []
+    real_convert = Image.Image.convert
+
+    def convert(picture: Image.Image, *args: object, **options: object) -> Image.Image:
+        converted.append(picture.size)
+        return real_convert(picture, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image.Image, "convert", convert)
+    preview = display_preview(image, 1600)
+    monkeypatch.undo()
+    assert preview.size == expected.size
+    # Bands, and the preview itself (at most (1600 / 2400)^2 of the picture): nothing bigger.
+    assert all(w * h < size[0] * size[1] // 2 for w, h in converted), converted
+    if kind == "la-adobe-rgb":  # converted to sRGB after shrinking, not before: close
+        difference = ImageChops.difference(preview.convert("RGBA"), expected.convert("RGBA"))
+        assert max(ImageStat.Stat(difference).mean) < 1
+    else:
+        assert preview.convert("RGBA").tobytes() == expected.convert("RGBA").tobytes()
+
+
 def test_halving_premultiplied_pixels_averages_them_as_they_are() -> None:
     # Half-transparent grey beside transparent black: premultiplied (100, 100, 100, 200) and
     # zeros average to (50, 50, 50, 100). Straightening and re-premultiplying (what Pillow does
     # for "RGBA") would give about (99, 99, 99, 100): colour above alpha, a bright fringe.
     pixels = bytes([100, 100, 100, 200, 0, 0, 0, 0])
-    image = decode.DecodedImage(2, 1, pixels, _info(2, 1), layout="BGRa")
+    image = DecodedImage(2, 1, pixels, _info(2, 1), layout="BGRa")
     assert bytes(halve(image).data[:4]) == bytes([50, 50, 50, 100])
 
 
 def test_halving_in_bands_matches_halving_whole() -> None:
     source = noise("RGBA", (1601, 1777))  # odd sizes: the last row and column stand alone
     data = source.tobytes()  # any four bytes a pixel will do: they are averaged one by one
-    image = decode.DecodedImage(1601, 1777, data, _info(1601, 1777), layout="BGRa")
+    image = DecodedImage(1601, 1777, data, _info(1601, 1777), layout="BGRa")
     half = halve(image)
     expected = Image.frombytes("RGBX", (1601, 1777), data).reduce(2)
     assert (half.width, half.height) == expected.size == (801, 889)
@@ -195,7 +179,7 @@ def test_big_decoded_images_are_unmapped_off_the_gui_thread(qtbot, tmp_path: Pat
     assert set(freed_on) == {"pixel-release"}
 
 
-def cancelled_after(checks: int) -> tuple[list[int], decode.Cancelled]:
+def cancelled_after(checks: int) -> tuple[list[int], Cancelled]:
     """A `cancelled` that says yes from its (checks + 1)th call on; the list counts calls."""
     calls: list[int] = []
 
@@ -330,9 +314,9 @@ def _with_transparency(image: Image.Image, index: int) -> Image.Image:
     return image
 
 
-def _info(width: int, height: int) -> decode.ImageInfo:
-    return decode.ImageInfo(width, height, 0, "PNG", "RGBA", 8, "sRGB", True)
+def _info(width: int, height: int) -> ImageInfo:
+    return ImageInfo(width, height, 0, "PNG", "RGBA", 8, "sRGB", True)
 
 
-def read_info_of(image: Image.Image) -> decode.ImageInfo:
+def read_info_of(image: Image.Image) -> ImageInfo:
     return _info(image.width, image.height)

@@ -9,15 +9,11 @@ import pytest
 from PIL import Image, ImageCms
 from viewer_helpers import GREEN, RED, png_16bit, png_header_only, rotated_jpeg
 
-from app.imaging.decode import (
-    DISPLAY_PIXEL_LIMIT,
-    DecodeError,
-    _is_srgb,
-    decode_for_display,
-    decode_progressive,
-    halve,
-    to_display_image,
-)
+from app.imaging.decode import decode_for_display, decode_progressive
+from app.imaging.display_colour import is_srgb, to_display_image
+from app.imaging.errors import DecodeError
+from app.imaging.facts import DISPLAY_PIXEL_LIMIT
+from app.imaging.packing import halve
 from app.imaging.thumbnail import make_thumbnail
 
 SAMPLES = Path(__file__).resolve().parents[2] / "app" / "sandbox" / "samples"
@@ -276,8 +272,8 @@ def test_srgb_profile_is_recognised_and_left_alone(tmp_path: Path) -> None:
     assert decoded.info.colour_profile.startswith("sRGB")
     # Another RGB profile is not mistaken for sRGB (it is converted, see the Adobe RGB test).
     adobe = ImageCms.ImageCmsProfile(io.BytesIO(_adobe_rgb_profile()))
-    assert not _is_srgb(adobe)
-    assert _is_srgb(ImageCms.ImageCmsProfile(io.BytesIO(srgb)))
+    assert not is_srgb(adobe)
+    assert is_srgb(ImageCms.ImageCmsProfile(io.BytesIO(srgb)))
 
 
 def _palette_alpha() -> Image.Image:

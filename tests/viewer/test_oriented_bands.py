@@ -17,22 +17,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageOps, ImageStat
 
-from app.imaging import decode
-from app.imaging.decode import (
-    DecodedImage,
-    decode_for_display,
-    decode_progressive,
-    pack,
-    pack_display,
-    read_info,
-    reduce_to_fit,
-    shrunk_display_image,
-    to_display_image,
-    turn_upright,
-    upright_band,
-    upright_size,
-)
+from app.imaging import decode, mapped_decode, packing
+from app.imaging.decode import decode_for_display, decode_progressive
+from app.imaging.display_colour import to_display_image
+from app.imaging.facts import ImageInfo, read_info
+from app.imaging.orientation import turn_upright, upright_band, upright_size
+from app.imaging.packing import BAND_BYTES, DecodedImage, pack, pack_display
 from app.imaging.release import PixelMap
+from app.imaging.shrinking import reduce_to_fit, shrunk_display_image
 from app.imaging.thumbnail import make_thumbnail
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,8 +111,8 @@ def test_packing_turned_bands_converts_colour_like_turning_whole(
     # The profile, transparency and mode are read from the stored picture and its `info`,
     # which each turned band keeps: the pixels are those of converting the turned whole.
     stored = with_orientation(make(), orientation)
-    info = decode.ImageInfo(*stored.size, 0, "PNG", stored.mode, 8, "test", True)
-    assert stored.width * stored.height * 4 > 2 * decode._BAND_BYTES  # several bands
+    info = ImageInfo(*stored.size, 0, "PNG", stored.mode, 8, "test", True)
+    assert stored.width * stored.height * 4 > 2 * BAND_BYTES  # several bands
     whole = pack(to_display_image(ImageOps.exif_transpose(stored)), info, "BGRa")
     banded = pack_display(stored, info, "BGRa", orientation=orientation)
     assert (banded.width, banded.height) == (whole.width, whole.height)
@@ -129,8 +121,8 @@ def test_packing_turned_bands_converts_colour_like_turning_whole(
 
 # --- big oriented files -------------------------------------------------------------------
 
-# Over decode.py's threshold for decoding into a memory map (_BAND_BYTES * 4 at 4 bytes a
-# pixel), not square (a turn that swaps the axes must show), and whole multiples of the
+# Over mapped_decode.py's threshold for decoding into a memory map (at 4 bytes a pixel), not
+# square (a turn that swaps the axes must show), and whole multiples of the
 # preview's reduction (4 for 400 px): then shrinking before turning gives the very pixels of
 # turning before shrinking (otherwise the reduction's blocks sit up to 3 pixels apart).
 BIG = (1600, 1400)
@@ -169,9 +161,9 @@ class FullSizeWork:
 
     Turns through Pillow's Python API (`Image.transpose`, `ImageOps.exif_transpose` with an
     orientation still to apply, which Pillow's TIFF reader calls as it loads), pictures that
-    Pillow allocates through `Image.core.new`, our own memory maps, and whether the stored
-    pixels are still in the map they were decoded into once loaded (a turn in place, like the
-    TIFF reader's, would replace it).
+    Pillow allocates through `Image.core.new`, our own memory maps of pixels, and whether the
+    stored pixels handed on are still in the map they were decoded into (writing to the map
+    shows in them).
     """
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,31 +191,32 @@ class FullSizeWork:
             self.allocated.append(tuple(size))  # type: ignore[arg-type]
             return real_new(mode, size, *args)
 
+        decoded_into: list[PixelMap] = []
+
         def pixel_map(fileno: int, length: int) -> PixelMap:
+            self.maps.append(length)
+            made = PixelMap(fileno, length)
+            decoded_into.append(made)
+            return made
+
+        def packed_map(fileno: int, length: int) -> PixelMap:
             self.maps.append(length)
             return PixelMap(fileno, length)
 
-        real_map = decode.decode_into_memory_map
-        real_load = decode.load_stored
-        decoded_into: list[object] = []
+        real_decode_into_map = mapped_decode.decode_into_map
 
-        def decode_into_memory_map(im: Image.Image) -> bool:
-            mapped = real_map(im)
-            decoded_into.append(im.im if mapped else None)
-            return mapped
-
-        def load_stored(im: Image.Image, path: str) -> int:
-            orientation = real_load(im, path)
-            if decoded_into and decoded_into[-1] is not None:
-                self.stayed_in_map.append(im.im is decoded_into[-1])
-            return orientation
+        def decode_into_map(im: Image.Image, path: str, *args: object) -> Image.Image | None:
+            stored = real_decode_into_map(im, path, *args)  # type: ignore[arg-type]
+            if stored is not None:
+                self.stayed_in_map.append(_shares_memory(stored, decoded_into[-1]))
+            return stored
 
         monkeypatch.setattr(Image.Image, "transpose", transpose)
         monkeypatch.setattr(ImageOps, "exif_transpose", exif_transpose)
         monkeypatch.setattr(Image.core, "new", new)
-        monkeypatch.setattr(decode, "PixelMap", pixel_map)
-        monkeypatch.setattr(decode, "decode_into_memory_map", decode_into_memory_map)
-        monkeypatch.setattr(decode, "load_stored", load_stored)
+        monkeypatch.setattr(mapped_decode, "PixelMap", pixel_map)
+        monkeypatch.setattr(packing, "PixelMap", packed_map)
+        monkeypatch.setattr(decode, "decode_into_map", decode_into_map)
 
     def assert_no_full_size_copy(self, size: tuple[int, int]) -> None:
         full = size[0] * size[1]
@@ -232,6 +225,16 @@ class FullSizeWork:
         assert all(w * h < full // 4 for w, h in self.turned), self.turned
         assert all(w * h < full // 4 for w, h in self.allocated), self.allocated
         assert self.maps == [full * 4, full * 4]  # the decoded picture and the packed one
+
+
+def _shares_memory(picture: Image.Image, pixels: PixelMap) -> bool:
+    """Whether `picture`'s first byte is the first byte of `pixels` (a write shows in it)."""
+    first = pixels[0]
+    pixels[0] = first ^ 0xFF
+    try:
+        return picture.crop((0, 0, 1, 1)).tobytes()[0] == first ^ 0xFF
+    finally:
+        pixels[0] = first
 
 
 def rgba(image: Image.Image) -> bytes:

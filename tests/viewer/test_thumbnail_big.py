@@ -2,9 +2,9 @@
 
 Structural guards, not timings (measured by hand: a 100 MP PNG's thumbnail held the GIL up to
 ~70 ms, now a few ms): Pillow never allocates a full-size picture of its own for the
-thumbnail of a big PNG or TIFF (it decodes into our memory map, which is unmapped on the release
-thread), while small pictures and JPEGs keep the fast path. The thumbnail looks like the one the
-fast path makes of the same file.
+thumbnail of a big PNG or TIFF (its decoder writes into our memory map, which is unmapped on
+the release thread), while small pictures and JPEGs keep the fast path. The thumbnail looks
+like the one the fast path makes of the same file.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
-from app.imaging import decode, release, thumbnail
-from app.imaging.decode import DecodedImage, open_checked
+from app.imaging import decode, mapped_decode, release, thumbnail
+from app.imaging.facts import open_checked
+from app.imaging.packing import DecodedImage
 from app.imaging.release import PixelMap
 from app.imaging.thumbnail import BIG_PICTURE_PIXELS, make_thumbnail
 
-BIG = (1800, 1300)  # over BIG_PICTURE_PIXELS, and over decode.py's threshold for mapping
+BIG = (1800, 1300)  # over BIG_PICTURE_PIXELS, and over mapped_decode.py's threshold
 
 
 def picture(size: tuple[int, int], mode: str = "RGB") -> Image.Image:
@@ -82,14 +83,22 @@ def test_a_big_picture_is_decoded_into_our_map_not_pillows_memory(
 ) -> None:
     path = save(picture(BIG, mode), tmp_path / name)
     assert BIG[0] * BIG[1] >= BIG_PICTURE_PIXELS
-    # The guard can fail: the fast path on the same file does allocate the full picture.
+    # The guard can fail: Pillow's own load of the same file allocates the full picture.
     before = PillowAllocations(monkeypatch)
-    expected = fast_path(path, 48)
+    with Image.open(path) as plain:
+        plain.load()
     assert before.full_size(BIG)
+    expected = fast_path(path, 48)
 
     mapped: list[bool] = []
-    real_map = decode.decode_into_memory_map
-    monkeypatch.setattr(decode, "decode_into_memory_map", lambda im: mapped.append(real_map(im)))
+    real_map = decode.decode_into_map
+
+    def decode_into_map(*args: object) -> Image.Image | None:
+        stored = real_map(*args)  # type: ignore[arg-type]
+        mapped.append(stored is not None)
+        return stored
+
+    monkeypatch.setattr(decode, "decode_into_map", decode_into_map)
     allocations = PillowAllocations(monkeypatch)
     thumb = make_thumbnail(path, 48)
     assert mapped == [True]
@@ -123,7 +132,7 @@ def test_a_big_pictures_map_is_handed_to_the_release_thread(
         handed_over.append(len(dying))  # type: ignore[arg-type]
         real_take(dying)
 
-    monkeypatch.setattr(decode, "PixelMap", recorded_map)
+    monkeypatch.setattr(mapped_decode, "PixelMap", recorded_map)
     monkeypatch.setattr(release._releaser, "take", take)
     make_thumbnail(path, 48)
     assert made == [BIG[0] * BIG[1] * 4]  # the decoded picture, and nothing else that big

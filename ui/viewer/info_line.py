@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.imaging.decode import ImageInfo
+from app.imaging.facts import ImageInfo
 from ui.viewer.item import ViewerItem
 from ui.viewer.pixels import LoadedImage
 

@@ -29,15 +29,9 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 
-from app.imaging.decode import (
-    DecodeCancelled,
-    DecodedImage,
-    DecodeError,
-    decode_for_display,
-    decode_progressive,
-    halve,
-    has_cheap_preview,
-)
+from app.imaging.decode import decode_for_display, decode_progressive, has_cheap_preview
+from app.imaging.errors import DecodeCancelled, DecodeError
+from app.imaging.packing import DecodedImage, halve
 from ui.viewer.cache import ImageCache
 from ui.viewer.pixels import PIXEL_LAYOUT, ImageLevel, LoadedImage, level_from
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QImage
 
-from app.imaging.decode import DecodedImage, ImageInfo, PixelLayout
+from app.imaging.facts import ImageInfo
+from app.imaging.packing import DecodedImage, PixelLayout
 
 # Premultiplied BGRA bytes are QImage.Format_ARGB32_Premultiplied on little-endian machines:
 # the format QPainter draws fastest. Elsewhere, straight RGBA with a format Qt converts.
