@@ -28,6 +28,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from app.imaging.jpeg_structure import jpeg_structure_problem
+from app.imaging.stored_size import stored_size
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,14 @@ class ImageProblem(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ProbeResult:
+    """What the probe found out about a file.
+
+    `width` and `height` are the pixel size as the file stores it, before EXIF orientation,
+    for every format (`stored_size`): that is what its header declares, it costs no EXIF parse,
+    and it is what a job records. The upright size differs only by a swap of the two, which
+    the per-side limit does not care about.
+    """
+
     ok: bool
     content_type: str = ""  # e.g. image/jpeg, detected from content
     format: str = ""  # Pillow's format name
@@ -115,7 +124,7 @@ def _probe_content(path: Path, size: int) -> ProbeResult:
             return _bad(ImageProblem.TRUNCATED, cut or f"damaged image data ({exc})", size=size)
     with image:
         fmt = image.format or ""
-        width, height = image.size
+        width, height = stored_size(image)
         known: dict[str, int | str] = {
             "format": fmt,
             "width": width,
