@@ -110,9 +110,20 @@ class Job:
     progress: float = field(default=0.0, metadata=TRANSIENT)  # 0..1 within the stage
     attempts: int = 0
     review: Review = Review.NONE
+    version: int = 1  # which result is current: 1, then one more per re-run (earlier: journal)
+    # A re-run's own workflow, its version pinned when it was asked for; "" means the batch's.
+    workflow_id: str = ""
+    workflow_name: str = ""
+    workflow_version: str = ""
     created_at: float = 0.0  # unix seconds
     started_at: float = 0.0  # first left QUEUED
     finished_at: float = 0.0  # reached a final state
+
+    @property
+    def execution_label(self) -> str:
+        """What its execution carries as the job label: each version its own, so that finding
+        a re-run's execution after a crash never adopts an earlier version's."""
+        return self.id if self.version <= 1 else f"{self.id}.v{self.version}"
 
     @property
     def duration(self) -> float:

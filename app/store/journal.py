@@ -30,11 +30,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
 from app.domain.jobs import FINAL_STATES, Job, JobState, Review, stored_fields
+from app.domain.versions import ResultVersion
 from app.store import paths
 from app.store.schema import migrate
 
@@ -51,6 +52,8 @@ _FROM_COLUMN: dict[str, Callable[[Any], Any]] = {
     "deduped": bool,
 }
 _FINAL_VALUES = tuple(s.value for s in FINAL_STATES)
+# An earlier result's columns: its fields by name, but for `current` (that one is the job's own).
+_VERSION_COLUMNS = tuple(f.name for f in fields(ResultVersion) if f.name != "current")
 
 
 _GROUP_LIMIT = 500  # calls per group commit: bounds one transaction's size
@@ -272,6 +275,16 @@ class Journal:
             row = self._conn.execute("SELECT * FROM batches WHERE id=?", (batch_id,)).fetchone()
         return _batch_from_row(row) if row else None
 
+    def find_batches(self, key: str) -> list[BatchRecord]:
+        """The batch with this id, else those with this exact name (case-insensitive)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT * FROM batches WHERE id=?", (key,)).fetchall()
+            if not rows:
+                rows = self._conn.execute(
+                    "SELECT * FROM batches WHERE name=? COLLATE NOCASE ORDER BY created_at", (key,)
+                ).fetchall()
+        return [_batch_from_row(r) for r in rows]
+
     def batches(self, *, name: str | None = None, limit: int = 100) -> list[BatchRecord]:
         sql = "SELECT * FROM batches"
         args: list[Any] = []
@@ -387,6 +400,34 @@ class Journal:
         with self._lock:
             rows = self._conn.execute(sql, args).fetchall()
         return [(_job_from_row(r), r["batch_name"]) for r in rows]
+
+    # -- a job's earlier results ---------------------------------------------------------------
+
+    def archive_and_save(self, earlier: ResultVersion | None, job: Job, detail: str) -> None:
+        """A re-run in one commit: the current result kept as an earlier version (when there
+        was one), and the job as it goes again. A crash leaves either both or neither."""
+        with self._tx() as c:
+            if earlier is not None:
+                values = [getattr(earlier, name) for name in _VERSION_COLUMNS]
+                c.execute(
+                    f"INSERT INTO result_versions({','.join(_VERSION_COLUMNS)}, archived_at)"
+                    f" VALUES ({','.join('?' * (len(values) + 1))})",
+                    (*[v.value if isinstance(v, enum.Enum) else v for v in values], time.time()),
+                )
+            self.save_job(job, detail)
+
+    def result_versions(self, job_id: str) -> list[ResultVersion]:
+        """The job's earlier results, oldest first (its current one is the job itself)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM result_versions WHERE job_id=? ORDER BY version", (job_id,)
+            ).fetchall()
+        return [
+            ResultVersion(
+                **{name: r[name] for name in _VERSION_COLUMNS} | {"review": Review(r["review"])}
+            )
+            for r in rows
+        ]
 
     def events(self, job_id: str) -> list[JobEvent]:
         with self._lock:

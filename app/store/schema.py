@@ -168,6 +168,37 @@ MIGRATIONS: tuple[Migration, ...] = (
             """
         ),
     ),
+    Migration(
+        6,
+        "a job's version and its re-run's own workflow, and the job's earlier results",
+        _script(
+            """
+            ALTER TABLE jobs ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE jobs ADD COLUMN workflow_id TEXT NOT NULL DEFAULT '';
+            ALTER TABLE jobs ADD COLUMN workflow_name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE jobs ADD COLUMN workflow_version TEXT NOT NULL DEFAULT '';
+            CREATE TABLE result_versions (
+                job_id TEXT NOT NULL REFERENCES jobs(id),
+                version INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                execution_id TEXT NOT NULL DEFAULT '',
+                workflow_id TEXT NOT NULL DEFAULT '',
+                workflow_name TEXT NOT NULL DEFAULT '',
+                workflow_version TEXT NOT NULL DEFAULT '',
+                result_hash TEXT NOT NULL DEFAULT '',
+                result_name TEXT NOT NULL DEFAULT '',
+                result_path TEXT NOT NULL DEFAULT '',
+                result_content_type TEXT NOT NULL DEFAULT '',
+                output_path TEXT NOT NULL DEFAULT '',
+                credits INTEGER NOT NULL DEFAULT 0,
+                review TEXT NOT NULL DEFAULT '',
+                finished_at REAL NOT NULL DEFAULT 0,
+                archived_at REAL NOT NULL,
+                PRIMARY KEY (job_id, version)
+            )
+            """
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

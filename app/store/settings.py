@@ -47,6 +47,8 @@ class Settings:
     hot_folder_enabled: bool = False
     hot_folder_path: str = ""
     notifications: bool = True
+    # A rejected result tells the service too (thumbs down): only when the user opts in.
+    review_feedback: bool = False
     cost_confirm_threshold: int = field(default=500, metadata={"range": (0, 10**9)})  # credits
 
     @classmethod
