@@ -64,11 +64,16 @@ class HotFolder:
         self._rescan_every = rescan_every
         self._settling = SettleTracker(settle if interval is None else interval)
         excluded = [options.out_dir] if options.out_dir is not None else []
+        excluded += [self.folder / name for name in self._reserved_folders()]
         skip = [BESIDE_SUBFOLDER] if options.layout == "beside" else []
         self._names = WatchedNames(self.folder, excluded=excluded, skip_dirs=skip)
         self._taken: dict[Path, FileKey] = {}  # this run's, so rescans skip them cheaply
         self._stop = threading.Event()
         self.batches: list[str] = []
+
+    def _reserved_folders(self) -> tuple[str, ...]:
+        """Top-level folders that are never inputs (the shared folder's done/ and failed/)."""
+        return ()
 
     @property
     def settle(self) -> float:
@@ -85,6 +90,13 @@ class HotFolder:
         await self.resume_own()
         polling = await asyncio.to_thread(use_polling, self.folder, self._polling)
         tick = min(1.0, max(0.05, self.settle / 2))
+        await self._before_watch()
+        try:
+            await self._watch(polling, tick)
+        finally:
+            await self._after_watch()
+
+    async def _watch(self, polling: bool, tick: float) -> None:
         await self.scan_once()
         next_rescan = time.monotonic() + self._rescan_every
         async for changed in folder_changes(
@@ -104,6 +116,17 @@ class HotFolder:
                 await self._take(settled)
             if not await asyncio.to_thread(self.folder.is_dir):
                 raise FileNotFoundError(f"the hot folder {self.folder} is gone")
+            await self._each_tick()
+
+    # Extension points for a folder shared by several machines (hotfolder_shared.py).
+    async def _before_watch(self) -> None:
+        pass
+
+    async def _each_tick(self) -> None:
+        pass
+
+    async def _after_watch(self) -> None:
+        pass
 
     async def resume_own(self) -> list[str]:
         def mine(record: BatchRecord) -> bool:

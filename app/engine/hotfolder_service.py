@@ -18,6 +18,7 @@ from typing import Literal
 from app.api.errors import ApiError
 from app.engine.engine import Engine
 from app.engine.hotfolder import DEFAULT_SETTLE, HotFolder
+from app.engine.hotfolder_shared import SharedFolder, SharedHotFolder
 from app.engine.options import RunOptions
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,10 @@ class HotFolderService:
         on_status: Callable[[HotFolderStatus], None],
         settle: float = DEFAULT_SETTLE,
         polling: bool | None = None,
+        shared: SharedFolder | None = None,
     ) -> None:
         self._engine = engine
+        self._shared = shared
         self._on_status = on_status
         self._settle = settle
         self._polling = polling
@@ -78,6 +81,15 @@ class HotFolderService:
         self._report(HotFolderStatus("watching", hot.folder, f"Watching {hot.folder.name}"))
 
     def _make(self, folder: Path, options: RunOptions) -> HotFolder:
+        if self._shared is not None:
+            return SharedHotFolder(
+                self._engine,
+                folder,
+                options,
+                self._shared,
+                settle=self._settle,
+                polling=self._polling,
+            )
         return HotFolder(self._engine, folder, options, settle=self._settle, polling=self._polling)
 
     async def stop(self) -> None:
