@@ -111,6 +111,19 @@ def register(subparsers: Any) -> None:
     polling.add_argument(
         "--no-poll", dest="poll", action="store_const", const=False, help=argparse.SUPPRESS
     )
+    watch.add_argument(
+        "--in-place",
+        action="store_true",
+        help="leave originals where they are (one watcher per folder only); by default each"
+        " file is claimed, so several machines can watch one folder, and its original then"
+        " moves to done/ or failed/",
+    )
+    watch.add_argument(
+        "--stale-after",
+        type=float,
+        default=60.0,
+        help="seconds without a heartbeat before another watcher's claims are taken over",
+    )
     watch.set_defaults(func=_watch)
 
 
@@ -340,6 +353,8 @@ def _watch(args: argparse.Namespace) -> int:
         return EXIT_AUTH
     if args.settle is not None and not 0 <= args.settle <= 3600:
         raise UsageError("--settle must be between 0 and 3600 seconds")
+    if not 1 <= args.stale_after <= 86400:
+        raise UsageError("--stale-after must be between 1 and 86400 seconds")
 
     async def go(session: Session) -> int:
         from app.engine.engine import RunOptions
@@ -361,7 +376,10 @@ def _watch(args: argparse.Namespace) -> int:
         )
 
         async def work(engine: Engine) -> int:
-            return await _watch_until_stopped(engine, folder, options, args)
+            from app.engine.hotfolder_shared import SharedFolder
+
+            shared = None if args.in_place else SharedFolder(session.client, args.stale_after)
+            return await _watch_until_stopped(engine, folder, options, shared, args)
 
         return await _with_engine(session, settings, work)
 
@@ -369,7 +387,11 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 async def _watch_until_stopped(
-    engine: Engine, folder: Path, options: RunOptions, args: argparse.Namespace
+    engine: Engine,
+    folder: Path,
+    options: RunOptions,
+    shared: SharedFolder | None,
+    args: argparse.Namespace,
 ) -> int:
     """Run the hot folder until Ctrl-C (exit 130) or until it fails (exit 1, with the reason)."""
     from app.engine.events import JobChanged
@@ -395,6 +417,7 @@ async def _watch_until_stopped(
         on_status=on_status,
         settle=DEFAULT_SETTLE if args.settle is None else args.settle,
         polling=args.poll,
+        shared=shared,
     )
     service.start(folder, options)
     print(f"Watching {folder} -> {options.out_dir} (Ctrl-C to stop)", flush=True)
