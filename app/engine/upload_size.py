@@ -21,12 +21,10 @@ import logging
 import time
 
 from app.domain.choices import UploadSize
+from app.imaging.service_limits import MAX_SERVICE_SIDE
 from app.store.journal import Journal, ScalingEvidence
 
 log = logging.getLogger(__name__)
-
-# The documented limit (app.imaging.downscale.MAX_SERVICE_SIDE says the same).
-MAX_SERVICE_SIDE = 4096
 
 
 class UploadSizePolicy:

@@ -38,6 +38,7 @@ from typing import Any, BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
+from app.imaging.service_limits import MAX_SERVICE_INPUT_SIDE, MAX_SERVICE_SIDE
 from app.imaging.source_formats import (
     OPENABLE_FORMATS,
     SourceFormat,
@@ -48,9 +49,6 @@ from app.imaging.source_formats import (
 
 log = logging.getLogger(__name__)
 
-MAX_SERVICE_SIDE = 4096
-# The service refuses larger inputs outright; a scaled copy would hide that from the user.
-MAX_SERVICE_INPUT_SIDE = 10_000
 _TRANSPOSING_ORIENTATIONS = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 # What turns upright pixels back into the layout an EXIF orientation describes: the inverse of
 # what ImageOps.exif_transpose does for it.
