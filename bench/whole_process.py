@@ -161,7 +161,7 @@ def main() -> None:
                         workflow,
                         images[run],
                         work / f"vendor-{run}" / "out",
-                    )  # fmt: skip
+                    )
                 )
     print("one 2 MP image, whole process, sandbox --latency 0.5:")
     print("  " + median_line("retouchdesk process", mine))
