@@ -70,8 +70,12 @@ def _login(args: argparse.Namespace) -> int:
             print(f"Signed in to {session.profile.name} as {session.account}; organization {org}")
             if not session.persistent:
                 say_error(
-                    "warning: no system keyring was found, so this sign-in was not saved "
-                    "and later commands will ask again"
+                    "warning: no system keyring was found, so this sign-in was not saved and"
+                    " later commands will ask again. To stay signed in without one (a server,"
+                    " a service), give the refresh token of a device connection in"
+                    " AUTORETOUCH_REFRESH_TOKEN, best from an encrypted systemd credential"
+                    " (README: 'Watching a folder on a server'), or unlock a Secret Service"
+                    " keyring such as gnome-keyring"
                 )
             return EXIT_OK
         finally:
