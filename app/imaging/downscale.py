@@ -38,7 +38,8 @@ from typing import Any, BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
-from app.imaging.service_limits import MAX_SERVICE_INPUT_SIDE, MAX_SERVICE_SIDE
+from app.imaging.service_limits import MAX_SERVICE_INPUT_SIDE
+from app.imaging.service_limits import MAX_SERVICE_SIDE as MAX_SERVICE_SIDE  # part of this API
 from app.imaging.source_formats import (
     OPENABLE_FORMATS,
     SourceFormat,
