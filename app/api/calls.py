@@ -33,6 +33,8 @@ PAGE_SIZE = 50
 # Transport errors after which the request certainly never reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Only these keep the method and body: a POST answered 301/302/303 is not sent again.
+_METHOD_KEEPING_REDIRECTS = frozenset({307, 308})
 
 
 class RequestBody(Protocol):
@@ -130,7 +132,8 @@ class ApiCaller:
                 tries -= 1  # not a failure of the request itself
                 await self.after_rejection(token)
                 continue
-            if status in _REDIRECTS and not follow_redirects and not moved_once:
+            redirects = _REDIRECTS if method in ("GET", "HEAD") else _METHOD_KEEPING_REDIRECTS
+            if status in redirects and not follow_redirects and not moved_once:
                 moved = slash_variant(response)
                 if moved is not None:
                     await response.aclose()
