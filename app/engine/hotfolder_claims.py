@@ -48,10 +48,12 @@ _ALIVE = ".alive"
 _SEP = "--"
 
 
+_HOST = "".join(c if c.isalnum() or c in "-_." else "_" for c in socket.gethostname())
+
+
 def new_owner() -> str:
     """host~pid~random: unique per run, and tells a same-host PID check what to look at."""
-    host = "".join(c if c.isalnum() or c in "-_." else "_" for c in socket.gethostname())
-    return f"{host}~{os.getpid()}~{uuid.uuid4().hex[:8]}"
+    return f"{_HOST}~{os.getpid()}~{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -96,7 +98,7 @@ class ClaimBoard:
             return False  # cannot tell: never take over on doubt
         host, _, rest = owner.partition("~")
         pid = rest.partition("~")[0]
-        same_host = host == new_owner().partition("~")[0]
+        same_host = host == _HOST
         if same_host and pid.isdigit() and not psutil.pid_exists(int(pid)):
             return True
         beat = (st.st_mtime_ns, st.st_size, content)

@@ -38,6 +38,7 @@ from app.engine.engine import Engine, NoInputsError
 from app.engine.events import Event, JobChanged
 from app.engine.hotfolder import HotFolder
 from app.engine.hotfolder_claims import RESERVED, Claim, ClaimBoard
+from app.engine.hotfolder_routes import WorkflowFolders
 from app.engine.hotfolder_settle import FileKey
 from app.engine.options import RunOptions, iso_utc
 from app.engine.ownership import this_process
@@ -59,6 +60,7 @@ class SharedFolder:
 
     client: AutoretouchClient  # to look for executions a dead watcher created
     stale_after: float = DEFAULT_STALE_AFTER
+    workflow_folders: bool = False  # incoming/<workflow name>/... picks the workflow
 
 
 class SharedHotFolder(HotFolder):
@@ -73,6 +75,9 @@ class SharedHotFolder(HotFolder):
         super().__init__(engine, folder, options, **kwargs)
         self._board = ClaimBoard(self.folder)
         self._client = shared.client
+        self._routes = (
+            WorkflowFolders(shared.client, options.org_id) if shared.workflow_folders else None
+        )
         self._stale_after = max(1.0, shared.stale_after)
         self._claimed: dict[str, tuple[Claim, str]] = {}  # job id -> its claim and file
         self._noted: dict[str, set[str]] = {}  # job id -> record fields written
@@ -149,34 +154,52 @@ class SharedHotFolder(HotFolder):
         return await self._process(claim, {})
 
     async def _process(self, claim: Claim, records: dict[str, dict[str, Any]]) -> str | None:
-        """Make jobs of a claim's files: adopted executions where the records name one."""
-        fresh: list[str] = []
+        """Make jobs of a claim's files: adopted executions where the records name one, one
+        batch per workflow for the others."""
+        groups: dict[str, tuple[RunOptions, list[str]]] = {}
         # A copy: an adopted job can finish (and leave the claim) while this loop runs.
         for relative in list(claim.files):
+            try:
+                options, reason = await self._options_for(relative)
+            except (TransientError, ProtocolViolationError) as exc:
+                log.warning("hot folder %s: cannot route %s now (%s)", self.folder, relative, exc)
+                await self._write(self._board.release, claim, relative)
+                continue
+            if options is None:
+                name = PurePosixPath(relative).name
+                await self._write(self._board.finish, claim, relative, reason=f"{name}: {reason}")
+                continue
             record = records.get(relative, {})
             if record.get("execution_id"):
-                await self._adopt(claim, relative, record)
+                await self._adopt(claim, relative, record, options)
             else:
-                fresh.append(relative)
-        if not fresh:
-            return None
+                groups.setdefault(options.workflow_id, (options, []))[1].append(relative)
+        made = [await self._make_batch(claim, files, options) for options, files in groups.values()]
+        return next((b for b in made if b is not None), None)
+
+    async def _options_for(self, relative: str) -> tuple[RunOptions | None, str]:
+        if self._routes is None:
+            return self._options, ""
+        workflow, reason = await self._routes.route(relative)
+        if workflow is None:
+            return None, reason
+        return replace(self._options, workflow_id=workflow.id, workflow_version=None), ""
+
+    async def _make_batch(self, claim: Claim, fresh: list[str], options: RunOptions) -> str | None:
         name = datetime.now().strftime(f"Hot folder {self.folder.name} %Y-%m-%d %H:%M:%S")
         try:
             batch_id = await self._engine.add(
                 [claim.path_of(r) for r in fresh],
-                replace(self._options, batch_name=name, source="hotfolder"),
+                replace(options, batch_name=name, source="hotfolder"),
                 root=claim.dir,
                 extra_options={"hot_folder": str(self.folder), "shared": "1"},
             )
         except NoInputsError:
             return None
         except (TransientError, ProtocolViolationError) as exc:
-            log.warning(
-                "hot folder %s: cannot make a batch now (%s); files given back", self.folder, exc
-            )
-            async with self._file_ops:
-                for relative in fresh:
-                    await asyncio.to_thread(self._board.release, claim, relative)
+            log.warning("hot folder %s: no batch now (%s); files given back", self.folder, exc)
+            for relative in fresh:
+                await self._write(self._board.release, claim, relative)
             return None
         jobs = [j for j in self._engine.jobs() if j.batch_id == batch_id]
         async with self._file_ops:
@@ -253,12 +276,13 @@ class SharedHotFolder(HotFolder):
             await asyncio.sleep(RECONCILE_SETTLE)
         for relative in unsure:
             record = records[relative]
+            options, _reason = await self._options_for(relative)
             found = await find_created_execution(
                 self._client,
                 self._options.org_id,
                 job_id=str(record["job_id"]),
                 input_file_name=PurePosixPath(relative).name,
-                workflow_id=self._options.workflow_id,
+                workflow_id=options.workflow_id if options is not None else None,
             )
             if found is not None:
                 record["execution_id"] = found.id
@@ -268,13 +292,14 @@ class SharedHotFolder(HotFolder):
                     )
         await self._process(claim, records)
 
-    async def _adopt(self, claim: Claim, relative: str, record: dict[str, Any]) -> None:
+    async def _adopt(
+        self, claim: Claim, relative: str, record: dict[str, Any], options: RunOptions
+    ) -> None:
         """A job of ours for an execution a dead watcher created: into the journal as that
         watcher would have left it after a crash, then resumed by the engine like one."""
         path = claim.path_of(relative)
-        workflow = await self._client.get_workflow(self._options.workflow_id, self._options.org_id)
+        workflow = await self._client.get_workflow(options.workflow_id, options.org_id)
         now = time.time()
-        options = self._options
         batch = BatchRecord(
             id=str(uuid.uuid4()),
             name=datetime.now().strftime(f"Hot folder {self.folder.name} %Y-%m-%d %H:%M:%S"),

@@ -223,7 +223,7 @@ def test_service_reports_watching_then_a_crash_as_failed_and_stops_cleanly(
             make_image(hot / "b.jpg", seed=32)
             await wait_for(lambda: _done(engine) == ["a.jpg", "b.jpg"], 30)
             await service.stop()
-            assert service.status.state == "off"
+            assert service.status == HotFolderStatus("off", None, "")
             await engine.wait()
             assert (tmp_path / "out2" / "b.png").exists()
             left = [t for t in asyncio.all_tasks() if t.get_name().startswith("hot-folder")]

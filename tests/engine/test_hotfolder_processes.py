@@ -180,3 +180,21 @@ def test_two_watch_processes_one_killed_and_restarted_process_each_file_once(
     assert sandbox.execution_count() == N_FILES, by_input
     assert sorted(by_input) == sorted(Path(n).name for n in names)
     assert set(by_input.values()) == {1}, [n for n, c in by_input.items() if c > 1]
+
+
+def test_watch_workflow_folders_with_one_workflow_is_a_usage_error(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    env = _env(tmp_path / "machine")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*CLI, "--server", sandbox.base_url, *args], env=env, capture_output=True,
+            text=True, timeout=60, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    assert cli("login", "--no-browser").returncode == 0
+    hot = tmp_path / "incoming"
+    hot.mkdir()
+    both = cli("watch", str(hot), "--workflow-folders", "-w", "cut-out")
+    assert both.returncode == 2 and "drop --workflow" in both.stderr

@@ -197,3 +197,44 @@ def test_a_dead_watchers_executions_are_adopted_not_created_again(
 def _parent_made(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def test_a_folder_per_workflow_picks_the_workflow_and_a_wrong_folder_fails_with_why(
+    sandbox: Any, tmp_path: Path, run_async: Any
+) -> None:
+    hot = tmp_path / "hot"
+    out = tmp_path / "results"
+    make_image(hot / "Transparent cut-out" / "shoot" / "a.jpg", seed=71)
+    make_image(hot / "backgroundtowhite" / "b.jpg", seed=72)  # a loose spelling of the name
+    make_image(hot / "Sepia" / "c.jpg", seed=73)
+    make_image(hot / "d.jpg", seed=74)
+
+    async def go() -> dict[str, str]:
+        async with engine_for(sandbox, tmp_path / "j.sqlite3") as (engine, session, _):
+            opts = RunOptions(org_id=sandbox.org_id, workflow_id="", out_dir=out)
+            shared = SharedFolder(session.client, stale_after=5, workflow_folders=True)
+            watcher = SharedHotFolder(engine, hot, opts, shared, settle=0.1, rescan_every=NEVER)
+            task = asyncio.create_task(watcher.run())
+            try:
+                await wait_for(lambda: len(_files(hot / DONE)) == 2, 30)
+                await wait_for(lambda: len(_files(hot / FAILED)) == 4, 30)
+                await engine.wait()
+            finally:
+                watcher.request_stop()
+                await asyncio.wait_for(task, 10)
+            return {j.name: engine.batch(j.batch_id).workflow_name for j in engine.jobs()}
+
+    workflows = run_async(go())
+    assert workflows == {"a.jpg": "Transparent cut-out", "b.jpg": "Background to white"}
+    assert _files(hot) == [
+        "done/Transparent cut-out/shoot/a.jpg", "done/backgroundtowhite/b.jpg",
+        "failed/Sepia/c.jpg", "failed/Sepia/c.jpg.txt", "failed/d.jpg", "failed/d.jpg.txt",
+    ]  # fmt: skip
+    assert (
+        "no single workflow is named 'Sepia'" in (hot / FAILED / "Sepia" / "c.jpg.txt").read_text()
+    )
+    assert "Background to white" in (hot / FAILED / "Sepia" / "c.jpg.txt").read_text()
+    assert "workflow's folder" in (hot / FAILED / "d.jpg.txt").read_text()
+    assert (out / "Transparent cut-out" / "shoot" / "a.png").is_file()
+    assert [p.parent.name for p in out.rglob("b.*")] == ["backgroundtowhite"]
+    assert sandbox.execution_count() == 2
