@@ -119,6 +119,12 @@ def register(subparsers: Any) -> None:
         " moves to done/ or failed/",
     )
     watch.add_argument(
+        "--workflow-folders",
+        action="store_true",
+        help="each folder directly inside FOLDER is named after a workflow and its files are"
+        " processed with it (FOLDER/Background to white/...); results mirror that tree",
+    )
+    watch.add_argument(
         "--stale-after",
         type=float,
         default=60.0,
@@ -361,11 +367,20 @@ def _watch(args: argparse.Namespace) -> int:
 
         org = await organization_id(session)
         settings = _settings(args)
-        workflow = await _resolve_workflow(session, org, args.workflow or settings.last_workflow_id)
+        if args.workflow_folders:
+            if args.in_place or args.workflow:
+                raise UsageError(
+                    "--workflow-folders picks the workflow by folder and needs the shared"
+                    " claims: drop --workflow and --in-place"
+                )
+            workflow_id = ""  # each file's folder names it
+        else:
+            wanted = args.workflow or settings.last_workflow_id
+            workflow_id = (await _resolve_workflow(session, org, wanted)).id
         out = Path(args.out).expanduser().resolve() if args.out else None
         options = RunOptions(
             org_id=org,
-            workflow_id=workflow.id,
+            workflow_id=workflow_id,
             workflow_version=args.workflow_version or None,
             out_dir=out or folder.parent / f"{folder.name} retouched",
             layout=args.layout or "mirror",
@@ -378,7 +393,9 @@ def _watch(args: argparse.Namespace) -> int:
         async def work(engine: Engine) -> int:
             from app.engine.hotfolder_shared import SharedFolder
 
-            shared = None if args.in_place else SharedFolder(session.client, args.stale_after)
+            shared = None
+            if not args.in_place:
+                shared = SharedFolder(session.client, args.stale_after, args.workflow_folders)
             return await _watch_until_stopped(engine, folder, options, shared, args)
 
         return await _with_engine(session, settings, work)
