@@ -24,7 +24,7 @@ from pathlib import Path
 
 from app.api.client import AutoretouchClient
 from app.api.errors import ApiError, NotFoundError
-from app.domain.jobs import Job, JobState, Review
+from app.domain.jobs import Job, JobState
 from app.engine.counts import BatchCounts, Concurrency, CostEstimate
 from app.engine.events import (
     BatchAdded,
@@ -38,10 +38,13 @@ from app.engine.events import (
     Subscriber,
 )
 from app.engine.hashing import Hasher
+from app.engine.hooks import EngineHooks
 from app.engine.intake import NoInputsError, ignored_summary, take_in
+from app.engine.job_workflow import job_context
 from app.engine.options import BatchContext, RunOptions
 from app.engine.ownership import owner_alive, this_process
 from app.engine.pipeline import JobPipeline, snapshot
+from app.engine.results_desk import ResultsDesk
 from app.engine.scaled_inputs import ScaledInputs
 from app.engine.stage_limits import StageLimits
 from app.engine.upload_size import UploadSizePolicy
@@ -69,7 +72,7 @@ START_CHUNK = 16
 _REMOTE_RETRYABLE = ("FAILED", "PAYMENT_REQUIRED")
 
 
-class Engine:
+class Engine(ResultsDesk):  # marks, re-runs, versions and delivery: see results_desk.py
     def __init__(
         self,
         client: AutoretouchClient,
@@ -120,6 +123,17 @@ class Engine:
         self._finished_reported: set[str] = set()
         self._background: set[asyncio.Task[None]] = set()  # bookkeeping after a batch ends
         self._closing = False
+        hooks = EngineHooks(
+            find_job=self._jobs.get,
+            batch_of=self._batches.__getitem__,
+            is_moving=self._tasks.__contains__,
+            changed=self._job_changed,
+            spawn=self._spawn,
+            emit=self._emit,
+            settings=lambda: self._settings,
+            open_batch=self._open_batch,
+        )
+        ResultsDesk.__init__(self, client, journal, hooks)
 
     # -- events --------------------------------------------------------------------------------
 
@@ -266,7 +280,7 @@ class Engine:
 
     async def _drive(self, job: Job) -> None:
         self._started.add(job.id)
-        batch = self._batches[job.batch_id]
+        batch = job_context(self._batches[job.batch_id], job)  # a re-run's own workflow
         try:
             await self._pipeline.run(job, batch)
         except asyncio.CancelledError:
@@ -515,23 +529,15 @@ class Engine:
             self._unindex(job_id)
             self._emit(JobRemoved(job_id))
 
-    async def set_review(self, job_ids: Iterable[str], review: Review) -> None:
-        """The retoucher's verdict from the viewer; also sent to the server as feedback."""
-        for job_id in job_ids:
-            job = self._jobs.get(job_id)
-            if job is None:
-                continue
-            job.review = review
-            await self._journal.run(self._journal.save_job, snapshot(job), f"review {review}")
-            self._emit(JobChanged(snapshot(job), job.state))
-            if job.execution_id and review is not Review.NONE:
-                batch = self._batches[job.batch_id]
-                try:
-                    await self._client.send_feedback(
-                        job.execution_id, batch.org_id, thumbs_up=review is Review.ACCEPTED
-                    )
-                except ApiError as exc:
-                    log.info("feedback for %s not sent: %s", job.execution_id, exc)
+    async def _open_batch(self, batch_id: str) -> list[Job]:
+        if batch_id not in self._batches:
+            record = await self._journal.run(self._journal.batch, batch_id)
+            if record is None:
+                raise LookupError(f"no batch {batch_id} in the journal")
+            if not await self._claim(record):
+                raise LookupError(f"batch {record.name!r} is open in another Retouch Desk")
+            self._register(record, await self._journal.run(self._journal.jobs_of_batch, batch_id))
+        return [snapshot(j) for j in self._jobs_of(batch_id)]
 
     async def resume_unfinished(
         self, only: Callable[[BatchRecord], bool] | None = None

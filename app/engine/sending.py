@@ -190,7 +190,7 @@ class Sender:
                     batch.org_id,
                     Path(job.upload_path or job.input_path),
                     version=batch.record.workflow_version or None,
-                    labels=batch.labels(job.id),
+                    labels=batch.labels(job.execution_label),
                     content_type=job.content_type or None,
                     on_progress=lambda done, total: self._on_bytes(job, done, total),
                     expected_sha256=job.content_hash,
@@ -212,7 +212,7 @@ class Sender:
                 content_hash=job.content_hash,
                 content_type=job.content_type or "image/jpeg",
                 version=batch.record.workflow_version or None,
-                labels=batch.labels(job.id),
+                labels=batch.labels(job.execution_label),
             ),
         )
 
@@ -293,7 +293,7 @@ class Sender:
                 return await find_created_execution(
                     self._client,
                     batch.org_id,
-                    job_id=job.id,
+                    job_id=job.execution_label,  # this version's execution, never an earlier one
                     input_file_name=job.name,
                     workflow_id=batch.record.workflow_id,
                     batch_name=batch.name,
