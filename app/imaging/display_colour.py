@@ -46,6 +46,15 @@ class DisplayConversion:
             except (OSError, ImageCms.PyCMSError) as exc:
                 log.warning("ignoring an unusable ICC profile: %s", exc)
 
+    def rgba(self, im: Image.Image) -> Image.Image:
+        """`self(im)` as RGBA: in one conversion where the colours need no transform, as a
+        packer wants it (converting an RGBX picture to RGB first would copy every band twice)."""
+        plain = self._transform is None and "transparency" not in im.info
+        if plain and im.mode in ("RGB", "RGBX", "L"):
+            return im.convert("RGBA")
+        shown = self(im)
+        return shown if shown.mode == "RGBA" else shown.convert("RGBA")
+
     def __call__(self, im: Image.Image) -> Image.Image:
         alpha = _alpha_of(im)
         colour = _colour_part(im, self._float_range)

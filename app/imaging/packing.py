@@ -78,7 +78,7 @@ def pack_display(
     convert = DisplayConversion(im)
 
     def band(top: int, bottom: int) -> Image.Image:
-        return _rgba(convert(upright_band(im, orientation, top, bottom)))
+        return convert.rgba(upright_band(im, orientation, top, bottom))
 
     width, height = upright_size(im.size, orientation)
     data = pack_bands((width, height), band, layout, cancelled)
