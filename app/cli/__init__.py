@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from app import __version__
-from app.cli import account_cmd, process_cmd, sandbox_cmd
+from app.cli import account_cmd, process_cmd, review_cmd, sandbox_cmd
 from app.cli.common import EXIT_AUTH, say_error
 
 EXIT_USAGE = EXIT_AUTH  # the same code: the user has to change something first
@@ -117,7 +117,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, list[str]]:
     # prog: a subcommand's usage reads "retouchdesk process ...", not the two-line usage above.
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", prog="retouchdesk")
     commands = _CommandRecorder(subparsers)
-    for module in (sandbox_cmd, account_cmd, process_cmd):
+    for module in (sandbox_cmd, account_cmd, process_cmd, review_cmd):
         module.register(commands)
     return parser, commands.names
 

@@ -330,13 +330,15 @@ def _history(args: argparse.Namespace) -> int:
         print("No matching jobs in the journal.")
         return EXIT_OK
     print_table(
-        ("WHEN", "BATCH", "FILE", "STATE", "CREDITS", "EXECUTION", "RESULT / REASON"),
+        ("WHEN", "BATCH", "FILE", "STATE", "REVIEW", "V", "CREDITS", "EXECUTION", "RESULT"),
         (
             (
                 datetime.fromtimestamp(job.created_at).strftime("%Y-%m-%d %H:%M"),
                 name,
                 job.name,
                 job.state.value,
+                job.review.value or "-",
+                job.version,
                 job.credits,
                 job.execution_id or "-",
                 job.output_path or job.error,
