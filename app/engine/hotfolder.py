@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from dataclasses import replace
@@ -57,7 +58,9 @@ class HotFolder:
     ) -> None:
         self._engine = engine
         self._journal = journal if journal is not None else engine.journal
-        self.folder = folder.resolve()
+        # No file-system call here: this runs on the window's GUI thread, and a share that
+        # stopped answering would block even a stat.
+        self.folder = Path(os.path.abspath(folder))
         self._options = options
         self._polling = polling
         self._poll_interval = poll_interval

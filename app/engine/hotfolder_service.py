@@ -66,13 +66,6 @@ class HotFolderService:
         if previous is not None and self._hot is not None:
             self._hot.request_stop()
         self._ended.clear()
-        if not folder.is_dir():
-            self._task = None
-            if previous is not None:
-                previous.cancel()
-            self._report(HotFolderStatus("failed", folder, f"Hot folder {folder} does not exist"))
-            self._ended.set()
-            return
         hot = self._make(folder, options)
         self._hot = hot
         self._task = asyncio.get_running_loop().create_task(
@@ -110,29 +103,34 @@ class HotFolderService:
     async def _watch(self, hot: HotFolder, previous: asyncio.Task[None] | None) -> None:
         if previous is not None:
             await _end(previous, None)
+        # Off the loop (the window's GUI thread): a share that stopped answering blocks a stat.
+        if not await asyncio.to_thread(hot.folder.is_dir):
+            self._fail(hot, f"Hot folder {hot.folder} does not exist")
+            return
         try:
             await hot.run()
         except asyncio.CancelledError:
             raise
         except ApiError as exc:
             log.warning("hot folder %s stopped: %s", hot.folder, exc)
-            self._fail(hot, exc.message or str(exc))
+            self._fail(hot, f"Hot folder stopped: {exc.message or exc}")
         except OSError as exc:
             log.warning("hot folder %s stopped: %s", hot.folder, exc)
-            self._fail(hot, str(exc) if exc.strerror is None else f"{exc.strerror}: {exc.filename}")
+            reason = str(exc) if exc.strerror is None else f"{exc.strerror}: {exc.filename}"
+            self._fail(hot, f"Hot folder stopped: {reason}")
         except Exception as exc:  # a bug: said on screen, with the traceback in the log
             log.exception("hot folder %s crashed", hot.folder)
-            self._fail(hot, f"{type(exc).__name__}: {exc}")
+            self._fail(hot, f"Hot folder stopped: {type(exc).__name__}: {exc}")
         else:
             if self._hot is hot:
                 self._report(OFF)
                 self._ended.set()
 
-    def _fail(self, hot: HotFolder, reason: str) -> None:
+    def _fail(self, hot: HotFolder, message: str) -> None:
         if self._hot is not hot:
             return  # replaced meanwhile: the newer watch owns the status
         self._task = self._hot = None
-        self._report(HotFolderStatus("failed", hot.folder, f"Hot folder stopped: {reason}"))
+        self._report(HotFolderStatus("failed", hot.folder, message))
         self._ended.set()
 
     def _report(self, status: HotFolderStatus) -> None:
