@@ -181,7 +181,9 @@ def test_watch_processes_a_dropped_file_and_stops_on_ctrl_c(
     try:
         make_image(tmp_path / "staging.jpg", seed=77).rename(hot / "dropped.jpg")
         deadline = time.monotonic() + 30
-        while not (out / "dropped.png").exists():
+        # The original reaches done/ after the job's line is printed: waiting for the result
+        # file alone raced with that line (seen under load: the result there, the line not).
+        while not (hot / "done" / "dropped.jpg").exists():
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
             assert time.monotonic() < deadline, "the hot folder did not process the file"
             time.sleep(0.05)  # polling the file system for the child's result
@@ -190,6 +192,7 @@ def test_watch_processes_a_dropped_file_and_stops_on_ctrl_c(
         stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode in (0, 130), stderr
     assert "dropped.jpg" in stdout
+    assert (out / "dropped.png").is_file()
     assert sandbox.execution_count() == 1
 
 
