@@ -15,7 +15,7 @@ from app import __version__, cli
 # Every subcommand the README documents, in the help's order.
 COMMANDS = [
     "sandbox", "login", "logout", "orgs", "workflows", "balance",
-    "process", "resume", "retry", "history", "watch",
+    "process", "resume", "retry", "history", "watch", "review", "rerun", "deliver",
 ]  # fmt: skip
 
 
@@ -40,7 +40,8 @@ def test_the_command_table_is_the_registered_subcommands() -> None:
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_each_subcommand_is_taken_by_its_name(name: str) -> None:
-    needs = {"process": ["x.jpg", "-w", "w"], "watch": ["folder"]}
+    needs = {"process": ["x.jpg", "-w", "w"], "watch": ["folder"], "review": ["B"],
+             "rerun": ["B", "--rejected", "-w", "w"], "deliver": ["B", "--to", "d"]}  # fmt: skip
     assert subcommand(name, *needs.get(name, [])).name == name
 
 
