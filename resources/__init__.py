@@ -1,6 +1,7 @@
 """Retouch Desk's resources, from one folder: the app icon and the window's icons (`icons/`),
-the desktop entry, the AppStream metainfo, and the translations when there are some
-(`translations/`: Qt Linguist .ts sources and their compiled .qm files).
+the desktop entry, the AppStream metainfo, the systemd unit for watching a folder on a server
+(`systemd/`), and the translations when there are some (`translations/`: Qt Linguist .ts
+sources and their compiled .qm files).
 
 In the source tree this is the top-level resources/ folder. pip installs it (editable or not)
 as the package `retouchdesk_resources`, and the PyInstaller build bundles it under that name, so
