@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from app.api.models import Workflow
     from app.api.session import Session
     from app.engine.engine import Engine
+    from app.engine.hotfolder_shared import SharedFolder
     from app.engine.options import RunOptions
     from app.store.settings import Settings
 
