@@ -41,6 +41,14 @@ class CreatePath(enum.StrEnum):
     COMBINED = "combined"  # one multipart create carrying the file
 
 
+class Language(enum.StrEnum):
+    """Which language the window speaks; "system" follows LANGUAGE / LANG."""
+
+    SYSTEM = "system"
+    ENGLISH = "en"
+    GERMAN = "de"
+
+
 def values(choice: type[enum.StrEnum]) -> tuple[str, ...]:
     """The stored spellings, in declaration order (for argparse `choices=` and messages)."""
     return tuple(member.value for member in choice)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from app.domain.choices import CreatePath, Layout, OnExists, UploadSize, values
+from app.domain.choices import CreatePath, Language, Layout, OnExists, UploadSize, values
 from app.store import paths
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ class Settings:
     # A rejected result tells the service too (thumbs down): only when the user opts in.
     review_feedback: bool = False
     cost_confirm_threshold: int = field(default=500, metadata={"range": (0, 10**9)})  # credits
+    # The window's language, applied at the next start.
+    language: str = field(default=Language.SYSTEM.value, metadata={"choices": values(Language)})
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
