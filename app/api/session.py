@@ -86,7 +86,7 @@ class Session:
     @property
     def persistent(self) -> bool:
         """False when the sign-in will not survive a restart (no keyring, or from the env)."""
-        return self.secrets.persistent and self.source != "environment"
+        return self.source != "environment" and self.secrets.persistent
 
     @property
     def default_organization_id(self) -> str | None:

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-
-import keyring
-import keyring.core
-import keyring.errors
-from keyring.backends import fail
+from types import ModuleType
 
 logger = logging.getLogger(__name__)
 
@@ -22,12 +18,24 @@ SERVICE = "retouchdesk"
 
 
 class SecretStore:
+    """The keyring backend is looked for on first use, not on creation: finding it can take
+    most of a second (entry points, a D-Bus round trip), and a run signed in from the
+    environment never needs it. For the same reason keyring itself is imported on first use."""
+
     def __init__(self, service: str = SERVICE) -> None:
         self.service = service
         self._memory: dict[str, str] = {}
-        self._persistent = _has_usable_backend()
-        if not self._persistent:
-            logger.warning("No keyring backend: secrets are kept in memory for this session only")
+        self._backend_usable: bool | None = None  # not looked for yet
+
+    @property
+    def _persistent(self) -> bool:
+        if self._backend_usable is None:
+            self._backend_usable = _has_usable_backend()
+            if not self._backend_usable:
+                logger.warning(
+                    "No keyring backend: secrets are kept in memory for this session only"
+                )
+        return self._backend_usable
 
     @property
     def persistent(self) -> bool:
@@ -37,14 +45,17 @@ class SecretStore:
     def get(self, key: str) -> str | None:
         if key in self._memory or not self._persistent:
             return self._memory.get(key)
+        keyring = _keyring()
         try:
-            return keyring.get_password(self.service, key)
+            value: str | None = keyring.get_password(self.service, key)
         except keyring.errors.KeyringError as exc:
             self._lose_backend(exc)
             return None
+        return value
 
     def set(self, key: str, value: str) -> None:
         if self._persistent:
+            keyring = _keyring()
             try:
                 keyring.set_password(self.service, key, value)
                 self._memory.pop(key, None)
@@ -58,6 +69,7 @@ class SecretStore:
         self._memory.pop(key, None)
         if not self._persistent:
             return
+        keyring = _keyring()
         try:
             keyring.delete_password(self.service, key)
         except keyring.errors.PasswordDeleteError:
@@ -69,10 +81,21 @@ class SecretStore:
         # The exception text comes from the backend, never from the secret; log its type only
         # in case a backend ever echoes what it was given.
         logger.warning("Keyring unavailable (%s): keeping secrets in memory", type(exc).__name__)
-        self._persistent = False
+        self._backend_usable = False
+
+
+def _keyring() -> ModuleType:
+    import keyring
+    import keyring.core
+    import keyring.errors
+
+    return keyring
 
 
 def _has_usable_backend() -> bool:
+    from keyring.backends import fail
+
+    keyring = _keyring()
     try:
         backend = keyring.get_keyring()
     except keyring.errors.KeyringError:
@@ -105,7 +128,7 @@ def _explicitly_chosen(backend: object) -> bool:
     if os.environ.get("PYTHON_KEYRING_BACKEND") == _class_path(backend):
         return True
     try:
-        configured = keyring.core.load_config()
+        configured = _keyring().core.load_config()
     except Exception:  # a broken keyringrc must not stop the app; it just is not a choice
         return False
     return configured is not None and type(configured) is type(backend)

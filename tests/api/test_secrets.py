@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import keyring
 import pytest
 from keyring.backends import fail
@@ -82,3 +87,38 @@ def test_plaintext_file_backend_is_refused_unless_chosen(
     assert chosen.persistent
     chosen.set("k", "the user asked for this")
     assert (tmp_path / "keyring_pass.cfg").exists()
+
+
+def test_a_sign_in_from_the_environment_never_looks_for_a_keyring(
+    sandbox: Any, subprocess_env: dict[str, str]
+) -> None:
+    # Finding a keyring backend can take most of a second; a script or a render box signed
+    # in through $AUTORETOUCH_REFRESH_TOKEN must not pay for it (nor load keyring at all).
+    device = httpx.post(f"{sandbox.base_url}/oauth/device/code", data={"client_id": "t"}).json()
+    token = httpx.post(
+        f"{sandbox.base_url}/oauth/token",
+        data={"grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+              "device_code": device["device_code"], "client_id": "t"},
+    ).json()["refresh_token"]  # fmt: skip
+    child = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        from app.api.servers import resolve_server
+        from app.api.session import Session
+
+        async def main():
+            session = Session(resolve_server({sandbox.base_url!r}))
+            assert await session.restore()
+            assert not session.persistent
+            await session.aclose()
+
+        asyncio.run(main())
+        print("keyring" in sys.modules)
+        """
+    )
+    env = {**subprocess_env, "AUTORETOUCH_REFRESH_TOKEN": token}
+    result = subprocess.run(
+        [sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
