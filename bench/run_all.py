@@ -42,6 +42,11 @@ BENCHMARKS: list[tuple[str, str, list[str]]] = [
         ["--images", "200", "--rows", "2000", "--runs", "1", "--skip-launch"],
     ),
     ("viewer_open_latency", "viewer: open latency and pan frame times", ["--runs", "2"]),
+    (
+        "review_delivery",
+        "after a batch: 500 review marks, and 500 x 2 MP results delivered, then again",
+        ["--images", "40", "--runs", "1"],
+    ),
 ]
 TAIL = 4000  # characters of a failing benchmark's stderr kept in RESULTS.md
 
