@@ -142,7 +142,10 @@ class HotFolder:
     async def scan_once(self) -> str | None:
         """Look at the whole tree now; returns the id of the batch made from the files that
         have not changed since an earlier look at least the settle time ago, if any."""
-        settled = await self._look_at(await asyncio.to_thread(self._walk))
+        present = await asyncio.to_thread(self._walk)
+        # Files taken and since removed are forgotten: a long watch must not grow without end.
+        self._taken = {p: key for p, key in self._taken.items() if p in present}
+        settled = await self._look_at(present)
         return await self._take(settled) if settled else None
 
     # -- looking -----------------------------------------------------------------------------

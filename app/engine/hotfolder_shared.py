@@ -147,8 +147,8 @@ class SharedHotFolder(HotFolder):
     # -- new files ---------------------------------------------------------------------------
 
     async def _take(self, settled: dict[Path, FileKey]) -> str | None:
+        # Claimed or not, the files have left the folder: nothing to remember about them.
         claim = await asyncio.to_thread(self._board.claim, sorted(settled))
-        self._taken.update(settled)
         if not claim.files:
             return None
         return await self._process(claim, {})
