@@ -14,10 +14,12 @@ gone, unreadable) is refused with its own reason; the others are delivered all t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,6 +53,11 @@ from app.engine.options import BatchContext
 from app.store.journal import BatchRecord
 
 log = logging.getLogger(__name__)
+
+PART_PREFIX, PART_SUFFIX = ".delivering-", ".part"
+# A temp copy this old is a delivery's that was killed (a running one renames its own within
+# seconds); it is removed so that no hidden leftover reaches the client.
+STALE_PART_SECONDS = 3600.0
 
 
 class DeliveryError(Exception):
@@ -113,6 +120,7 @@ def deliver(
         raise DeliveryError(f"cannot use {folder}: {exc.strerror or exc}") from exc
     except ManifestError as exc:
         raise DeliveryError(str(exc)) from exc
+    _remove_stale_parts(folder)
     report = DeliveryReport(folder)
     listed = {row.delivered for row in known}
     rows_of_job: dict[str, list[ManifestRow]] = {}
@@ -256,7 +264,7 @@ def _copy(source: Path, target: Path, digest: str) -> Path:
     """Copy through a temp file beside the target, check the bytes, then take the target's
     name or the next free numbered one (atomically: never another file's place)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".delivering-", suffix=".part")
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=PART_PREFIX, suffix=PART_SUFFIX)
     tmp = Path(tmp_name)
     try:
         sha = hashlib.sha256()
@@ -275,6 +283,15 @@ def _copy(source: Path, target: Path, digest: str) -> Path:
     if placed is None:  # "unique" always places; a None here is a bug in naming
         raise RuntimeError(f"no place found for {target}")
     return placed
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    cutoff = time.time() - STALE_PART_SECONDS
+    for part in folder.rglob(f"{PART_PREFIX}*{PART_SUFFIX}"):
+        with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove
+            if part.is_file() and part.stat().st_mtime < cutoff:
+                part.unlink()
+                log.info("removed %s, left by a delivery that did not finish", part)
 
 
 def _row(job: Job, record: BatchRecord, delivered: DeliveredFile, folder: Path) -> ManifestRow:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import time
 from pathlib import Path
 
 import pytest
 from corpus import make_image
 
 from app.domain.jobs import Job, JobState, Review
-from app.engine.delivery import DeliveryError, deliver
+from app.engine.delivery import STALE_PART_SECONDS, DeliveryError, deliver
 from app.engine.job_workflow import job_context, versioned_template
 from app.engine.manifest import COLUMNS, MANIFEST_NAME
 from app.engine.naming import NamingError
@@ -134,6 +136,18 @@ def test_a_different_file_never_takes_a_delivered_name_and_the_manifest_keeps_bo
     # Delivered again: found under its numbered name, not copied a third time.
     assert deliver([first], {BATCH.id: BATCH}, to).copied == []
     assert _files(to) == ["IMG_1 (2).jpg", "IMG_1.jpg", MANIFEST_NAME]
+
+
+def test_a_killed_deliverys_temp_copy_is_removed_and_a_running_ones_kept(tmp_path: Path) -> None:
+    to = tmp_path / "delivery" / "a"
+    to.mkdir(parents=True)
+    stale, running = to / ".delivering-x1.part", to / ".delivering-x2.part"
+    stale.write_bytes(b"half a file")
+    running.write_bytes(b"being written")
+    old = time.time() - STALE_PART_SECONDS - 60
+    os.utime(stale, (old, old))
+    deliver([_done(tmp_path, "a/IMG_1.jpg", 0)], {BATCH.id: BATCH}, to.parent)
+    assert not stale.exists() and running.exists()
 
 
 def test_a_lost_manifest_is_rebuilt_from_the_files_already_there(tmp_path: Path) -> None:
