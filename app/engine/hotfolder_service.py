@@ -66,6 +66,14 @@ class HotFolderService:
         if previous is not None and self._hot is not None:
             self._hot.request_stop()
         self._ended.clear()
+        # Said at once, as the window shows it: one stat, the only file-system call made here.
+        if not folder.is_dir():
+            self._task = self._hot = None
+            if previous is not None:
+                previous.cancel()
+            self._report(HotFolderStatus("failed", folder, f"Hot folder {folder} does not exist"))
+            self._ended.set()
+            return
         hot = self._make(folder, options)
         self._hot = hot
         self._task = asyncio.get_running_loop().create_task(
@@ -103,10 +111,6 @@ class HotFolderService:
     async def _watch(self, hot: HotFolder, previous: asyncio.Task[None] | None) -> None:
         if previous is not None:
             await _end(previous, None)
-        # Off the loop (the window's GUI thread): a share that stopped answering blocks a stat.
-        if not await asyncio.to_thread(hot.folder.is_dir):
-            self._fail(hot, f"Hot folder {hot.folder} does not exist")
-            return
         try:
             await hot.run()
         except asyncio.CancelledError:
