@@ -189,7 +189,7 @@ async def _process_with(args: argparse.Namespace, session: Session) -> int:
 
     async def work(engine: Engine) -> int:
         try:
-            batch_id = await engine.add(args.paths, options)
+            batch_id = await engine.add(args.paths, options, workflow=workflow)
         except (NamingError, NoInputsError) as exc:
             raise UsageError(str(exc)) from exc
         if not await _confirm_cost(engine, batch_id, settings, args):
@@ -205,6 +205,14 @@ async def _resolve_workflow(session: Session, org: str, wanted: str | None) -> W
     wanted = wanted or session.default_workflow_id
     if not wanted:
         raise UsageError("no workflow given: use --workflow NAME|ID (`retouchdesk workflows`)")
+    if _looks_like_an_id(wanted):
+        # One request for the workflow asked for, not the organization's whole list.
+        from app.api.errors import NotFoundError
+
+        try:
+            return await session.client.get_workflow(wanted, org)
+        except NotFoundError:
+            pass  # a name that looks like an id, or a typo: the list says which
     workflows = await session.client.list_workflows(org)
 
     def loose(text: str) -> str:  # "cutout" finds "Transparent cut-out"
@@ -223,6 +231,11 @@ async def _resolve_workflow(session: Session, org: str, wanted: str | None) -> W
             raise UsageError(f"workflow {wanted!r} is ambiguous: {names}")
     names = ", ".join(repr(w.name) for w in workflows) or "none"
     raise UsageError(f"no workflow {wanted!r} in this organization (there are: {names})")
+
+
+def _looks_like_an_id(text: str) -> bool:
+    """Workflow ids are UUIDs (api-notes: treat as opaque, but they are 36 characters)."""
+    return len(text) == 36 and text.count("-") == 4 and all(c.isalnum() or c == "-" for c in text)
 
 
 async def _confirm_cost(

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from app.api.client import AutoretouchClient
 from app.api.errors import ApiError, NotFoundError
+from app.api.models import Workflow
 from app.domain.jobs import Job, JobState
 from app.engine.counts import BatchCounts, Concurrency, CostEstimate
 from app.engine.events import (
@@ -173,14 +174,23 @@ class Engine(ResultsDesk):  # marks, re-runs, versions and delivery: see results
         *,
         root: Path | None = None,
         extra_options: dict[str, str] | None = None,
+        workflow: Workflow | None = None,
     ) -> str:
         """Make a batch of the given files and folders (bad inputs become REJECTED jobs).
 
         Does not start it: call `estimate()` to show the cost, then `start()`. `root`: the
-        tree that single files belong to (for the mirror layout). Raises what `take_in` raises.
+        tree that single files belong to (for the mirror layout); `workflow`: the options'
+        workflow when the caller has it already (else it is read from the server). Raises what
+        `take_in` raises.
         """
         intake = await take_in(
-            self._client, self._hasher, paths, options, root=root, extra_options=extra_options
+            self._client,
+            self._hasher,
+            paths,
+            options,
+            root=root,
+            extra_options=extra_options,
+            workflow=workflow,
         )
         record, jobs = intake.record, intake.jobs
         await self._journal.run(

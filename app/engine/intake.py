@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.api.client import AutoretouchClient
+from app.api.models import Workflow
 from app.domain.choices import Layout, OnExists, values
 from app.domain.jobs import Job, JobState
 from app.engine.hashing import Hasher
@@ -53,6 +54,7 @@ async def take_in(
     *,
     root: Path | None = None,
     extra_options: dict[str, str] | None = None,
+    workflow: Workflow | None = None,
 ) -> Intake:
     """Walk, probe and describe a batch of `paths`; nothing is journaled or started here.
 
@@ -68,7 +70,8 @@ async def take_in(
     chunks = [paths_in[i : i + PROBE_CHUNK] for i in range(0, len(paths_in), PROBE_CHUNK)]
     probed = await asyncio.gather(*(hasher.run(_probe_all, c) for c in chunks))
     probes: list[ProbeResult] = [probe for chunk in probed for probe in chunk]
-    workflow = await client.get_workflow(options.workflow_id, options.org_id)
+    if workflow is None or workflow.id != options.workflow_id:
+        workflow = await client.get_workflow(options.workflow_id, options.org_id)
     now = time.time()
     out_dir = options.out_dir
     if out_dir is None and options.layout != Layout.BESIDE:
