@@ -138,8 +138,15 @@ def test_two_watchers_on_one_folder_process_every_file_once(
                 for w in watchers:
                     w.request_stop()
                 await asyncio.wait_for(asyncio.gather(*tasks), 10)
-            mine = [len(w.batches) > 0 for w in watchers]
-            assert mine == [True, True], "one watcher took everything: nothing was shared"
+            # Which watcher wins each claim is the scheduler's choice: on a quick machine one
+            # can take every burst. What must hold is exactly once, between the two of them.
+            jobs = [
+                Path(job.input_path).name
+                for engine, w in ((engine_a, watchers[0]), (engine_b, watchers[1]))
+                for batch_id in w.batches
+                for job in await engine.open_batch(batch_id)
+            ]
+            assert sorted(jobs) == sorted(Path(n).name for n in names)  # a job each, one journal
 
     run_async(go())
     assert sandbox.execution_count() == len(names)
