@@ -159,7 +159,8 @@ def place_file(tmp: Path, target: Path, on_exists: str) -> Path | None:
     """Move a finished temp file to its final name under the policy; None when skipped.
 
     Uses hard links for `unique`/`skip` because link() refuses an existing name atomically,
-    where exists()+rename() would race with another job (or program) taking the same name.
+    where exists()+rename() would race with another job (or machine) taking the same name;
+    without hard links, an exclusive create reserves the name first (see `_reserve`).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     if on_exists == "overwrite":
@@ -176,8 +177,11 @@ def place_file(tmp: Path, target: Path, on_exists: str) -> Path | None:
             candidate = numbered(target, i)
             continue
         except OSError:
-            # File systems without hard links (FAT, some shares): best effort, still no clobber.
-            if candidate.exists():
+            # File systems without hard links (FAT, SMB shares of Windows servers): the name is
+            # reserved by an exclusive create, which those honour too, and the result replaces
+            # the empty placeholder. Another machine's exclusive create of the name then fails,
+            # where "exists? then replace" let both see it free and the second overwrite.
+            if not _reserve(candidate):
                 if on_exists == "skip":
                     tmp.unlink(missing_ok=True)
                     return None
@@ -188,3 +192,13 @@ def place_file(tmp: Path, target: Path, on_exists: str) -> Path | None:
         tmp.unlink(missing_ok=True)
         return candidate
     raise NamingError(f"no free name for {target} after 10,000 attempts")
+
+
+def _reserve(path: Path) -> bool:
+    """Create `path` empty unless it exists; False when it does (or was taken meanwhile)."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True

@@ -1,9 +1,9 @@
 """Two watchers finishing `a/x.jpg` and `b/x.jpg` into one shared results folder (layout
 `folder`) both aim at `x.png`. With hard links the name is taken atomically (the first proves
 it below). On a share without hard links (an SMB mount of a Windows server refuses link())
-`naming.place_file` falls back to "exists? then replace", and two machines can both see the
-name free and the second replace overwrites the first result: the second test shows it,
-step by step, and fails until that fallback takes names exclusively."""
+`naming.place_file` reserves the name by an exclusive create before it moves the result in:
+the second test puts machine B's whole placing between machine A's reservation and A's move,
+the moment where "exists? then replace" let B overwrite A's result."""
 
 from __future__ import annotations
 
@@ -45,11 +45,6 @@ def test_with_hard_links_two_machines_never_take_one_name(tmp_path: Path) -> Non
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="naming.place_file: without hard links, exists()+os.replace() lets a second "
-    "machine overwrite a result of the same name",
-)
 def test_without_hard_links_a_second_machine_does_not_overwrite_a_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
