@@ -78,13 +78,21 @@ def sandbox_args(uplink: float) -> list[str]:
 
 
 def run_ours(
-    url: str, token: str, org: str, workflow: str, inputs: Path, out: Path, home: Path, size: str
+    url: str,
+    token: str,
+    org: str,
+    workflow: str,
+    inputs: Path,
+    out: Path,
+    home: Path,
+    size: str,
+    *extra: str,
 ) -> float:
     env = cli_env(home)
     env["AUTORETOUCH_REFRESH_TOKEN"] = token
     env["AUTORETOUCH_ORGANIZATION_ID"] = org
     command = [*CLI, "--server", url, "process", str(inputs), "--workflow", workflow,
-               "--out", str(out), "--yes", "--upload-size", size]  # fmt: skip
+               "--out", str(out), "--yes", "--upload-size", size, *extra]  # fmt: skip
     started = time.perf_counter()
     result = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
     seconds = time.perf_counter() - started
