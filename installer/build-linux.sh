@@ -103,7 +103,7 @@ step "Checking the frozen archive for dynamically imported modules"
 PYZ_TOC=build/pyinstaller/retouchdesk/PYZ-00.toc
 [ -f "$PYZ_TOC" ] || die "missing $PYZ_TOC"
 missing=()
-for module in retouchdesk.entry retouchdesk_resources app.cli truststore certifi httpx_sse qasync \
+for module in retouchdesk.entry retouchdesk_resources app.cli truststore certifi qasync \
               keyring.backends.SecretService keyring.backends.kwallet keyring.backends.libsecret \
               keyring.backends.macOS keyring.backends.Windows keyring.backends.chainer \
               watchfiles uvicorn.loops.auto uvicorn.protocols.http.auto uvicorn.protocols.http.h11_impl \

@@ -82,7 +82,6 @@ def test_spec_names_the_dynamically_imported_modules() -> None:
         '"uvicorn.loops.auto"',
         '"uvicorn.protocols.http.auto"',
         '"uvicorn.lifespan.on"',
-        '"httpx_sse"',
         'copy_metadata("keyring")',
         'modules_under(ROOT, "retouchdesk")',
         'modules_under(ROOT, "app")',
