@@ -55,13 +55,13 @@ installer: $(TEST_STAMP)
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
 
-# The engine and API suites against each API variant the sandbox can speak, then all at once
+# The engine, API and CLI suites against each API variant the sandbox can speak, then all at once
 # (`retouchdesk sandbox --dialect`): one summary line per variant, failing tests listed under it.
 .PHONY: dialects
 dialects: $(TEST_STAMP)
 	@log=$$(mktemp); for dialect in $$($(BIN)/python -c "from app.sandbox.dialect import VARIANTS; print(*VARIANTS)") all; do \
 		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" -rfE \
-			tests/engine tests/api --sandbox-dialect $$dialect $(PYTEST_ARGS) > $$log 2>&1; \
+			tests/engine tests/api tests/cli --sandbox-dialect $$dialect $(PYTEST_ARGS) > $$log 2>&1; \
 		echo "dialect $$dialect: $$(tail -n 1 $$log)"; \
 		grep -E '^(FAILED|ERROR) ' $$log | sed 's/^/    /'; \
 	done; rm -f $$log

@@ -1,4 +1,4 @@
-"""Fixtures for engine tests. Images: corpus.py; engine and sandbox helpers: engine_helpers.py."""
+"""Fixtures for engine tests. Images: tests/corpus.py; engine helpers: engine_helpers.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the API tests (imported by name: `conftest` is ambiguous across suites)."""
+"""Helpers shared by the API and CLI tests (imported by name: `conftest` is ambiguous across
+suites; tests/ is on sys.path through tests/conftest.py)."""
 
 from __future__ import annotations
 

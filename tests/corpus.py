@@ -1,4 +1,4 @@
-"""Generate small real images and a corpus of bad inputs for engine tests."""
+"""Small real images and a corpus of bad inputs, for the engine, CLI and imaging tests."""
 
 from __future__ import annotations
 
