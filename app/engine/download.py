@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from app.api.client import AutoretouchClient
 from app.engine.hashing import sha256_file
 from app.engine.naming import numbered, place_file
+from app.store.durable import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def remove_leftovers(target: Path, job_id: str) -> int:
 def finish(temp: Path, target: Path, on_exists: str) -> Path | None:
     """Give the verified temp file its final name (blocking; run in a thread)."""
     final = place_file(temp, target, on_exists)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return final
 
 
@@ -97,18 +97,3 @@ def find_saved_result(target: Path, sha256: str) -> Path | None:
         except OSError:
             continue
     return None
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # directories cannot be opened for fsync on Windows; NTFS journals renames
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

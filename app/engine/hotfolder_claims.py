@@ -36,6 +36,7 @@ from typing import Any
 import psutil
 
 from app.engine.naming import numbered
+from app.store.durable import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class ClaimBoard:
             except FileNotFoundError:
                 continue  # another machine took it first
             claim.files.append(relative)
-        _fsync_dir(claim.dir)
+        fsync_dir(claim.dir)
         if not claim.files:
             shutil.rmtree(claim.dir, ignore_errors=True)
         return claim
@@ -141,7 +142,7 @@ class ClaimBoard:
             f.flush()
             os.fsync(f.fileno())
         os.replace(temp, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
 
     def records(self, claim: Claim) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
@@ -260,18 +261,3 @@ def _move_unclobbered(source: Path, target: Path) -> Path | None:
         os.unlink(source)
         return candidate
     raise OSError(f"no free name for {target}")
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -40,10 +40,9 @@ from app.engine.hotfolder import HotFolder
 from app.engine.hotfolder_claims import RESERVED, Claim, ClaimBoard
 from app.engine.hotfolder_routes import WorkflowFolders
 from app.engine.hotfolder_settle import FileKey
-from app.engine.options import RunOptions, iso_utc
+from app.engine.options import RunOptions, new_batch_record
 from app.engine.ownership import this_process
 from app.engine.reconcile import find_created_execution
-from app.store.journal import BatchRecord
 
 log = logging.getLogger(__name__)
 
@@ -300,25 +299,13 @@ class SharedHotFolder(HotFolder):
         path = claim.path_of(relative)
         workflow = await self._client.get_workflow(options.workflow_id, options.org_id)
         now = time.time()
-        batch = BatchRecord(
-            id=str(uuid.uuid4()),
+        batch = new_batch_record(
+            options,
+            workflow,
             name=datetime.now().strftime(f"Hot folder {self.folder.name} %Y-%m-%d %H:%M:%S"),
             created_at=now,
-            created_at_iso=iso_utc(now),
-            org_id=options.org_id,
-            workflow_id=workflow.id or options.workflow_id,
-            workflow_name=workflow.name,
-            workflow_version=options.workflow_version or workflow.version,
-            price=workflow.execution_price,
-            options={
-                "out_dir": str(options.out_dir) if options.out_dir else "",
-                "layout": options.layout,
-                "name_template": options.name_template,
-                "on_exists": options.on_exists,
-                "source": "hotfolder",
-                "hot_folder": str(self.folder),
-                "shared": "1",
-            },
+            out_dir=options.out_dir,
+            extra={"source": "hotfolder", "hot_folder": str(self.folder), "shared": "1"},
         )
         target = str(record.get("target") or "")
         job = Job(

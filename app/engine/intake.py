@@ -25,7 +25,7 @@ from app.domain.jobs import Job, JobState
 from app.engine.hashing import Hasher
 from app.engine.inputs import WalkResult, find_inputs
 from app.engine.naming import NamingError, inside, validate_template
-from app.engine.options import RunOptions, iso_utc
+from app.engine.options import RunOptions, new_batch_record
 from app.imaging.probe import ProbeResult, probe_image
 from app.store.journal import BatchRecord
 
@@ -77,23 +77,13 @@ async def take_in(
     if out_dir is None and options.layout != Layout.BESIDE:
         first_root = walk.inputs[0].root if walk.inputs else Path.cwd()
         out_dir = first_root.parent / f"{first_root.name} retouched"
-    record = BatchRecord(
-        id=str(uuid.uuid4()),
+    record = new_batch_record(
+        options,
+        workflow,
         name=options.batch_name or datetime.now().strftime("ORDER %Y-%m-%d %H:%M:%S"),
         created_at=now,
-        created_at_iso=iso_utc(now),
-        org_id=options.org_id,
-        workflow_id=workflow.id or options.workflow_id,
-        workflow_name=workflow.name,
-        workflow_version=options.workflow_version or workflow.version,
-        price=workflow.execution_price,
-        options={
-            "out_dir": str(out_dir) if out_dir else "",
-            "layout": options.layout,
-            "name_template": options.name_template,
-            "on_exists": options.on_exists,
-            "upload_size": options.upload_size,
-            "source": options.source,
+        out_dir=out_dir,
+        extra={
             "duplicates": walk.duplicates,
             "ignored": len(walk.ignored),
             **(extra_options or {}),

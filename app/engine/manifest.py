@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import TextIO
+
+from app.store.durable import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +81,12 @@ def merged(existing: Sequence[ManifestRow], new: Iterable[ManifestRow]) -> list[
 
 def write_manifest(folder: Path, rows: Sequence[ManifestRow]) -> Path:
     path = folder / MANIFEST_NAME
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(asdict(row) for row in rows)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def write(out: TextIO) -> None:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(asdict(row) for row in rows)
+
+    write_text_atomically(path, write, newline="")
     log.info("manifest %s: %d rows", path, len(rows))
     return path

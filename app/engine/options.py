@@ -7,11 +7,14 @@ writes its results exactly where and how the original run would have.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.api.models import Workflow
 from app.domain.choices import Layout, OnExists, UploadSize
 from app.engine.naming import DEFAULT_TEMPLATE
 from app.store.journal import BatchRecord
@@ -100,6 +103,41 @@ class BatchContext:
             "autoretouch_batch_createdAt": self.record.created_at_iso,
             JOB_LABEL: job_id,
         }
+
+
+def new_batch_record(
+    options: RunOptions,
+    workflow: Workflow,
+    *,
+    name: str,
+    created_at: float,
+    out_dir: Path | None,
+    extra: Mapping[str, Any] | None = None,
+) -> BatchRecord:
+    """A new batch of `options` run with `workflow`, its options stored as `BatchContext` reads
+    them back. One place for every way a batch is made (a drop, the CLI, a hot folder adopting
+    a dead watcher's execution), so a resumed batch never misses an option one of them forgot.
+    `extra` is stored beside them (and wins: a hot folder names its own source)."""
+    return BatchRecord(
+        id=str(uuid.uuid4()),
+        name=name,
+        created_at=created_at,
+        created_at_iso=iso_utc(created_at),
+        org_id=options.org_id,
+        workflow_id=workflow.id or options.workflow_id,
+        workflow_name=workflow.name,
+        workflow_version=options.workflow_version or workflow.version,
+        price=workflow.execution_price,
+        options={
+            "out_dir": str(out_dir) if out_dir else "",
+            "layout": options.layout,
+            "name_template": options.name_template,
+            "on_exists": options.on_exists,
+            "upload_size": options.upload_size,
+            "source": options.source,
+            **(extra or {}),
+        },
+    )
 
 
 def iso_utc(ts: float) -> str:

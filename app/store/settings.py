@@ -10,14 +10,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from app.domain.choices import CreatePath, Language, Layout, OnExists, UploadSize, values
 from app.store import paths
+from app.store.durable import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -90,16 +89,9 @@ class Settings:
         """Atomic write: a crash mid-save leaves the previous file, never half a file."""
         path = path or paths.settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self.to_dict(), f, indent=2, sort_keys=True)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomically(
+            path, lambda f: json.dump(self.to_dict(), f, indent=2, sort_keys=True)
+        )
 
 
 def _valid(f: dataclasses.Field[Any], value: Any) -> bool:
