@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -45,6 +46,7 @@ from app.imaging.mapped_decode import decode_into_map
 from app.imaging.orientation import turn_upright
 from app.imaging.packing import DecodedImage, PixelLayout, pack, pack_display
 from app.imaging.reading import CancellableReader
+from app.imaging.release import PixelMap
 from app.imaging.shrinking import display_preview
 
 # Formats whose decoder can decode at a reduced scale (libjpeg's DCT scaling). MPO is the
@@ -61,10 +63,10 @@ def decode_for_display(
 ) -> DecodedImage:
     """Decode `path` for display, reduced to fit `max_side` (if given) on its longer side."""
     with _opened_for_decoding(path, max_side, cancelled) as (im, info):
-        stored, orientation = load_stored(im, path, cancelled)
+        stored = load_stored(im, path, cancelled)
         if max_side is None:
-            return pack_display(stored, info, layout, orientation=orientation, cancelled=cancelled)
-        return _pack_preview(stored, orientation, max_side, info, layout)
+            return _pack_full(stored, info, layout, cancelled)
+        return _pack_preview(stored, max_side, info, layout)
 
 
 def decode_progressive(
@@ -87,10 +89,10 @@ def decode_progressive(
             yield decode_for_display(path, layout=layout, cancelled=cancelled)
         return
     with _opened_for_decoding(path, None, cancelled) as (im, info):
-        stored, orientation = load_stored(im, path, cancelled)
-        if max(stored.size) > preview_side:
-            yield _pack_preview(stored, orientation, preview_side, info, layout)
-        full = pack_display(stored, info, layout, orientation=orientation, cancelled=cancelled)
+        stored = load_stored(im, path, cancelled)
+        if max(stored.picture.size) > preview_side:
+            yield _pack_preview(stored, preview_side, info, layout)
+        full = _pack_full(stored, info, layout, cancelled)
         del stored
     yield full  # the decoded pixels are let go of first: their memory goes while the caller works
 
@@ -102,11 +104,27 @@ def has_cheap_preview(path: str | os.PathLike[str]) -> bool:
 
 
 def _pack_preview(
-    stored: Image.Image, orientation: int, max_side: int, info: ImageInfo, layout: PixelLayout
+    stored: StoredPixels, max_side: int, info: ImageInfo, layout: PixelLayout
 ) -> DecodedImage:
     """The stored pixels shrunk to fit `max_side`, then turned upright: turning is left to
     the end, where it costs next to nothing."""
-    return pack(turn_upright(display_preview(stored, max_side), orientation), info, layout)
+    shrunk = display_preview(stored.picture, max_side)
+    return pack(turn_upright(shrunk, stored.orientation), info, layout)
+
+
+def _pack_full(
+    stored: StoredPixels, info: ImageInfo, layout: PixelLayout, cancelled: Cancelled | None
+) -> DecodedImage:
+    """All of the stored pixels packed upright; their memory is reused where it can be, so
+    `stored` must not be used afterwards."""
+    return pack_display(
+        stored.picture,
+        info,
+        layout,
+        orientation=stored.orientation,
+        cancelled=cancelled,
+        overwriting=stored.memory,
+    )
 
 
 @contextlib.contextmanager
@@ -150,11 +168,20 @@ def request_draft(im: Image.Image, info: ImageInfo, max_side: int) -> None:
     im.draft(mode, wanted)
 
 
+@dataclass(frozen=True)
+class StoredPixels:
+    """A file's pixels, decoded as the file stores them."""
+
+    picture: Image.Image
+    orientation: int  # the EXIF orientation that turns them upright
+    memory: PixelMap | None = None  # our map that holds them, if they were decoded into one
+
+
 def load_stored(
     im: Image.Image, path: str | os.PathLike[str], cancelled: Cancelled | None = None
-) -> tuple[Image.Image, int]:
-    """The pixels of the opened file `im` as it stores them, and the EXIF orientation that
-    turns them upright (`upright_band`, `turn_upright`).
+) -> StoredPixels:
+    """The pixels of the opened file `im` as it stores them, with the orientation to apply
+    (`upright_band`, `turn_upright`).
 
     A big picture is decoded into our memory (a picture of its own; `im` stays unloaded);
     anything else is loaded by Pillow into `im` itself. Pillow's TIFF reader turns what it
@@ -163,14 +190,15 @@ def load_stored(
     """
     mapped = decode_into_map(im, path, cancelled)
     if mapped is not None:
-        return mapped, exif_orientation(im, path)
+        return StoredPixels(mapped.picture, exif_orientation(im, path), mapped.memory)
     try:
         im.load()
     except OSError as exc:  # truncated or corrupt data
         raise DecodeError(f"Cannot decode {Path(path).name}: {exc}") from exc
-    return im, exif_orientation(im, path)
+    return StoredPixels(im, exif_orientation(im, path))
 
 
 def load_upright(im: Image.Image, path: str | os.PathLike[str]) -> Image.Image:
     """Decode and turn upright in one: a turned copy of the whole picture, for small ones."""
-    return turn_upright(*load_stored(im, path))
+    stored = load_stored(im, path)
+    return turn_upright(stored.picture, stored.orientation)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from dataclasses import dataclass
 from typing import Any, cast
 
 from PIL import Image
@@ -49,9 +50,17 @@ _CODECS = {"PNG": {"zip"}, "JPEG": {"jpeg"}, "MPO": {"jpeg"}, "TIFF": {"libtiff"
 Tile = tuple[str, tuple[int, int, int, int], int, Any]
 
 
+@dataclass(frozen=True)
+class MappedPicture:
+    """A picture whose pixels live in `memory`, row after row, with no gaps between rows."""
+
+    picture: Image.Image
+    memory: PixelMap
+
+
 def decode_into_map(
     im: Image.Image, path: str | os.PathLike[str], cancelled: Cancelled | None = None
-) -> Image.Image | None:
+) -> MappedPicture | None:
     """The pixels of `im` (opened, not loaded) as stored, decoded into a `PixelMap`; `info`
     and palette as the file's. None where this route does not apply or the data was refused."""
     mode = _MAPPED_MODES.get(im.mode)
@@ -75,7 +84,7 @@ def decode_into_map(
         rawmode, palette = im.palette.getdata()
         picture.putpalette(palette, rawmode)
     picture.info = dict(im.info)
-    return picture
+    return MappedPicture(picture, pixels)
 
 
 def _plan_applies(im: Image.Image, mode: str, tiles: list[Tile]) -> bool:

@@ -71,17 +71,28 @@ def pack_display(
     *,
     orientation: int = 1,
     cancelled: Cancelled | None = None,
+    overwriting: PixelMap | None = None,
 ) -> DecodedImage:
     """`pack(to_display_image(turn_upright(im, orientation)))` band by band: no full-size
     converted or turned copy is made. The conversion is decided on the stored `im` (its
-    profile, mode, `info`), which turning does not change."""
+    profile, mode, `info`), which turning does not change.
+
+    `overwriting` is the memory `im`'s pixels live in, if they are in a map of ours that may
+    be given up: where the packed rows are the stored rows at four bytes a pixel, each band is
+    written over the band it was made from, so no second 400 MB map is needed for 100 MP. `im`
+    is then garbage and must not be used again.
+    """
     convert = DisplayConversion(im)
 
     def band(top: int, bottom: int) -> Image.Image:
         return convert.rgba(upright_band(im, orientation, top, bottom))
 
     width, height = upright_size(im.size, orientation)
-    data = pack_bands((width, height), band, layout, cancelled)
+    reusable = (
+        orientation == 1 and overwriting is not None and len(overwriting) == width * height * 4
+    )
+    into = overwriting if reusable else None
+    data = pack_bands((width, height), band, layout, cancelled, into=into)
     return DecodedImage(width=width, height=height, data=data, info=info, layout=layout)
 
 
@@ -94,8 +105,11 @@ def pack_bands(
     band_at: Callable[[int, int], Image.Image],
     rawmode: str,
     cancelled: Cancelled | None = None,
+    *,
+    into: PixelMap | None = None,
 ) -> PixelBuffer:
-    """The 4-byte pixels of rows 0..height, made band by band by `band_at(top, bottom)`.
+    """The 4-byte pixels of rows 0..height, made band by band by `band_at(top, bottom)`, in
+    `into` if given (each band is made before the rows it replaces there are written).
 
     Small images are one `bytes`. Big ones go into an anonymous memory map, not bytearray(n):
     bytearray zero-fills (touching every page) while holding the GIL, and one `tobytes` of a
@@ -104,10 +118,10 @@ def pack_bands(
     """
     width, height = size
     row_bytes = width * 4
-    if row_bytes * height <= BAND_BYTES:
+    if into is None and row_bytes * height <= BAND_BYTES:
         return band_at(0, height).tobytes("raw", rawmode)
     rows = max(1, BAND_BYTES // row_bytes)
-    out = PixelMap(-1, row_bytes * height)
+    out = into if into is not None else PixelMap(-1, row_bytes * height)
     with memoryview(out) as view:
         for top in range(0, height, rows):
             if cancelled is not None and cancelled():

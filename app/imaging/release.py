@@ -7,8 +7,12 @@ what is on screen, the window closing) or a decoding worker the GUI thread is wa
 Rather than chase every such place, the buffer itself knows: a `PixelMap` whose last
 reference goes is handed, from its finaliser, to a short-lived release thread, and only that
 thread's reference ends it (Python calls a finaliser once; the object is then simply kept
-alive a moment longer). The thread ends after 0.2 s without work, so an idle program keeps
-no thread for it. No Qt here.
+alive a moment longer). The finaliser runs while Python holds a reference of its own for the
+call's length, and the release thread may be scheduled before that one goes (it is woken by
+the hand-over, and the dying thread lets go of the GIL when it starts the release thread): so
+the release thread waits for it to go before dropping its own, else the unmapping would
+happen back on the dying thread. The thread ends after 0.2 s without work, so an idle
+program keeps no thread for it. No Qt here.
 """
 
 from __future__ import annotations
@@ -19,11 +23,20 @@ import os
 import queue
 import sys
 import threading
+import time
 
 log = logging.getLogger(__name__)
 
 # Releases come in bursts (an image and its pyramid); starting a thread again costs ~0.1 ms.
 IDLE_SECONDS = 0.2
+# How long the release thread waits for the finalising thread to leave the finaliser. It
+# needs the GIL for a few bytecodes only; the bound is for an object someone else still holds
+# (a weak reference upgraded meanwhile), which is then freed wherever that reference goes.
+HANDOVER_SECONDS = 1.0
+# References to a dying buffer in `_wait_for_handover` once only the release thread has it:
+# the caller's variable, the parameter and getrefcount's own argument. (Newer Pythons may
+# count fewer, never more.)
+_ONLY_OURS = 3
 
 
 class PixelMap(mmap.mmap):
@@ -75,7 +88,15 @@ class _Releaser:
                         self._thread = None
                         return
                 continue
+            _wait_for_handover(dying)
             del dying  # the last reference: the unmapping happens here, on this thread
+
+
+def _wait_for_handover(dying: object) -> None:
+    """Return once the finalising thread has dropped its reference to `dying`."""
+    deadline = time.monotonic() + HANDOVER_SECONDS
+    while sys.getrefcount(dying) > _ONLY_OURS and time.monotonic() < deadline:
+        time.sleep(0)  # lets the finalising thread have the GIL for its last bytecodes
 
 
 def _lower_priority() -> None:

@@ -13,15 +13,16 @@ from typing import Any
 
 import pytest
 from hand_written import chunk, write_png, write_tiff_strips
-from PIL import Image, ImageOps
+from PIL import Image, ImageChops, ImageOps, ImageStat
 
-from app.imaging import mapped_decode
-from app.imaging.decode import decode_for_display
+from app.imaging import mapped_decode, packing
+from app.imaging.decode import decode_for_display, decode_progressive
 from app.imaging.display_colour import to_display_image
 from app.imaging.errors import DecodeError
 from app.imaging.facts import read_info
 from app.imaging.mapped_decode import decode_into_map
 from app.imaging.release import PixelMap
+from app.imaging.shrinking import display_preview
 
 # Odd sizes, not square. The threshold below which Pillow keeps its own memory is lowered for
 # most tests (`any_size`): what is checked is the route, which does not depend on the size.
@@ -143,9 +144,11 @@ def test_pictures_are_decoded_into_our_map_with_pillows_pixels(
     expected = pillows_own(path)
     recorded = Recorded(monkeypatch)
     with Image.open(path) as im:
-        stored = decode_into_map(im, path)
-    assert stored is not None
-    assert len(recorded.maps) == 1 and shares_memory(stored, recorded.maps[0])
+        mapped = decode_into_map(im, path)
+    assert mapped is not None
+    assert recorded.maps == [mapped.memory]
+    stored = mapped.picture
+    assert shares_memory(stored, mapped.memory)
     full = expected.width * expected.height
     assert all(w * h < full // 4 for w, h in recorded.allocated), recorded.allocated
     assert stored.size == expected.size
@@ -243,3 +246,32 @@ def test_a_png_without_exif_is_described_without_decoding_it(
     info = read_info(path)
     assert (info.width, info.height, info.format) == (*WIDE, "PNG")
     assert recorded.allocated == []
+
+
+@pytest.mark.parametrize("name", ["upright.png", "upright.jpg", "upright.tif"])
+def test_an_upright_big_picture_is_packed_over_its_decoded_pixels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # Decoded (4 bytes a pixel) and packed (4 bytes a pixel) in one map, band over band: a
+    # 100 MP picture needs 400 MB less. The preview is made from the pixels before that.
+    path = save(noise("RGB", (1700, 1400)), tmp_path / name)
+    expected = to_display_image(pillows_own(path)).convert("RGBA")
+    packed_maps: list[int] = []
+
+    def packed_map(fileno: int, length: int) -> PixelMap:
+        packed_maps.append(length)
+        return PixelMap(fileno, length)
+
+    monkeypatch.setattr(packing, "PixelMap", packed_map)
+    recorded = Recorded(monkeypatch)
+    preview, full = decode_progressive(path, 400)
+    assert len(recorded.maps) == 1 and full.data is recorded.maps[0]
+    assert packed_maps == []
+    assert full.data[:] == expected.tobytes()
+    shrunk = display_preview(expected, 400).convert("RGBA")
+    shown = Image.frombytes("RGBA", (preview.width, preview.height), bytes(preview.data))
+    assert shown.size == shrunk.size
+    if name.endswith(".jpg"):  # the preview is libjpeg's reduced decode: close, not equal
+        assert max(ImageStat.Stat(ImageChops.difference(shown, shrunk)).mean) < 6
+    else:
+        assert shown.tobytes() == shrunk.tobytes()

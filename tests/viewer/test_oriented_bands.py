@@ -205,10 +205,12 @@ class FullSizeWork:
 
         real_decode_into_map = mapped_decode.decode_into_map
 
-        def decode_into_map(im: Image.Image, path: str, *args: object) -> Image.Image | None:
+        def decode_into_map(
+            im: Image.Image, path: str, *args: object
+        ) -> mapped_decode.MappedPicture | None:
             stored = real_decode_into_map(im, path, *args)  # type: ignore[arg-type]
             if stored is not None:
-                self.stayed_in_map.append(_shares_memory(stored, decoded_into[-1]))
+                self.stayed_in_map.append(_shares_memory(stored.picture, decoded_into[-1]))
             return stored
 
         monkeypatch.setattr(Image.Image, "transpose", transpose)
