@@ -31,6 +31,8 @@ from app.logsetup import configure_logging
 if TYPE_CHECKING:
     from app.api.servers import ServerProfile
     from app.api.session import Session
+    from app.engine.counts import CostEstimate
+    from app.store.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +143,38 @@ def _plain(data: object) -> object:
 
 def say_error(message: str) -> None:
     print(f"retouchdesk: {message}", file=sys.stderr)
+
+
+async def confirm_cost(
+    estimate: CostEstimate,
+    settings: Settings,
+    args: argparse.Namespace,
+    *,
+    heading: str,
+    subject: str,
+    verb: str,
+) -> bool:
+    """The cost first, on stderr (`heading: ...`); above the confirmation threshold the user is
+    asked, and without a terminal to ask on (a script) nothing happens unless --yes was given.
+    `subject` names what costs ("This batch"), `verb` what would not be done ("processed")."""
+    from app.engine.report import cost_line
+
+    if not args.json:
+        print(f"{heading}: {cost_line(estimate)}", file=sys.stderr)
+    if args.yes or estimate.total <= settings.cost_confirm_threshold:
+        return True
+    question = (
+        f"{subject} costs {estimate.total} credits, above the confirmation threshold of"
+        f" {settings.cost_confirm_threshold}."
+    )
+    if not sys.stdin.isatty():
+        say_error(f"{question} Nothing was {verb}; run again with --yes to go ahead.")
+        return False
+    answer = await asyncio.to_thread(input, f"{question} Proceed? [y/N] ")
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    say_error(f"cancelled; nothing was {verb}")
+    return False
 
 
 # --- errors ----------------------------------------------------------------------------------

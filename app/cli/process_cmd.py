@@ -22,6 +22,7 @@ from app.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     command,
+    confirm_cost,
     organization_id,
     print_json,
     print_table,
@@ -241,25 +242,10 @@ def _looks_like_an_id(text: str) -> bool:
 async def _confirm_cost(
     engine: Engine, batch_id: str, settings: Settings, args: argparse.Namespace
 ) -> bool:
-    from app.engine.report import cost_line
-
     estimate = await engine.estimate(batch_id)
-    if not args.json:
-        print(f"Cost: {cost_line(estimate)}", file=sys.stderr)
-    if args.yes or estimate.total <= settings.cost_confirm_threshold:
-        return True
-    question = (
-        f"This batch costs {estimate.total} credits, above the confirmation threshold of"
-        f" {settings.cost_confirm_threshold}."
+    return await confirm_cost(
+        estimate, settings, args, heading="Cost", subject="This batch", verb="processed"
     )
-    if not sys.stdin.isatty():
-        say_error(f"{question} Nothing was processed; run again with --yes to go ahead.")
-        return False
-    answer = await asyncio.to_thread(input, f"{question} Proceed? [y/N] ")
-    if answer.strip().lower() in ("y", "yes"):
-        return True
-    say_error("cancelled; nothing was processed")
-    return False
 
 
 # -- resume / retry ---------------------------------------------------------------------------

@@ -13,7 +13,6 @@ not confirmed); 130 interrupted (a re-run is kept in the journal: `retouchdesk r
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -25,6 +24,7 @@ from app.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     command,
+    confirm_cost,
     new_session,
     print_json,
     print_table,
@@ -240,24 +240,14 @@ async def _confirm(
     estimate: CostEstimate, settings: Settings, args: argparse.Namespace, workflow: str
 ) -> bool:
     """The cost first, on stderr; asked above the confirmation threshold, as `process` does."""
-    from app.engine.report import cost_line
-
-    if not args.json:
-        print(f"Re-run with {workflow!r}: {cost_line(estimate)}", file=sys.stderr)
-    if args.yes or estimate.total <= settings.cost_confirm_threshold:
-        return True
-    question = (
-        f"This re-run costs {estimate.total} credits, above the confirmation threshold of"
-        f" {settings.cost_confirm_threshold}."
+    return await confirm_cost(
+        estimate,
+        settings,
+        args,
+        heading=f"Re-run with {workflow!r}",
+        subject="This re-run",
+        verb="re-run",
     )
-    if not sys.stdin.isatty():
-        say_error(f"{question} Nothing was re-run; run again with --yes to go ahead.")
-        return False
-    answer = await asyncio.to_thread(input, f"{question} Proceed? [y/N] ")
-    if answer.strip().lower() in ("y", "yes"):
-        return True
-    say_error("cancelled; nothing was re-run")
-    return False
 
 
 async def _follow_rerun(
