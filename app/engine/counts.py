@@ -3,9 +3,10 @@ and the concurrency in force. Plain data, computed by the engine."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.domain.jobs import JobState
+from app.domain.jobs import Job, JobState
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,23 @@ class CostEstimate:
     deduped: int  # the same file given more than once, counted once
     rejected: int  # bad inputs, never uploaded or charged
     already_created: int  # resumed jobs whose execution exists (charged already or on retry)
+
+    @classmethod
+    def of(
+        cls, jobs: Sequence[Job], price: int, balance: int | None, *, deduped: int
+    ) -> CostEstimate:
+        """What starting these jobs costs: one execution for each that is not final and has
+        none yet."""
+        to_create = sum(1 for j in jobs if not j.state.is_final and not j.execution_id)
+        return cls(
+            images=to_create,
+            price=price,
+            total=to_create * price,
+            balance=balance,
+            deduped=deduped,
+            rejected=sum(1 for j in jobs if j.state is JobState.REJECTED),
+            already_created=sum(1 for j in jobs if j.execution_id and not j.state.is_final),
+        )
 
     @property
     def shortfall(self) -> int:

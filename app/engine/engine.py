@@ -229,8 +229,6 @@ class Engine(ResultsDesk):  # marks, re-runs, versions and delivery: see results
 
     async def estimate(self, batch_id: str) -> CostEstimate:
         batch = self._batches[batch_id]
-        jobs = self._jobs_of(batch_id)
-        to_create = [j for j in jobs if not j.state.is_final and not j.execution_id]
         try:
             balance: int | None = await self._client.get_balance(batch.org_id)
         except ApiError as exc:
@@ -238,16 +236,8 @@ class Engine(ResultsDesk):  # marks, re-runs, versions and delivery: see results
             balance = None
         if balance is not None:
             self._emit(CreditsChanged(balance))
-        price = batch.record.price
-        return CostEstimate(
-            images=len(to_create),
-            price=price,
-            total=len(to_create) * price,
-            balance=balance,
-            deduped=int(batch.option("duplicates", 0) or 0),
-            rejected=sum(1 for j in jobs if j.state is JobState.REJECTED),
-            already_created=sum(1 for j in jobs if j.execution_id and not j.state.is_final),
-        )
+        jobs, deduped = self._jobs_of(batch_id), int(batch.option("duplicates", 0) or 0)
+        return CostEstimate.of(jobs, batch.record.price, balance, deduped=deduped)
 
     # -- running -------------------------------------------------------------------------------
 
