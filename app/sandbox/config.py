@@ -31,7 +31,7 @@ class SandboxConfig:
     seed: int = 0
     qa_seconds: float = 2.0
     device_interval: int = 5
-    # Extensions beyond docs/contracts.md, with defaults that match the vendor's behaviour.
+    # The defaults below are the vendor's own behaviour, or leave it unchanged.
     device_code_ttl: int = 900
     retry_after: int = 1
     slow_upload_seconds: float = 1.5
