@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
+
+from ui.i18n import translate
+from ui.viewer.item import ViewerItem
+from ui.viewer.modes import BackgroundKind, CompareMode
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """What decides which commands are enabled and checked: the viewer's state, as facts."""
+
+    item: ViewerItem | None  # the job on screen, with the result version shown
+    has_previous: bool
+    has_next: bool
+    current_version: bool  # the job's current result is shown (marks are its own)
+    has_versions: bool  # the job has earlier results to step to
+    mask_overlay: bool
+    mode: CompareMode
+    background: BackgroundKind
 
 
 class ViewerActions(QObject):
@@ -23,6 +43,23 @@ class ViewerActions(QObject):
         self.mode_side_by_side = self._mode_action("Side by side", "Side by side (D)")
         self.mode_toggle = self._mode_action("Toggle", "Result; hold Space or \\ for original (T)")
         self.mode_result = self._mode_action("Result", "Result only (R)")
+        self.mode_difference = self._mode_action(
+            translate("ViewerActions", "Difference"),
+            translate("ViewerActions", "Where the result differs from the original, amplified (C)"),
+        )
+        self.mask_overlay = self._action(
+            translate("ViewerActions", "Mask"),
+            translate("ViewerActions", "A cut-out's transparency tinted over the original (M)"),
+            checkable=True,
+        )
+        self.previous_version = self._action(
+            translate("ViewerActions", "Previous version"),
+            translate("ViewerActions", "The result before this one (Shift+V)"),
+        )
+        self.next_version = self._action(
+            translate("ViewerActions", "Next version"),
+            translate("ViewerActions", "The next result version (V)"),
+        )
 
         self.zoom_fit = self._action("Fit", "Zoom to fit (F)")
         self.zoom_actual = self._action("100%", "Actual pixels (0 or Ctrl+1)")
@@ -60,3 +97,35 @@ class ViewerActions(QObject):
         action = self._action(text, f"Show transparency over: {text.lower()}", checkable=True)
         self.backgrounds.addAction(action)
         return action
+
+    def sync(self, state: ActionState) -> None:
+        """Enable and check the commands as `state` says."""
+        item = state.item
+        has_result = item is not None and bool(item.result_path)
+        self.previous.setEnabled(state.has_previous)
+        self.next.setEnabled(state.has_next)
+        for action in (self.accept, self.reject, self.thumbs_up, self.thumbs_down):
+            action.setEnabled(has_result and state.current_version)
+        self.open_in_editor.setEnabled(has_result)
+        self.previous_version.setEnabled(state.has_versions)
+        self.next_version.setEnabled(state.has_versions)
+        self.mask_overlay.setChecked(state.mask_overlay)
+        self.show_in_folder.setEnabled(item is not None)
+        self.retry.setEnabled(item is not None)  # whether and how to retry is the owner's call
+        self.accept.setChecked(item is not None and item.review == "accepted")
+        self.reject.setChecked(item is not None and item.review == "rejected")
+        modes = {
+            CompareMode.SPLIT: self.mode_split,
+            CompareMode.SIDE_BY_SIDE: self.mode_side_by_side,
+            CompareMode.TOGGLE: self.mode_toggle,
+            CompareMode.RESULT: self.mode_result,
+            CompareMode.DIFFERENCE: self.mode_difference,
+        }
+        modes[state.mode].setChecked(True)
+        backgrounds = {
+            BackgroundKind.CHECKERBOARD: self.background_checker,
+            BackgroundKind.WHITE: self.background_white,
+            BackgroundKind.BLACK: self.background_black,
+            BackgroundKind.CUSTOM: self.background_custom,
+        }
+        backgrounds[state.background].setChecked(True)

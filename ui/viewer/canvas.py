@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -27,6 +28,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.i18n import translate
+from ui.viewer.mask import paint_alpha_mask
 from ui.viewer.modes import BackgroundKind, CompareMode
 from ui.viewer.overlays import (
     checker_brush,
@@ -63,6 +66,9 @@ class CompareCanvas(QWidget):
         self.viewport = Viewport()
         self.original = ImageSlot()
         self.result = ImageSlot()
+        self.difference = ImageSlot()  # DIFFERENCE mode's image (made by DifferenceMaker)
+        self.result_label = "Result"  # the viewer adds which version it is
+        self._mask_overlay = False  # a cut-out's transparency tinted over the original
         self._mode = CompareMode.SPLIT
         self._divider = 0.5  # fraction of the pane width
         self._showing_original = False  # Space or backslash held
@@ -102,6 +108,37 @@ class CompareCanvas(QWidget):
         self._divider = min(1.0, max(0.0, fraction))
         self.update()
         self.dividerMoved.emit(self._divider)
+
+    def divider_in_image(self, fraction: float) -> float:
+        """The divider position (of the pane) at `fraction` of the image as shown: of the
+        part of it on screen, so 25% is on the image also for a fitted portrait in a
+        landscape window, or an image zoomed past the window's edges."""
+        left, right = self.image_span()
+        if right <= left:
+            return fraction
+        return (left + fraction * (right - left)) / max(1, self.width())
+
+    def image_span(self) -> tuple[float, float]:
+        """Where the scene shows in the (split) view, left and right, in widget pixels."""
+        scene = self.scene_size()
+        if scene.empty:
+            return 0.0, 0.0
+        place = self.viewport.placement(scene, self.pane_size())
+        ratio = self.device_ratio()
+        left = place.origin_x / ratio
+        right = (place.origin_x + scene.width * place.zoom) / ratio
+        return max(0.0, left), min(float(self.width()), right)
+
+    def mask_overlay(self) -> bool:
+        return self._mask_overlay
+
+    def set_mask_overlay(self, on: bool) -> None:
+        self._mask_overlay = on
+        self.update()
+
+    def result_has_alpha(self) -> bool:
+        image = self.result.image
+        return image is not None and image.info.has_alpha
 
     def showing_original(self) -> bool:
         return self._showing_original
@@ -289,17 +326,22 @@ class CompareCanvas(QWidget):
         elif mode is CompareMode.SIDE_BY_SIDE:
             left, right = self.panes()
             self._paint_slot(painter, left, left, self.original, "Original")
-            self._paint_slot(painter, right, right, self.result, "Result")
+            self._paint_slot(painter, right, right, self.result, self.result_label)
         elif mode is CompareMode.SPLIT:
             pane = self.rect()
             x = self.divider_x()
             left_part = QRect(0, 0, x, self.height())
             right_part = QRect(x, 0, self.width() - x, self.height())
             self._paint_slot(painter, pane, left_part, self.original, "Original")
-            self._paint_slot(painter, pane, right_part, self.result, "Result", label_right=True)
+            self._paint_slot(
+                painter, pane, right_part, self.result, self.result_label, label_right=True
+            )
             paint_divider(painter, x, self.height())
+        elif mode is CompareMode.DIFFERENCE:
+            label = translate("CompareCanvas", "Difference (amplified)")
+            self._paint_slot(painter, self.rect(), self.rect(), self.difference, label)
         else:  # result only, and toggle while no key is held
-            self._paint_slot(painter, self.rect(), self.rect(), self.result, "Result")
+            self._paint_slot(painter, self.rect(), self.rect(), self.result, self.result_label)
         if not self.result.absent and self._showing_a_preview():
             # Zoomed in on a preview, soft pixels would pass for a soft result: say it.
             paint_notice(painter, self.rect(), "Preview: full resolution loading…")
@@ -327,12 +369,42 @@ class CompareCanvas(QWidget):
         painter.setClipRect(part)
         if slot.image is None:
             paint_message(painter, part, slot.message or "Loading…")
+        elif slot is self.result and self._masking():
+            self._paint_masked_result(painter, pane, part, slot.image)
         else:
             self._paint_image(painter, pane, part, slot.image)
         painter.restore()
         paint_label(painter, part, label, right=label_right)
 
-    def _paint_image(self, painter: QPainter, pane: QRect, part: QRect, image: LoadedImage) -> None:
+    def _masking(self) -> bool:
+        return self._mask_overlay and self.result_has_alpha() and self.original.image is not None
+
+    def _paint_masked_result(
+        self, painter: QPainter, pane: QRect, part: QRect, result: LoadedImage
+    ) -> None:
+        """The original, the result over it, and the result's transparency tinted on top."""
+        assert self.original.image is not None  # _masking() said so
+        self._paint_image(painter, pane, part, self.original.image)
+        drawn = self._paint_image(painter, pane, part, result, backdrop=False)
+        if drawn is not None:
+            level, source, dest = drawn
+            painter.save()
+            painter.scale(1 / self.device_ratio(), 1 / self.device_ratio())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            paint_alpha_mask(painter, dest, level, source)
+            painter.restore()
+
+    def _paint_image(
+        self,
+        painter: QPainter,
+        pane: QRect,
+        part: QRect,
+        image: LoadedImage,
+        *,
+        backdrop: bool = True,
+    ) -> tuple[QImage, QRectF, QRectF] | None:
+        """Draw what of `image` shows in `part`; the level, its source rectangle and where
+        it went (device pixels), or None when none of it shows."""
         ratio = self.device_ratio()
         scene = self.scene_size()
         place = self.viewport.placement(scene, Size(pane.width() * ratio, pane.height() * ratio))
@@ -346,15 +418,15 @@ class CompareCanvas(QWidget):
         )
         visible = target.intersected(_scaled(QRectF(part), ratio))
         if visible.isEmpty():
-            return
-        # The background in logical pixels, so checker squares keep their size on HiDPI.
-        paint_backdrop(
-            painter,
-            _scaled(visible, 1 / ratio),
-            self._background,
-            self._custom_colour,
-            self._checker,
-        )
+            return None
+        if backdrop:  # in logical pixels, so checker squares keep their size on HiDPI
+            paint_backdrop(
+                painter,
+                _scaled(visible, 1 / ratio),
+                self._background,
+                self._custom_colour,
+                self._checker,
+            )
         level = image.level_for(target.width() / image.info.width)
         level_px = target.width() / level.image.width()  # device px per level px
         # The level pixels under `visible`, widened to whole pixels so nothing is resampled
@@ -377,6 +449,7 @@ class CompareCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, level_px < 0.999)
         painter.drawImage(dest, level.image, source)
         painter.restore()
+        return level.image, source, dest
 
 
 def _scaled(rect: QRectF, factor: float) -> QRectF:

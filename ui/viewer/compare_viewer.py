@@ -5,15 +5,13 @@ spot), the image loading for the current job (and its neighbours, ahead of time)
 info line and the review commands. What the commands *do* (journal, feedback endpoint, retry,
 file manager) is the main window's business: the viewer only emits signals.
 
-Keys: Left/Right previous/next, Home/End first/last; 1 2 3 divider left/centre/right;
-S split, D side by side, T toggle, R result only; hold Space or \\ for the original;
-F fit; 0 or Ctrl+1 100%; +/- zoom; double-click 100%/fit; A accept, X reject.
+Keys: keys.py maps them to commands and lists them for the help sheet (?). Result versions
+(a job re-run with another workflow) come from the owner, `set_versions`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QColor, QKeyEvent
@@ -26,37 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.viewer.actions import ViewerActions
+from ui.i18n import translate
+from ui.viewer.actions import ActionState, ViewerActions
 from ui.viewer.cache import ImageCache
 from ui.viewer.canvas import CompareCanvas, ImageSlot
+from ui.viewer.difference import DifferencePane
 from ui.viewer.elided_label import ElidedLabel
 from ui.viewer.info_line import SEPARATOR, describe, describe_status
 from ui.viewer.item import ViewerItem
+from ui.viewer.keys import key_command, keys_help
 from ui.viewer.loader import ImageLoader, cache_key
 from ui.viewer.modes import BackgroundKind, CompareMode
 from ui.viewer.pixels import LoadedImage
+from ui.viewer.versions import VersionSteps, ViewerVersion
 from ui.viewer.viewport import format_zoom, parse_zoom_text
 
-KEYS = (
-    ("Left / Right", "previous / next job (zoom and pan stay)"),
-    ("Home / End", "first / last job"),
-    ("S  D  T  R", "split, side by side, toggle, result only"),
-    ("1  2  3", "divider left, centre, right"),
-    ("Space or \\", "hold to see the original"),
-    ("F", "zoom to fit"),
-    ("0 or Ctrl+1", "100%: one image pixel per screen pixel"),
-    ("+ / −, wheel", "zoom in / out (the wheel zooms at the cursor)"),
-    ("Double-click", "100% at that spot, again to fit"),
-    ("A / X", "accept / reject (again to clear)"),
-    ("Esc", "close the window"),
-)
-KEYS_HELP = (
-    "<table cellspacing=6>"
-    + "".join(f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in KEYS)
-    + "</table>"
-)
-
-DIVIDER_POSITIONS = {Qt.Key.Key_1: 0.25, Qt.Key.Key_2: 0.5, Qt.Key.Key_3: 0.75}
 ZOOM_PRESETS = ("Fit", "25%", "50%", "100%", "200%", "400%", "800%")
 
 
@@ -71,6 +53,7 @@ class CompareViewer(QWidget):
     previewShown = Signal(str)  # job_id: something of every image is painted
     fullResolutionShown = Signal(str)  # job_id: every image is at full resolution
     zoomChanged = Signal(float)  # effective zoom (screen px per image px)
+    differenceShown = Signal(str)  # the pair's key: the difference image is on screen
 
     def __init__(
         self,
@@ -89,8 +72,11 @@ class CompareViewer(QWidget):
         self.loader = ImageLoader(ImageCache(cache_items, cache_bytes), self)
         self.loader.imageReady.connect(self._on_image_ready)
         self.loader.imageFailed.connect(self._on_image_failed)
+        self._versions = VersionSteps()
 
         self.canvas = CompareCanvas(self)
+        self.differences = DifferencePane(self.canvas, self)
+        self.differences.shown.connect(self.differenceShown)
         # The canvas has the focus; keys it ignores (all of them) propagate to keyPressEvent here.
         self.canvas.viewChanged.connect(self._on_view_changed)
         self.info_label = ElidedLabel(self)
@@ -133,7 +119,53 @@ class CompareViewer(QWidget):
         return self._index
 
     def current_item(self) -> ViewerItem | None:
-        return self._items[self._index] if 0 <= self._index < len(self._items) else None
+        """The current job as shown: with the result of the version chosen (V / Shift+V)."""
+        if not 0 <= self._index < len(self._items):
+            return None
+        return self._versions.applied(self._items[self._index])
+
+    # --- result versions --------------------------------------------------------------------
+
+    def set_versions(self, job_id: str, versions: list[ViewerVersion]) -> None:
+        """A job's result versions, oldest first (the owner reads them from the engine):
+        with more than one, the info line says "version 2 of 2" and V steps between them."""
+        before = self.current_item()
+        self._versions.set(job_id, versions)
+        self._version_changed(job_id, before)
+
+    def step_version(self, steps: int) -> None:
+        """Show the current job's next (positive) or previous result version."""
+        item = self.current_item()
+        if item is not None:
+            self._versions.step(item.job_id, steps)
+            self._version_changed(item.job_id, item)
+
+    def version_text(self) -> str:
+        """'version 1 of 2' for the job on screen, '' when it has one result."""
+        item = self.current_item()
+        return self._versions.describe(item.job_id) if item is not None else ""
+
+    def _version_changed(self, job_id: str, before: ViewerItem | None) -> None:
+        item = self.current_item()
+        if item is None or item.job_id != job_id:
+            return
+        if before is None or before.result_path != item.result_path:
+            self._announced = None
+            self._load_current()
+        else:
+            self.canvas.update()
+            self._refresh_info()
+        self._sync_actions()
+
+    def showing_current_version(self) -> bool:
+        item = self.current_item()
+        return item is None or self._versions.is_current(item.job_id)
+
+    def first(self) -> None:
+        self._go_to(0 if self._items else -1)
+
+    def last(self) -> None:
+        self._go_to(len(self._items) - 1)
 
     def next(self) -> None:
         if self._index + 1 < len(self._items):
@@ -177,6 +209,24 @@ class CompareViewer(QWidget):
 
     def set_mode(self, mode: CompareMode) -> None:
         self.canvas.set_mode(CompareMode(mode))
+        self.differences.update(self.current_item())
+        self._sync_actions()
+
+    def set_divider_in_image(self, fraction: float) -> None:
+        """The divider at `fraction` of the image as shown (keys 1 / 2 / 3), in split mode."""
+        if self.mode() is not CompareMode.SPLIT:
+            self.set_mode(CompareMode.SPLIT)
+        self.set_divider_position(self.canvas.divider_in_image(fraction))
+
+    def mask_overlay(self) -> bool:
+        return self.canvas.mask_overlay()
+
+    def set_mask_overlay(self, on: bool) -> None:
+        """For cut-outs: what the result made transparent, tinted over the original."""
+        self.canvas.set_mask_overlay(on)
+        if on and self.canvas.result.image is not None and not self.canvas.result_has_alpha():
+            no_alpha = translate("CompareViewer", "This result has no transparency")
+            self.info_label.setText(no_alpha + SEPARATOR + self.info_label.text())
         self._sync_actions()
 
     def divider_position(self) -> float:
@@ -270,6 +320,7 @@ class CompareViewer(QWidget):
         """
         self.loader.shutdown(wait=wait)
         self.loader.cache.clear()
+        self.differences.clear(wait=wait)
         self.canvas.set_images(ImageSlot(), ImageSlot())
         self._released = True
 
@@ -307,10 +358,14 @@ class CompareViewer(QWidget):
             self.canvas.set_images(ImageSlot(message="No job"), ImageSlot(message="No job"))
             self._refresh_info()
             return
+        self.differences.clear()
+        version = self.version_text()
+        self.canvas.result_label = "Result" + (f" · {version}" if version else "")
         self.canvas.set_images(
             self._slot_for(item.original_path, "The original file is missing"),
             self._slot_for(item.result_path, _no_result_message(item)),
         )
+        self.differences.update(self.current_item())
         self._refresh_info()
         self._announce_progress()
 
@@ -337,6 +392,7 @@ class CompareViewer(QWidget):
             changed = True
         if changed:
             self.canvas.update()
+            self.differences.update(self.current_item())
             self._refresh_info()
             self._announce_progress()
             self._on_view_changed()  # the scene size may just have become known
@@ -392,6 +448,9 @@ class CompareViewer(QWidget):
 
     def _refresh_info(self) -> None:
         text = describe(self.current_item(), self.canvas.original.image, self.canvas.result.image)
+        version = self.version_text()
+        if version:
+            text = f"{version[:1].upper()}{version[1:]}{SEPARATOR}{text}"
         if len(self._items) > 1:
             text = f"{self._index + 1} / {len(self._items)}{SEPARATOR}{text}"
         self.info_label.setText(text)
@@ -423,6 +482,7 @@ class CompareViewer(QWidget):
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ctrl = modifiers == Qt.KeyboardModifier.ControlModifier
         plain = modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+        shift = modifiers == Qt.KeyboardModifier.ShiftModifier
         if key in (Qt.Key.Key_Space, Qt.Key.Key_Backslash) and plain:
             # Hold to see the original (in every mode: a quick look is always welcome).
             if not event.isAutoRepeat():
@@ -433,30 +493,7 @@ class CompareViewer(QWidget):
             return True
         if not plain:
             return False
-        handlers: dict[Qt.Key, Callable[[], None]] = {
-            Qt.Key.Key_Right: self.next,
-            Qt.Key.Key_Left: self.previous,
-            Qt.Key.Key_Home: lambda: self._go_to(0 if self._items else -1),
-            Qt.Key.Key_End: lambda: self._go_to(len(self._items) - 1),
-            Qt.Key.Key_F: self.zoom_to_fit,
-            Qt.Key.Key_0: self.zoom_actual_pixels,
-            Qt.Key.Key_Plus: self.zoom_in,
-            Qt.Key.Key_Equal: self.zoom_in,
-            Qt.Key.Key_Minus: self.zoom_out,
-            Qt.Key.Key_S: lambda: self.set_mode(CompareMode.SPLIT),
-            Qt.Key.Key_D: lambda: self.set_mode(CompareMode.SIDE_BY_SIDE),
-            Qt.Key.Key_T: lambda: self.set_mode(CompareMode.TOGGLE),
-            Qt.Key.Key_R: lambda: self.set_mode(CompareMode.RESULT),
-            Qt.Key.Key_A: lambda: self._review("accepted"),
-            Qt.Key.Key_X: lambda: self._review("rejected"),
-            Qt.Key.Key_Question: self._show_keys,
-        }
-        if key in DIVIDER_POSITIONS:
-            if self.mode() is not CompareMode.SPLIT:
-                self.set_mode(CompareMode.SPLIT)
-            self.set_divider_position(DIVIDER_POSITIONS[key])
-            return True
-        handler = handlers.get(key)
+        handler = key_command(self, key, shift=shift)
         if handler is None:
             return False
         handler()
@@ -479,6 +516,10 @@ class CompareViewer(QWidget):
         a.mode_side_by_side.triggered.connect(lambda: self.set_mode(CompareMode.SIDE_BY_SIDE))
         a.mode_toggle.triggered.connect(lambda: self.set_mode(CompareMode.TOGGLE))
         a.mode_result.triggered.connect(lambda: self.set_mode(CompareMode.RESULT))
+        a.mode_difference.triggered.connect(lambda: self.set_mode(CompareMode.DIFFERENCE))
+        a.mask_overlay.triggered.connect(lambda: self.set_mask_overlay(a.mask_overlay.isChecked()))
+        a.previous_version.triggered.connect(lambda: self.step_version(-1))
+        a.next_version.triggered.connect(lambda: self.step_version(1))
         a.zoom_fit.triggered.connect(self.zoom_to_fit)
         a.zoom_actual.triggered.connect(self.zoom_actual_pixels)
         a.zoom_in.triggered.connect(self.zoom_in)
@@ -489,8 +530,8 @@ class CompareViewer(QWidget):
         a.background_white.triggered.connect(lambda: self.set_background(BackgroundKind.WHITE))
         a.background_black.triggered.connect(lambda: self.set_background(BackgroundKind.BLACK))
         a.background_custom.triggered.connect(self._choose_background_colour)
-        a.accept.triggered.connect(lambda: self._review("accepted"))
-        a.reject.triggered.connect(lambda: self._review("rejected"))
+        a.accept.triggered.connect(lambda: self.review("accepted"))
+        a.reject.triggered.connect(lambda: self.review("rejected"))
         a.thumbs_up.triggered.connect(lambda: self._emit_for_current(self.feedbackRequested, True))
         a.thumbs_down.triggered.connect(
             lambda: self._emit_for_current(self.feedbackRequested, False)
@@ -502,10 +543,10 @@ class CompareViewer(QWidget):
         a.show_in_folder.triggered.connect(
             lambda: self._emit_for_current(self.showInFolderRequested)
         )
-        a.keys_help.triggered.connect(self._show_keys)
+        a.keys_help.triggered.connect(self.show_keys)
 
-    def _show_keys(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Viewer keys", KEYS_HELP, parent=self)
+    def show_keys(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Viewer keys", keys_help(), parent=self)
         box.setObjectName("viewerKeysHelp")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setModal(False)  # keep it open beside the images while learning the keys
@@ -516,11 +557,11 @@ class CompareViewer(QWidget):
         if item is not None:
             signal.emit(item.job_id, *args)
 
-    def _review(self, verdict: str) -> None:
+    def review(self, verdict: str) -> None:
         """Mark the current job; the same verdict again clears it, as in culling tools."""
         item = self.current_item()
-        if item is None or not item.result_path:
-            self._sync_actions()
+        if item is None or not item.result_path or not self.showing_current_version():
+            self._sync_actions()  # a mark is the current result's: an earlier one's is kept
             return
         new = "" if item.review == verdict else verdict
         self._items[self._index] = dataclasses.replace(item, review=new)
@@ -537,31 +578,19 @@ class CompareViewer(QWidget):
             self._sync_actions()
 
     def _sync_actions(self) -> None:
-        a = self.actions_
         item = self.current_item()
-        has_result = item is not None and bool(item.result_path)
-        a.previous.setEnabled(self._index > 0)
-        a.next.setEnabled(0 <= self._index < len(self._items) - 1)
-        for action in (a.accept, a.reject, a.thumbs_up, a.thumbs_down, a.open_in_editor):
-            action.setEnabled(has_result)
-        a.show_in_folder.setEnabled(item is not None)
-        a.retry.setEnabled(item is not None)  # whether and how to retry is the owner's call
-        a.accept.setChecked(item is not None and item.review == "accepted")
-        a.reject.setChecked(item is not None and item.review == "rejected")
-        mode_actions = {
-            CompareMode.SPLIT: a.mode_split,
-            CompareMode.SIDE_BY_SIDE: a.mode_side_by_side,
-            CompareMode.TOGGLE: a.mode_toggle,
-            CompareMode.RESULT: a.mode_result,
-        }
-        mode_actions[self.mode()].setChecked(True)
-        background_actions = {
-            BackgroundKind.CHECKERBOARD: a.background_checker,
-            BackgroundKind.WHITE: a.background_white,
-            BackgroundKind.BLACK: a.background_black,
-            BackgroundKind.CUSTOM: a.background_custom,
-        }
-        background_actions[self.canvas.background()[0]].setChecked(True)
+        self.actions_.sync(
+            ActionState(
+                item=item,
+                has_previous=self._index > 0,
+                has_next=0 <= self._index < len(self._items) - 1,
+                current_version=self.showing_current_version(),
+                has_versions=bool(self.version_text()),
+                mask_overlay=self.canvas.mask_overlay(),
+                mode=self.mode(),
+                background=self.canvas.background()[0],
+            )
+        )
 
 
 def _no_result_message(item: ViewerItem) -> str:

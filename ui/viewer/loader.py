@@ -258,7 +258,7 @@ class _DecodeTask(QRunnable):
         return not self._loader.is_wanted(self._key)
 
     def _pyramid(self, full: DecodedImage, preview: DecodedImage | None) -> tuple[ImageLevel, ...]:
-        return _pyramid(full, preview, self._unwanted)
+        return pyramid(full, preview, self._unwanted)
 
     def _emit(self, levels: tuple[ImageLevel, ...], *, complete: bool) -> None:
         info = levels[0].pixels.info
@@ -287,7 +287,7 @@ def _yield_to_the_gui() -> None:
 _thread_state = threading.local()
 
 
-def _pyramid(
+def pyramid(
     full: DecodedImage, preview: DecodedImage | None, cancelled: Callable[[], bool]
 ) -> tuple[ImageLevel, ...]:
     """Full image, then halvings down to about the preview's size, then the preview itself."""

@@ -10,6 +10,7 @@ class CompareMode(StrEnum):
     SIDE_BY_SIDE = "side_by_side"  # two panes, zoom and pan locked together
     TOGGLE = "toggle"  # result; the original while Space or backslash is held
     RESULT = "result"  # the result alone
+    DIFFERENCE = "difference"  # where the result differs from the original, amplified
 
 
 class BackgroundKind(StrEnum):
