@@ -137,7 +137,9 @@ def test_full_never_scales_even_with_evidence(sandbox: Any, tmp_path: Path, run_
 
 
 @pytest.mark.parametrize("result", [(4096, 2458), (6000, 3600)])
-def test_only_a_result_within_the_limit_is_evidence(tmp_path: Path, run_async: Any, result: Any) -> None:
+def test_only_a_result_within_the_limit_is_evidence(
+    tmp_path: Path, run_async: Any, result: Any
+) -> None:
     from app.engine.upload_size import UploadSizePolicy
 
     journal = Journal(tmp_path / "j.sqlite3")
