@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QActionGroup
 
-from ui.i18n import translate
 from ui.viewer.item import ViewerItem
 from ui.viewer.modes import BackgroundKind, CompareMode
 
@@ -44,21 +43,23 @@ class ViewerActions(QObject):
         self.mode_toggle = self._mode_action("Toggle", "Result; hold Space or \\ for original (T)")
         self.mode_result = self._mode_action("Result", "Result only (R)")
         self.mode_difference = self._mode_action(
-            translate("ViewerActions", "Difference"),
-            translate("ViewerActions", "Where the result differs from the original, amplified (C)"),
+            QCoreApplication.translate("ViewerActions", "Difference"),
+            QCoreApplication.translate("ViewerActions", "What the result changed, amplified (C)"),
         )
         self.mask_overlay = self._action(
-            translate("ViewerActions", "Mask"),
-            translate("ViewerActions", "A cut-out's transparency tinted over the original (M)"),
+            QCoreApplication.translate("ViewerActions", "Mask"),
+            QCoreApplication.translate(
+                "ViewerActions", "A cut-out's transparency over the original (M)"
+            ),
             checkable=True,
         )
         self.previous_version = self._action(
-            translate("ViewerActions", "Previous version"),
-            translate("ViewerActions", "The result before this one (Shift+V)"),
+            QCoreApplication.translate("ViewerActions", "Previous version"),
+            QCoreApplication.translate("ViewerActions", "The result before this one (Shift+V)"),
         )
         self.next_version = self._action(
-            translate("ViewerActions", "Next version"),
-            translate("ViewerActions", "The next result version (V)"),
+            QCoreApplication.translate("ViewerActions", "Next version"),
+            QCoreApplication.translate("ViewerActions", "The next result version (V)"),
         )
 
         self.zoom_fit = self._action("Fit", "Zoom to fit (F)")

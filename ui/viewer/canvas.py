@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -28,7 +28,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui.i18n import translate
 from ui.viewer.mask import paint_alpha_mask
 from ui.viewer.modes import BackgroundKind, CompareMode
 from ui.viewer.overlays import (
@@ -338,7 +337,7 @@ class CompareCanvas(QWidget):
             )
             paint_divider(painter, x, self.height())
         elif mode is CompareMode.DIFFERENCE:
-            label = translate("CompareCanvas", "Difference (amplified)")
+            label = QCoreApplication.translate("CompareCanvas", "Difference (amplified)")
             self._paint_slot(painter, self.rect(), self.rect(), self.difference, label)
         else:  # result only, and toggle while no key is held
             self._paint_slot(painter, self.rect(), self.rect(), self.result, self.result_label)

@@ -5,15 +5,14 @@ spot), the image loading for the current job (and its neighbours, ahead of time)
 info line and the review commands. What the commands *do* (journal, feedback endpoint, retry,
 file manager) is the main window's business: the viewer only emits signals.
 
-Keys: keys.py maps them to commands and lists them for the help sheet (?). Result versions
-(a job re-run with another workflow) come from the owner, `set_versions`.
+Keys: keys.py maps them to commands and lists them (?). Result versions: `set_versions`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, Qt, Signal, SignalInstance
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import translate
 from ui.viewer.actions import ActionState, ViewerActions
 from ui.viewer.cache import ImageCache
 from ui.viewer.canvas import CompareCanvas, ImageSlot
@@ -225,7 +223,9 @@ class CompareViewer(QWidget):
         """For cut-outs: what the result made transparent, tinted over the original."""
         self.canvas.set_mask_overlay(on)
         if on and self.canvas.result.image is not None and not self.canvas.result_has_alpha():
-            no_alpha = translate("CompareViewer", "This result has no transparency")
+            no_alpha = QCoreApplication.translate(
+                "CompareViewer", "This result has no transparency"
+            )
             self.info_label.setText(no_alpha + SEPARATOR + self.info_label.text())
         self._sync_actions()
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 
 from app.imaging.difference import difference, resized_to
 from app.imaging.errors import DecodeCancelled
-from ui.i18n import translate
 from ui.viewer.canvas import CompareCanvas, ImageSlot
 from ui.viewer.item import ViewerItem
 from ui.viewer.loader import pyramid
@@ -106,9 +105,9 @@ class DifferencePane(QObject):
         if original is None or result is None:
             self.maker.forget()
             if item is not None and not item.result_path:
-                waiting = translate("DifferencePane", "No result to compare yet")
+                waiting = QCoreApplication.translate("DifferencePane", "No result to compare yet")
             else:
-                waiting = translate("DifferencePane", "Loading…")
+                waiting = QCoreApplication.translate("DifferencePane", "Loading…")
             canvas.difference = ImageSlot(message=waiting)
             canvas.update()
             return
@@ -118,7 +117,7 @@ class DifferencePane(QObject):
             return
         self.maker.request(original, result)
         if shown is None:
-            working = translate("DifferencePane", "Working out the difference…")
+            working = QCoreApplication.translate("DifferencePane", "Working out the difference…")
             canvas.difference = ImageSlot(message=working)
         canvas.update()
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
-from ui.i18n import translate
 from ui.viewer.modes import CompareMode
 
 if TYPE_CHECKING:
@@ -19,22 +18,51 @@ DIVIDER_POSITIONS = {Qt.Key.Key_1: 0.25, Qt.Key.Key_2: 0.5, Qt.Key.Key_3: 0.75}
 
 def keys() -> list[tuple[str, str]]:
     """(keys, what they do), translated when asked (a translator may be installed late)."""
-    t = translate
     return [
-        ("Left / Right", t("ViewerKeys", "previous / next job (zoom and pan stay)")),
-        ("Home / End", t("ViewerKeys", "first / last job")),
-        ("S  D  T  R", t("ViewerKeys", "split, side by side, toggle, result only")),
-        ("C", t("ViewerKeys", "difference: what the result changed, amplified")),
-        ("1  2  3", t("ViewerKeys", "divider at 25%, 50%, 75% of the image")),
-        ("M", t("ViewerKeys", "a cut-out's transparency as a mask over the original")),
-        ("V / Shift+V", t("ViewerKeys", "next / previous result version")),
-        ("Space or \\", t("ViewerKeys", "hold to see the original")),
-        ("F", t("ViewerKeys", "zoom to fit")),
-        ("0 or Ctrl+1", t("ViewerKeys", "100%: one image pixel per screen pixel")),
-        ("+ / −, wheel", t("ViewerKeys", "zoom in / out (the wheel zooms at the cursor)")),
-        (t("ViewerKeys", "Double-click"), t("ViewerKeys", "100% at that spot, again to fit")),
-        ("A / X", t("ViewerKeys", "accept / reject (again to clear)")),
-        ("Esc", t("ViewerKeys", "close the window")),
+        (
+            "Left / Right",
+            QCoreApplication.translate("ViewerKeys", "previous / next job (zoom and pan stay)"),
+        ),
+        ("Home / End", QCoreApplication.translate("ViewerKeys", "first / last job")),
+        (
+            "S  D  T  R",
+            QCoreApplication.translate("ViewerKeys", "split, side by side, toggle, result only"),
+        ),
+        (
+            "C",
+            QCoreApplication.translate(
+                "ViewerKeys", "difference: what the result changed, amplified"
+            ),
+        ),
+        (
+            "1  2  3",
+            QCoreApplication.translate("ViewerKeys", "divider at 25%, 50%, 75% of the image"),
+        ),
+        (
+            "M",
+            QCoreApplication.translate(
+                "ViewerKeys", "a cut-out's transparency as a mask over the original"
+            ),
+        ),
+        ("V / Shift+V", QCoreApplication.translate("ViewerKeys", "next / previous result version")),
+        ("Space or \\", QCoreApplication.translate("ViewerKeys", "hold to see the original")),
+        ("F", QCoreApplication.translate("ViewerKeys", "zoom to fit")),
+        (
+            "0 or Ctrl+1",
+            QCoreApplication.translate("ViewerKeys", "100%: one image pixel per screen pixel"),
+        ),
+        (
+            "+ / −, wheel",
+            QCoreApplication.translate(
+                "ViewerKeys", "zoom in / out (the wheel zooms at the cursor)"
+            ),
+        ),
+        (
+            QCoreApplication.translate("ViewerKeys", "Double-click"),
+            QCoreApplication.translate("ViewerKeys", "100% at that spot, again to fit"),
+        ),
+        ("A / X", QCoreApplication.translate("ViewerKeys", "accept / reject (again to clear)")),
+        ("Esc", QCoreApplication.translate("ViewerKeys", "close the window")),
     ]
 
 

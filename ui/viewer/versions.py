@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ui.i18n import translate
+from PySide6.QtCore import QCoreApplication
+
 from ui.viewer.item import ViewerItem
 
 
@@ -74,7 +75,7 @@ class VersionSteps:
         if version is None:
             return ""
         count = len(self._versions[job_id])
-        text = translate("ViewerVersions", "version {number} of {count}").format(
+        text = QCoreApplication.translate("ViewerVersions", "version {number} of {count}").format(
             number=self._shown[job_id] + 1, count=count
         )
         if version.workflow_name:
