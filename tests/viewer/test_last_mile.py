@@ -56,7 +56,7 @@ def test_difference_mode_shows_what_changed_amplified_off_the_gui_thread(  # typ
     original.save(tmp_path / "o.png")
     result.save(tmp_path / "r.png")
     made_on: list[str] = []
-    real = difference_module.difference
+    real = difference_module.difference  # type: ignore[attr-defined]
 
     def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
         made_on.append(threading.current_thread().name)
@@ -135,7 +135,7 @@ def test_versions_are_named_and_stepped_with_v(viewer, images, qtbot) -> None:  
     qtbot.keyClick(viewer.canvas, Qt.Key.Key_V)
     wait_loaded(qtbot, viewer)
     assert viewer.version_text() == "version 1 of 2 (Cut-out)"
-    assert viewer.current_item().result_path == first  # type: ignore[union-attr]
+    assert viewer.current_item().result_path == first
     assert close_to(pixel(viewer, *centre), RED)
     assert not viewer.actions_.accept.isEnabled()  # a mark belongs to the current result
     qtbot.keyClick(viewer.canvas, Qt.Key.Key_A)

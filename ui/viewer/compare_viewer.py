@@ -359,8 +359,6 @@ class CompareViewer(QWidget):
             self._refresh_info()
             return
         self.differences.clear()
-        version = self.version_text()
-        self.canvas.result_label = "Result" + (f" · {version}" if version else "")
         self.canvas.set_images(
             self._slot_for(item.original_path, "The original file is missing"),
             self._slot_for(item.result_path, _no_result_message(item)),
@@ -449,6 +447,7 @@ class CompareViewer(QWidget):
     def _refresh_info(self) -> None:
         text = describe(self.current_item(), self.canvas.original.image, self.canvas.result.image)
         version = self.version_text()
+        self.canvas.result_label = "Result" + (f" · {version}" if version else "")
         if version:
             text = f"{version[:1].upper()}{version[1:]}{SEPARATOR}{text}"
         if len(self._items) > 1:

@@ -46,7 +46,6 @@ class ViewerWindow(QMainWindow):
             [a.mode_split, a.mode_side_by_side, a.mode_toggle, a.mode_result, a.mode_difference]
         )
         bar.addAction(a.mask_overlay)
-        bar.addActions([a.previous_version, a.next_version])
         bar.addSeparator()
         bar.addActions([a.zoom_fit, a.zoom_actual])
         background = QToolButton(bar)
