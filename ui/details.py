@@ -3,41 +3,41 @@
 from __future__ import annotations
 
 import html
-import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from app.domain.formatting import format_duration, format_money
 from app.domain.jobs import Job
+from ui.i18n import translate
 from ui.icons import muted_color
 from ui.job_model import running_seconds, state_color, status_text
+from ui.locale_format import duration, money, number, timestamp
+from ui.wording import failed_while, review_text
 
 
-def _when(ts: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else "—"
+def _upload_text(job: Job) -> str:
+    if job.deduped:
+        return translate("DetailsPane", "skipped (already stored)")
+    return translate("DetailsPane", "done") if job.content_hash else "—"
 
 
 def describe_job(job: Job) -> str:
     color = state_color(job.state).name()
     rows: list[tuple[str, str]] = [
-        ("Original", job.input_path),
-        ("Result", job.output_path or "—"),
-        ("Execution ID", job.execution_id or "—"),
-        ("Server status", job.remote_status or "—"),
-        ("Credits", format_money(job.credits) if job.credits else "—"),
-        ("Duration", format_duration(running_seconds(job)) or "—"),
-        ("Attempts", str(job.attempts)),
-        (
-            "Upload",
-            "skipped (already stored)" if job.deduped else ("done" if job.content_hash else "—"),
-        ),
-        ("Added", _when(job.created_at)),
-        ("Finished", _when(job.finished_at)),
+        (translate("DetailsPane", "Original"), job.input_path),
+        (translate("DetailsPane", "Result"), job.output_path or "—"),
+        (translate("DetailsPane", "Execution ID"), job.execution_id or "—"),
+        (translate("DetailsPane", "Server status"), job.remote_status or "—"),
+        (translate("DetailsPane", "Credits"), money(job.credits) if job.credits else "—"),
+        (translate("DetailsPane", "Duration"), duration(running_seconds(job)) or "—"),
+        (translate("DetailsPane", "Attempts"), number(job.attempts)),
+        (translate("DetailsPane", "Upload"), _upload_text(job)),
+        (translate("DetailsPane", "Added"), timestamp(job.created_at)),
+        (translate("DetailsPane", "Finished"), timestamp(job.finished_at)),
     ]
     if job.review.value:
-        rows.append(("Review", job.review.value))
+        rows.append((translate("DetailsPane", "Review"), review_text(job.review)))
     muted = muted_color()  # Qt's rich text has no palette() in CSS: pass the colour itself
     body = "".join(
         f"<tr><td style='padding-right:8px;color:{muted}'>{html.escape(k)}</td>"
@@ -46,10 +46,13 @@ def describe_job(job: Job) -> str:
     )
     error = ""
     if job.error:
-        stage = f" while {job.failed_stage}" if job.failed_stage else ""
-        error = (
-            f"<p style='color:{color}'><b>Why{html.escape(stage)}:</b> {html.escape(job.error)}</p>"
+        stage = failed_while(job.failed_stage)
+        why = (
+            translate("DetailsPane", "Why ({stage}):").format(stage=stage)
+            if stage
+            else translate("DetailsPane", "Why:")
         )
+        error = f"<p style='color:{color}'><b>{html.escape(why)}</b> {html.escape(job.error)}</p>"
     return (
         f"<h3 style='margin-bottom:2px'>{html.escape(job.name)}</h3>"
         f"<p style='color:{color};margin-top:0'><b>{html.escape(status_text(job))}</b></p>"
@@ -63,6 +66,7 @@ class DetailsPane(QScrollArea):
         self.setObjectName("details")
         self.setWidgetResizable(True)
         self.setMinimumWidth(220)
+        self.setAccessibleName(translate("DetailsPane", "Details of the selected image"))
         inner = QWidget()
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
@@ -77,10 +81,10 @@ class DetailsPane(QScrollArea):
 
     def show_jobs(self, jobs: Sequence[Job]) -> None:
         if not jobs:
-            self.label.setText(
-                f"<p style='color:{muted_color()}'>Select an image to see its details.</p>"
-            )
+            hint = translate("DetailsPane", "Select an image to see its details.")
+            self.label.setText(f"<p style='color:{muted_color()}'>{html.escape(hint)}</p>")
         elif len(jobs) == 1:
             self.label.setText(describe_job(jobs[0]))
         else:
-            self.label.setText(f"<h3>{len(jobs)} images selected</h3>")
+            selected = translate("DetailsPane", "{n} images selected").format(n=number(len(jobs)))
+            self.label.setText(f"<h3>{html.escape(selected)}</h3>")

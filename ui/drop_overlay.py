@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from ui.i18n import translate
+
 
 class DropOverlay(QWidget):
     def __init__(self, parent: QWidget) -> None:
@@ -36,4 +38,8 @@ class DropOverlay(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         painter.setFont(font)
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Drop to add to the queue")
+        painter.drawText(
+            self.rect(),
+            Qt.AlignmentFlag.AlignCenter,
+            translate("DropOverlay", "Drop to add to the queue"),
+        )

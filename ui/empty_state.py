@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ui import icons
+from ui.i18n import translate
 
 
 class EmptyState(QWidget):
@@ -18,7 +19,7 @@ class EmptyState(QWidget):
         picture = QLabel()
         picture.setPixmap(icons.icon("drop").pixmap(QSize(72, 72)))
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title = QLabel("Drop product photos here")
+        title = QLabel(translate("EmptyState", "Drop product photos here"))
         title.setObjectName("emptyTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = title.font()
@@ -26,8 +27,11 @@ class EmptyState(QWidget):
         font.setBold(True)
         title.setFont(font)
         hint = QLabel(
-            "Files or whole folders: JPEG, PNG, TIFF and WebP.\n"
-            "Results go to a separate folder; your originals are never touched."
+            translate(
+                "EmptyState",
+                "Files or whole folders: JPEG, PNG, TIFF and WebP.\n"
+                "Results go to a separate folder; your originals are never touched.",
+            )
         )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setForegroundRole(hint.foregroundRole())

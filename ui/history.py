@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.formatting import format_money
 from app.engine.naming import sanitize_component
 from ui.async_slot import async_slot
+from ui.locale_format import money
 from ui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ class HistoryWindow(QWidget):
                         e.input_file_name,
                         e.workflow_name or e.workflow,
                         e.status.replace("_", " ").title(),
-                        format_money(e.charged_credits) if e.charged_credits else "",
+                        money(e.charged_credits) if e.charged_credits else "",
                         e.labels.get("autoretouch_batch_name", ""),
                         saved,
                     ],
@@ -241,7 +241,7 @@ class HistoryWindow(QWidget):
                         b.name,
                         b.workflow_name,
                         str(b.executions),
-                        format_money(b.price),
+                        money(b.price),
                         "yes" if b.id in local_by_id else "",
                     ],
                     b,

@@ -16,8 +16,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPalette
 
-from app.domain.formatting import REVIEW_LABELS, format_duration, state_label
 from app.domain.jobs import Job, JobState
+from ui.i18n import translate
+from ui.locale_format import duration, money, percent
+from ui.wording import review_text, state_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -31,15 +33,19 @@ COL_DURATION = 5
 COL_OUTPUT = 6
 COLUMN_COUNT = 7
 
-HEADERS = {
-    COL_THUMB: "",
-    COL_NAME: "File",
-    COL_STATUS: "Status",
-    COL_PROGRESS: "Progress",
-    COL_CREDITS: "Cost",
-    COL_DURATION: "Duration",
-    COL_OUTPUT: "Output",
-}
+
+def header_text(column: int) -> str:
+    headers = {
+        COL_THUMB: translate("JobTableModel", "Preview"),
+        COL_NAME: translate("JobTableModel", "File"),
+        COL_STATUS: translate("JobTableModel", "Status"),
+        COL_PROGRESS: translate("JobTableModel", "Progress"),
+        COL_CREDITS: translate("JobTableModel", "Cost"),
+        COL_DURATION: translate("JobTableModel", "Duration"),
+        COL_OUTPUT: translate("JobTableModel", "Output"),
+    }
+    return headers.get(column, "")
+
 
 # Custom roles. SortRole gives native values (numbers sort as numbers, states in pipeline order);
 # JobRole hands the whole snapshot to delegates, the details pane and the context menu.
@@ -125,14 +131,16 @@ def running_seconds(job: Job, now: float | None = None) -> float:
 
 
 def status_text(job: Job) -> str:
-    label = state_label(job.state)
+    label = state_text(job.state)
     if job.state is JobState.PROCESSING and job.remote_status == "CREATED":
-        return "Queued on server"
+        return translate("JobTableModel", "Queued on server")
     if job.state is JobState.UPLOADING and job.deduped:
-        return "Already uploaded"
+        return translate("JobTableModel", "Already uploaded")
     # The verdict beside the state, so a reviewed batch reads at a glance.
-    verdict = REVIEW_LABELS.get(job.review, "").lower()
-    return f"{label} · {verdict}" if verdict else label
+    verdict = review_text(job.review).lower()
+    if not verdict:
+        return label
+    return translate("JobTableModel", "{state} · {verdict}").format(state=label, verdict=verdict)
 
 
 # A thumbnail source answers "image for this job, or None while it loads"; the model stays free
@@ -175,8 +183,13 @@ class JobTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(section)
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            # The thumbnail column has a picture for a heading, no word.
+            return "" if section == COL_THUMB else header_text(section)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return header_text(section)
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -220,12 +233,12 @@ class JobTableModel(QAbstractTableModel):
         if column == COL_STATUS:
             return status_text(job)
         if column == COL_PROGRESS:
-            return f"{round(overall_progress(job) * 100)} %"
+            return percent(overall_progress(job))
         if column == COL_CREDITS:
             # Credits are euro cents; people think in euros.
-            return f"{job.credits / 100:.2f} €" if job.credits else ""
+            return money(job.credits) if job.credits else ""
         if column == COL_DURATION:
-            return format_duration(running_seconds(job))
+            return duration(running_seconds(job))
         if column == COL_OUTPUT:
             return job.output_path
         return None
@@ -247,13 +260,17 @@ class JobTableModel(QAbstractTableModel):
 
     def _tooltip(self, job: Job, column: int) -> str | None:
         if job.error and column in (COL_STATUS, COL_NAME, COL_PROGRESS):
-            return f"{status_text(job)}: {job.error}"
+            return translate("JobTableModel", "{status}: {reason}").format(
+                status=status_text(job), reason=job.error
+            )
         if column == COL_NAME:
             return job.input_path
         if column == COL_OUTPUT and job.output_path:
             return job.output_path
         if column == COL_STATUS and job.remote_status:
-            return f"{status_text(job)} (server: {job.remote_status})"
+            return translate("JobTableModel", "{status} (server: {server_status})").format(
+                status=status_text(job), server_status=job.remote_status
+            )
         return None
 
     # --- reading ------------------------------------------------------------------------------

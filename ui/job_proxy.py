@@ -7,6 +7,7 @@ import enum
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.domain.jobs import Job, JobState, Review
+from ui.i18n import translate
 from ui.job_model import JobRole, SortRole
 
 
@@ -19,6 +20,19 @@ class StatusFilter(enum.Enum):
     # The retoucher's own verdicts from the viewer, so a review pass can be picked up again.
     ACCEPTED = "Accepted"
     REJECTED = "Rejected"
+
+    def label(self) -> str:
+        """The filter's name in the window's language ("Failed" / "Fehlgeschlagen")."""
+        labels = {
+            StatusFilter.ALL: translate("StatusFilter", "All"),
+            StatusFilter.ACTIVE: translate("StatusFilter", "In progress"),
+            StatusFilter.DONE: translate("StatusFilter", "Done"),
+            StatusFilter.PROBLEMS: translate("StatusFilter", "Failed"),
+            StatusFilter.QUEUED: translate("StatusFilter", "Queued"),
+            StatusFilter.ACCEPTED: translate("StatusFilter", "Accepted"),
+            StatusFilter.REJECTED: translate("StatusFilter", "Rejected"),
+        }
+        return labels[self]
 
     def accepts(self, job: Job) -> bool:
         state = job.state

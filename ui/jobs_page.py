@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QCoreApplication, QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from app.domain.jobs import Job, Review
 from ui import icons
 from ui.details import DetailsPane
 from ui.empty_state import EmptyState
+from ui.i18n import translate
 from ui.job_model import COL_NAME, JobRole, JobTableModel
 from ui.job_proxy import JobFilterProxy, StatusFilter
 from ui.job_view import JobTableView
@@ -33,10 +35,6 @@ from ui.summary import Progress
 from ui.window_actions import WindowActions
 
 EMPTY_PAGE, LIST_PAGE = 0, 1
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("JobsPage", text)
 
 
 class JobsPage(QStackedWidget):
@@ -53,16 +51,20 @@ class JobsPage(QStackedWidget):
         filter_row = QHBoxLayout(filters)
         filter_row.setContentsMargins(8, 6, 8, 2)
         self.status_filter = QComboBox()
-        self.status_filter.setAccessibleName(tr("Show"))
+        self.status_filter.setAccessibleName(translate("JobsPage", "Show"))
         for status in StatusFilter:
-            self.status_filter.addItem(status.value, status)
+            self.status_filter.addItem(status.label(), status)
         self.status_filter.currentIndexChanged.connect(
             lambda _i: proxy.set_status_filter(self.status_filter.currentData())
         )
-        show_label = QLabel(tr("&Show"))
+        show_label = QLabel(translate("JobsPage", "&Show"))
         show_label.setBuddy(self.status_filter)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(tr("Filter by file name (Ctrl+F)"))
+        find_keys = actions.find.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.search.setPlaceholderText(
+            translate("JobsPage", "Filter by file name ({keys})").format(keys=find_keys)
+        )
+        self.search.setAccessibleName(translate("JobsPage", "Filter by file name"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.textChanged.connect(proxy.set_text_filter)
@@ -130,7 +132,8 @@ class JobsPage(QStackedWidget):
         for index in range(self.status_filter.count()):
             status = self.status_filter.itemData(index)
             n = counts.get(status, 0)
-            self.status_filter.setItemText(index, f"{status.value} ({n})" if n else status.value)
+            label = status.label()
+            self.status_filter.setItemText(index, f"{label} ({n})" if n else label)
 
     def _show_the_right_page(self) -> None:
         self.setCurrentIndex(LIST_PAGE if self._model.rowCount() else EMPTY_PAGE)

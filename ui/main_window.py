@@ -40,6 +40,7 @@ from ui.controllers.run import RunController
 from ui.controllers.settings_dialog import SettingsController
 from ui.drop import URI_LIST
 from ui.drop_overlay import DropOverlay
+from ui.i18n import translate
 from ui.job_model import JobTableModel
 from ui.job_proxy import JobFilterProxy
 from ui.jobs_page import JobsPage
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._restore_geometry()
         self.action_state.update()
-        self.account.show_connection(self.tr("Connecting…"))
+        self.account.show_connection(translate("MainWindow", "Connecting…"))
 
     def _wire(self) -> None:
         a = self.window_actions
@@ -173,8 +174,8 @@ class MainWindow(QMainWindow):
         self.bridge.flush()
         if resumed:
             n = len(resumed)
-            many = self.tr("Resumed {n} unfinished batches").format(n=n)
-            self.say(self.tr("Resumed 1 unfinished batch") if n == 1 else many)
+            many = translate("MainWindow", "Resumed {n} unfinished batches").format(n=n)
+            self.say(translate("MainWindow", "Resumed 1 unfinished batch") if n == 1 else many)
         await self.queue.requeue_unstarted()
         self.action_state.update()
         await self.hot_folder.restart()
@@ -227,7 +228,7 @@ class MainWindow(QMainWindow):
             self.drop_overlay.show_over(self.centralWidget())
         else:
             event.ignore()
-            self.say(self.tr("Only files and folders can be dropped here"))
+            self.say(translate("MainWindow", "Only files and folders can be dropped here"))
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         event.setDropAction(Qt.DropAction.CopyAction)

@@ -10,20 +10,15 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import QCoreApplication
-
 from app.api.servers import SERVER_ENV, resolve_server
 from app.store.settings import Settings
+from ui.i18n import translate
 from ui.main_window import MainWindow
 from ui.qloop import settle_garbage
 from ui.sandbox_process import SandboxProcess
 from ui.workspace import Workspace, sandbox_profile
 
 logger = logging.getLogger(__name__)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Startup", text)
 
 
 class NotSignedIn(Exception):
@@ -55,16 +50,16 @@ class Startup:
             # Closing the sign-in dialog at start-up is not an error: work on the sandbox
             # this time, and keep asking for autoretouch only when the user switches back.
             self.window.say(
-                tr("Not signed in to {server}: working on the local sandbox").format(
-                    server=self.server
-                )
+                translate(
+                    "Startup", "Not signed in to {server}: working on the local sandbox"
+                ).format(server=self.server)
             )
             await self.open("sandbox", queue=self.paths)
         except Exception as exc:
             logger.exception("start-up failed")
-            text = tr("Could not connect: {error}").format(error=exc)
+            text = translate("Startup", "Could not connect: {error}").format(error=exc)
             self.window.say(text)
-            self.window.show_connection_state(tr("Not connected"))
+            self.window.show_connection_state(translate("Startup", "Not connected"))
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.warning(self.window, "Retouch Desk", text)
@@ -72,7 +67,7 @@ class Startup:
     async def open(self, spec: str, queue: list[str] | None = None) -> Workspace:
         window = self.window
         if spec.lower() == "sandbox":
-            window.show_connection_state(tr("Starting the local sandbox…"))
+            window.show_connection_state(translate("Startup", "Starting the local sandbox…"))
             if self.sandbox is None or not self.sandbox.running():
                 self.sandbox = SandboxProcess(parent=window)
                 await self.sandbox.start()
@@ -80,7 +75,7 @@ class Startup:
         else:
             profile = resolve_server(spec)
         workspace = Workspace(profile, self.settings)
-        window.show_connection_state(tr("Signing in…"))
+        window.show_connection_state(translate("Startup", "Signing in…"))
         signed_in = await workspace.connect()
         if self.org and workspace.session is not None:
             workspace.session.organization_override = self.org
@@ -90,7 +85,7 @@ class Startup:
             else:
                 if not await window.sign_in_to(workspace):
                     await workspace.aclose()
-                    window.show_connection_state(tr("Not signed in"))
+                    window.show_connection_state(translate("Startup", "Not signed in"))
                     raise NotSignedIn(profile.name)
         await workspace.start_engine()
         await window.attach(workspace, queue or [])
@@ -109,7 +104,9 @@ class Startup:
             await self.open(spec)
         except NotSignedIn:
             self.window.say(
-                tr("Not signed in to {server}: back on the local sandbox").format(server=spec)
+                translate("Startup", "Not signed in to {server}: back on the local sandbox").format(
+                    server=spec
+                )
             )
             await self.open("sandbox")
             spec = "sandbox"

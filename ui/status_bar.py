@@ -6,16 +6,13 @@ while it shows.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from app.domain.formatting import format_money
+from ui.i18n import translate
+from ui.locale_format import money
 
 LOW_BALANCE_IMAGES = 20  # warn when the balance covers fewer images than this
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("WindowStatusBar", text)
 
 
 class WindowStatusBar:
@@ -50,17 +47,17 @@ class WindowStatusBar:
     def show_balance(self, balance: int, price: int) -> None:
         """The balance, flagged when it covers fewer than LOW_BALANCE_IMAGES at `price`."""
         low = price > 0 and balance < price * LOW_BALANCE_IMAGES
-        text = tr("Balance: {money}").format(money=format_money(balance))
+        text = translate("WindowStatusBar", "Balance: {money}").format(money=money(balance))
         if low:
-            text = tr("⚠ {balance} — low").format(balance=text)
+            text = translate("WindowStatusBar", "⚠ {balance} — low").format(balance=text)
         label = self.balance_label
         label.setText(text)
         label.setProperty("low", low)
         label.setStyleSheet("color: #d98a14; font-weight: bold;" if low else "")
         label.setToolTip(
-            tr("Enough for about {n} images").format(n=balance // price)
+            translate("WindowStatusBar", "Enough for about {n} images").format(n=balance // price)
             if price
-            else tr("Credits (euro cents)")
+            else translate("WindowStatusBar", "Credits (euro cents)")
         )
 
     def show_hot_folder(self, text: str, tooltip: str, *, failed: bool = False) -> None:

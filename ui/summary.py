@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.domain.jobs import Job, JobState
+from ui.i18n import translate
+from ui.locale_format import number
 
 PROBLEM_STATES = (JobState.FAILED, JobState.PAYMENT_REQUIRED, JobState.REJECTED)
 
@@ -62,21 +64,27 @@ def measure(jobs: Iterable[Job], now: float | None = None) -> Progress:
 
 def eta_text(seconds: float) -> str:
     if seconds < 45:
-        return "less than a minute left"
+        return translate("Progress", "less than a minute left")
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"about {minutes} min left"
-    return f"about {minutes // 60} h {minutes % 60:02d} min left"
+        return translate("Progress", "about {minutes} min left").format(minutes=minutes)
+    return translate("Progress", "about {hours} h {minutes} min left").format(
+        hours=minutes // 60, minutes=f"{minutes % 60:02d}"
+    )
 
 
 def summary_text(progress: Progress) -> str:
     if not progress.total:
         return ""
-    parts = [f"{progress.done} / {progress.total} done"]
+    parts = [
+        translate("Progress", "{done} / {total} done").format(
+            done=number(progress.done), total=number(progress.total)
+        )
+    ]
     if progress.failed:
-        parts.append(f"{progress.failed} failed")
+        parts.append(translate("Progress", "{n} failed").format(n=number(progress.failed)))
     if progress.cancelled:
-        parts.append(f"{progress.cancelled} cancelled")
+        parts.append(translate("Progress", "{n} cancelled").format(n=number(progress.cancelled)))
     if progress.seconds_left is not None:
         parts.append(eta_text(progress.seconds_left))
     return ", ".join(parts)

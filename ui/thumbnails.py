@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
@@ -77,9 +78,16 @@ class ThumbnailCache(QObject):
     ready = Signal(list)  # job ids whose thumbnail just became available
     _decoded = Signal(str, object)  # path, QImage | None; crosses from the worker thread
 
-    def __init__(self, capacity: int = 2000, workers: int = 2, size: int = THUMB_SIZE) -> None:
+    def __init__(
+        self,
+        capacity: int = 2000,
+        workers: int = 2,
+        size: int = THUMB_SIZE,
+        path_of: Callable[[Job], str] = lambda job: job.input_path,  # which file to show
+    ) -> None:
         super().__init__()
         self._capacity = capacity
+        self._path_of = path_of
         self._size = size
         self._cache: OrderedDict[str, QImage] = OrderedDict()
         self._failed: set[str] = set()
@@ -92,7 +100,7 @@ class ThumbnailCache(QObject):
         self._decoded.connect(self._store)
 
     def image_for(self, job: Job) -> QImage | None:
-        path = job.input_path
+        path = self._path_of(job)
         image = self._cache.get(path)
         if image is not None:
             self._cache.move_to_end(path)

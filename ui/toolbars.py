@@ -5,7 +5,7 @@ Two short rows never overflow into a chevron menu on a laptop screen; one long r
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,19 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.i18n import translate
 from ui.window_actions import WindowActions
 from ui.workflow_picker import WorkflowPicker
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Toolbars", text)
 
 
 class Toolbars:
     """Builds both rows into `window`; keeps the widgets the controllers drive."""
 
     def __init__(self, window: QMainWindow, actions: WindowActions) -> None:
-        bar = QToolBar(tr("Main"), window)
+        bar = QToolBar(translate("Toolbars", "Main"), window)
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -53,7 +50,7 @@ class Toolbars:
         self.main = bar
 
         window.addToolBarBreak()
-        run_bar = QToolBar(tr("Workflow"), window)
+        run_bar = QToolBar(translate("Toolbars", "Workflow"), window)
         run_bar.setObjectName("workflowToolbar")
         run_bar.setMovable(False)
         self.workflow_picker = WorkflowPicker()
@@ -61,9 +58,9 @@ class Toolbars:
         org = QWidget()
         org_layout = QHBoxLayout(org)
         org_layout.setContentsMargins(12, 0, 4, 0)
-        org_label = QLabel(tr("O&rganization"))
+        org_label = QLabel(translate("Toolbars", "O&rganization"))
         self.org_combo = QComboBox()
-        self.org_combo.setAccessibleName(tr("Organization"))
+        self.org_combo.setAccessibleName(translate("Toolbars", "Organization"))
         self.org_combo.setMinimumContentsLength(18)
         org_label.setBuddy(self.org_combo)
         org_layout.addWidget(org_label)

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from ui import icons
+from ui.i18n import translate
 
 Shortcut = str | QKeySequence.StandardKey | None
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("WindowActions", text)
 
 
 def make_action(
@@ -41,68 +37,97 @@ class WindowActions:
     def __init__(self, window: QWidget) -> None:
         self.add_files = make_action(
             window,
-            tr("Add files…"),
+            translate("WindowActions", "Add files…"),
             "add-files",
             QKeySequence.StandardKey.Open,
-            tr("Add images to the queue"),
+            translate("WindowActions", "Add images to the queue"),
         )
         self.add_folder = make_action(
             window,
-            tr("Add folder…"),
+            translate("WindowActions", "Add folder…"),
             "add-folder",
             "Ctrl+Shift+O",
-            tr("Add every image in a folder and its subfolders"),
+            translate("WindowActions", "Add every image in a folder and its subfolders"),
         )
         self.paste = make_action(
             window,
-            tr("Paste paths"),
+            translate("WindowActions", "Paste paths"),
             None,
             QKeySequence.StandardKey.Paste,
-            tr("Queue the files or folders whose paths are on the clipboard"),
+            translate(
+                "WindowActions", "Queue the files or folders whose paths are on the clipboard"
+            ),
         )
         self.start = make_action(
-            window, tr("Start"), "start", "Ctrl+Return", tr("Start processing the queue")
+            window,
+            translate("WindowActions", "Start"),
+            "start",
+            "Ctrl+Return",
+            translate("WindowActions", "Start processing the queue"),
         )
         self.pause = make_action(
             window,
-            tr("Pause"),
+            translate("WindowActions", "Pause"),
             "pause",
             "Ctrl+P",
-            tr("Pause: jobs in flight finish, nothing new starts"),
+            translate("WindowActions", "Pause: jobs in flight finish, nothing new starts"),
         )
         self.cancel = make_action(
-            window, tr("Cancel"), "cancel", "Ctrl+.", tr("Cancel everything not yet finished")
+            window,
+            translate("WindowActions", "Cancel"),
+            "cancel",
+            "Ctrl+.",
+            translate("WindowActions", "Cancel everything not yet finished"),
         )
         self.retry_failed = make_action(
-            window, tr("Retry failed"), "retry", "Ctrl+Shift+R", tr("Retry every failed job")
+            window,
+            translate("WindowActions", "Retry failed"),
+            "retry",
+            "Ctrl+Shift+R",
+            translate("WindowActions", "Retry every failed job"),
         )
         self.clear_done = make_action(
             window,
-            tr("Clear finished"),
+            translate("WindowActions", "Clear finished"),
             None,
             "Ctrl+Shift+Del",
-            tr("Take finished images off the list (their results stay where they are)"),
+            translate(
+                "WindowActions",
+                "Take finished images off the list (their results stay where they are)",
+            ),
         )
         self.history = make_action(
-            window, tr("History"), "history", "Ctrl+H", tr("Past executions and batches")
+            window,
+            translate("WindowActions", "History"),
+            "history",
+            "Ctrl+H",
+            translate("WindowActions", "Past executions and batches"),
         )
         self.settings = make_action(
             window,
-            tr("Settings"),
+            translate("WindowActions", "Settings"),
             "settings",
             "Ctrl+,",
-            tr("Output folder, naming, concurrency, hot folder, notifications"),
+            translate(
+                "WindowActions", "Output folder, naming, concurrency, hot folder, notifications"
+            ),
         )
         self.account = make_action(
             window,
-            tr("Account"),
+            translate("WindowActions", "Account"),
             "account",
             "Ctrl+Shift+A",
-            tr("Server, sign-in and organization"),
+            translate("WindowActions", "Server, sign-in and organization"),
         )
-        self.compare = make_action(window, tr("Compare before/after"), "compare", None)
-        self.find = make_action(window, tr("Find"), None, QKeySequence.StandardKey.Find)
-        self.quit = make_action(window, tr("Quit"), None, QKeySequence.StandardKey.Quit)
+        self.compare = make_action(
+            window, translate("WindowActions", "Compare before/after"), "compare", None
+        )
+        self.find = make_action(
+            window, translate("WindowActions", "Find"), None, QKeySequence.StandardKey.Find
+        )
+        self.quit = make_action(
+            window, translate("WindowActions", "Quit"), None, QKeySequence.StandardKey.Quit
+        )
 
 
 def on_trigger(action: QAction, handler: Callable[[], object]) -> None:

@@ -12,17 +12,22 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QHBoxLayout, QLabel, QWidget
 
-from app.domain.formatting import format_money
+from ui.i18n import translate
+from ui.locale_format import iso_date, money
 
 if TYPE_CHECKING:
     from app.api.models import Workflow
 
 
 def workflow_label(workflow: Workflow) -> str:
-    date = (workflow.date or "")[:10]
-    price = format_money(workflow.execution_price)
-    changed = f" · changed {date}" if date else ""
-    return f"{workflow.name or workflow.id} · {price} / image{changed}"
+    name = workflow.name or workflow.id
+    price = money(workflow.execution_price)
+    date = iso_date(workflow.date)
+    if date:
+        return translate("WorkflowPicker", "{name} · {price} / image · changed {date}").format(
+            name=name, price=price, date=date
+        )
+    return translate("WorkflowPicker", "{name} · {price} / image").format(name=name, price=price)
 
 
 class WorkflowPicker(QWidget):
@@ -32,7 +37,7 @@ class WorkflowPicker(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._workflows: list[Workflow] = []
-        label = QLabel("&Workflow")
+        label = QLabel(translate("WorkflowPicker", "&Workflow"))
         self.combo = QComboBox()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -42,16 +47,23 @@ class WorkflowPicker(QWidget):
         )
         line = self.combo.lineEdit()
         assert line is not None  # an editable combo always has one
-        line.setPlaceholderText("Search workflows…")
+        line.setPlaceholderText(translate("WorkflowPicker", "Search workflows…"))
+        self.combo.setAccessibleName(translate("WorkflowPicker", "Workflow"))
+        self.combo.setAccessibleDescription(
+            translate("WorkflowPicker", "Type to search; each entry shows its price per image")
+        )
         completer = QCompleter(self.combo.model(), self.combo)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.combo.setCompleter(completer)
         label.setBuddy(self.combo)
-        self.pin = QCheckBox("Pin version")
+        self.pin = QCheckBox(translate("WorkflowPicker", "&Pin version"))
         self.pin.setToolTip(
-            "Keep using the workflow's current version even if someone changes the workflow"
+            translate(
+                "WorkflowPicker",
+                "Keep using the workflow's current version even if someone changes the workflow",
+            )
         )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -69,8 +81,11 @@ class WorkflowPicker(QWidget):
             self.combo.addItem(workflow_label(workflow), workflow.id)
             self.combo.setItemData(
                 self.combo.count() - 1,
-                f"{workflow.name}\nAuthor: {workflow.author.display_name}"
-                f"\nVersion: {workflow.version}",
+                translate("WorkflowPicker", "{name}\nAuthor: {author}\nVersion: {version}").format(
+                    name=workflow.name,
+                    author=workflow.author.display_name,
+                    version=workflow.version,
+                ),
                 Qt.ItemDataRole.ToolTipRole,
             )
         index = max(0, self.combo.findData(preferred_id)) if self._workflows else -1

@@ -1,30 +1,42 @@
 """How numbers, durations and states read in English, in one place for every front end.
 
-The CLI prints these as they are. The window shows the same wording through its translator,
-so a label changed here changes everywhere.
+The CLI prints these as they are. The window shows the same wording through its translator
+(the labels are marked with `QT_TRANSLATE_NOOP` for that), so a label changed here changes
+everywhere.
 """
 
 from __future__ import annotations
 
 from app.domain.jobs import JobState, Review
 
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks `text` for Qt's lupdate, which finds calls of this name, and returns it as it is:
+    the core stays free of Qt and speaks English; the window translates the same text in
+    `context` (`QCoreApplication.translate(context, text)`)."""
+    return text
+
+
 STATE_LABELS: dict[JobState, str] = {
-    JobState.REJECTED: "Rejected",
-    JobState.QUEUED: "Queued",
-    JobState.HASHING: "Checking",
-    JobState.UPLOADING: "Uploading",
-    JobState.CREATING: "Starting",
-    JobState.PROCESSING: "Processing",
-    JobState.IN_QA: "In review",
-    JobState.DOWNLOADING: "Downloading",
-    JobState.DONE: "Done",
-    JobState.SKIPPED: "Skipped",
-    JobState.FAILED: "Failed",
-    JobState.PAYMENT_REQUIRED: "Needs credits",
-    JobState.CANCELLED: "Cancelled",
+    JobState.REJECTED: QT_TRANSLATE_NOOP("JobState", "Rejected"),
+    JobState.QUEUED: QT_TRANSLATE_NOOP("JobState", "Queued"),
+    JobState.HASHING: QT_TRANSLATE_NOOP("JobState", "Checking"),
+    JobState.UPLOADING: QT_TRANSLATE_NOOP("JobState", "Uploading"),
+    JobState.CREATING: QT_TRANSLATE_NOOP("JobState", "Starting"),
+    JobState.PROCESSING: QT_TRANSLATE_NOOP("JobState", "Processing"),
+    JobState.IN_QA: QT_TRANSLATE_NOOP("JobState", "In review"),
+    JobState.DOWNLOADING: QT_TRANSLATE_NOOP("JobState", "Downloading"),
+    JobState.DONE: QT_TRANSLATE_NOOP("JobState", "Done"),
+    JobState.SKIPPED: QT_TRANSLATE_NOOP("JobState", "Skipped"),
+    JobState.FAILED: QT_TRANSLATE_NOOP("JobState", "Failed"),
+    JobState.PAYMENT_REQUIRED: QT_TRANSLATE_NOOP("JobState", "Needs credits"),
+    JobState.CANCELLED: QT_TRANSLATE_NOOP("JobState", "Cancelled"),
 }
 
-REVIEW_LABELS: dict[Review, str] = {Review.ACCEPTED: "Accepted", Review.REJECTED: "Rejected"}
+REVIEW_LABELS: dict[Review, str] = {
+    Review.ACCEPTED: QT_TRANSLATE_NOOP("Review", "Accepted"),
+    Review.REJECTED: QT_TRANSLATE_NOOP("Review", "Rejected"),
+}
 
 
 def state_label(state: JobState) -> str:

@@ -41,7 +41,7 @@ def test_model_passes_qtmodeltester_through_a_whole_batch(
     bridge.on_event(JobRemoved(jobs[4].id))
     bridge.flush()
     assert [j.id for j in model.jobs()] == [jobs[0].id, jobs[1].id, jobs[2].id]
-    assert model.data(model.index(1, COL_CREDITS)) == "0.40 €"
+    assert model.data(model.index(1, COL_CREDITS)) == "€0.40"
     assert model.data(model.index(1, COL_STATUS)) == "Done"
     qtmodeltester.check(model, force_py=True)
 

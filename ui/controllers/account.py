@@ -11,13 +11,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from ui import icons
 from ui.async_slot import async_slot
 from ui.controllers.context import WindowContext
 from ui.dialogs.asking import ask
+from ui.i18n import translate
 from ui.status_bar import WindowStatusBar
 from ui.toolbars import Toolbars
 from ui.window_actions import WindowActions
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ServerSwitcher = Callable[[str], Awaitable[None]]
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AccountController", text)
 
 
 class AccountController(QObject):
@@ -76,7 +73,7 @@ class AccountController(QObject):
         self._status_bar.server_label.setText(text or "")
         sandbox = ws is not None and ws.profile.is_sandbox
         self._account_action.setIcon(icons.icon("sandbox" if sandbox else "cloud"))
-        self._account_action.setText(text or tr("Account"))
+        self._account_action.setText(text or translate("AccountController", "Account"))
         self._window.setWindowTitle(f"Retouch Desk — {text}" if text else "Retouch Desk")
 
     async def show_workspace(self) -> None:
@@ -120,7 +117,11 @@ class AccountController(QObject):
             workflows = await ws.load_workflows()
         except Exception as exc:
             logger.warning("could not load workflows", exc_info=True)
-            self._context.say(tr("Could not load workflows: {error}").format(error=exc))
+            self._context.say(
+                translate("AccountController", "Could not load workflows: {error}").format(
+                    error=exc
+                )
+            )
             return
         settings = self._context.settings
         session_default = ws.session.default_workflow_id if ws.session is not None else None

@@ -9,18 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 
 from app.domain.jobs import Job, JobState
 from ui import icons
 from ui.controllers.context import WindowContext
+from ui.i18n import translate
 from ui.job_model import JobTableModel
 from ui.jobs_page import JobsPage
 from ui.window_actions import WindowActions
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ActionStateController", text)
 
 
 @dataclass(frozen=True)
@@ -91,5 +88,9 @@ class ActionStateController(QObject):
         if paused != self._shown_paused:
             # Only on a change: a new icon re-lays out the toolbar, and this runs every tick.
             self._shown_paused = paused
-            a.pause.setText(tr("Resume") if paused else tr("Pause"))
+            a.pause.setText(
+                translate("ActionStateController", "Resume")
+                if paused
+                else translate("ActionStateController", "Pause")
+            )
             a.pause.setIcon(icons.icon("start" if paused else "pause"))

@@ -12,9 +12,10 @@ import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.store.settings import Settings
+from ui.i18n import translate
 from ui.workspace import Workspace
 
 if TYPE_CHECKING:  # loaded with the first workspace: the window shows before they load
@@ -22,10 +23,6 @@ if TYPE_CHECKING:  # loaded with the first workspace: the window shows before th
     from app.engine.engine import Engine
 
 logger = logging.getLogger(__name__)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("WindowContext", text)
 
 
 class WindowContext(QObject):
@@ -51,7 +48,9 @@ class WindowContext(QObject):
         try:
             self.settings.save()
         except OSError as exc:
-            self.say(tr("Could not save settings: {error}").format(error=exc))
+            self.say(
+                translate("WindowContext", "Could not save settings: {error}").format(error=exc)
+            )
 
     # --- the workspace ----------------------------------------------------------------------
     def open(self, workspace: Workspace) -> None:
@@ -81,7 +80,7 @@ class WindowContext(QObject):
         exc = task.exception()
         if exc is not None:
             logger.error("action failed", exc_info=exc)
-            self.say(tr("Error: {error}").format(error=exc))
+            self.say(translate("WindowContext", "Error: {error}").format(error=exc))
 
     async def wait_idle(self) -> None:
         """Let started tasks finish (tests, shutdown)."""

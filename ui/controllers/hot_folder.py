@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 
 from ui.controllers.context import WindowContext
+from ui.i18n import translate
 from ui.status_bar import WindowStatusBar
 
 if TYPE_CHECKING:
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
     from app.engine.options import RunOptions
 
 logger = logging.getLogger(__name__)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("HotFolderController", text)
 
 
 class HotFolderController(QObject):
@@ -95,10 +92,10 @@ class HotFolderController(QObject):
     def _show(self, status: HotFolderStatus) -> None:
         if status.state == "watching" and status.folder is not None:
             self._status_bar.show_hot_folder(
-                tr("Watching {name}").format(name=status.folder.name),
-                tr("New images in {folder} are processed with {workflow}").format(
-                    folder=status.folder, workflow=self._workflow_name
-                ),
+                translate("HotFolderController", "Watching {name}").format(name=status.folder.name),
+                translate(
+                    "HotFolderController", "New images in {folder} are processed with {workflow}"
+                ).format(folder=status.folder, workflow=self._workflow_name),
             )
         elif status.state == "failed":
             self._status_bar.show_hot_folder(f"⚠ {status.message}", status.message, failed=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QObject, QPoint
+from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QGuiApplication
 
 from app.domain.jobs import Job, JobState
@@ -17,12 +17,9 @@ from ui.context_menu import JobAction, MenuEntry, build_menu, menu_actions
 from ui.controllers.context import WindowContext
 from ui.controllers.review import ReviewController, viewer_available
 from ui.desktop import open_file, show_in_folder
+from ui.i18n import translate
 from ui.job_model import JobTableModel
 from ui.jobs_page import JobsPage
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("JobMenuController", text)
 
 
 class JobMenuController(QObject):
@@ -86,7 +83,7 @@ class JobMenuController(QObject):
         elif action is JobAction.COPY_EXECUTION_ID:
             text = "\n".join(j.execution_id for j in jobs if j.execution_id)
             QGuiApplication.clipboard().setText(text)
-            self._context.say(tr("Copied"))
+            self._context.say(translate("JobMenuController", "Copied"))
         elif engine is None:
             return
         elif action is JobAction.RETRY:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from app.domain.formatting import format_money
 from app.engine.events import BatchFinished
 from ui.controllers.context import WindowContext
+from ui.i18n import translate
+from ui.locale_format import money
 from ui.status_bar import WindowStatusBar
 
 if TYPE_CHECKING:
@@ -24,22 +25,22 @@ if TYPE_CHECKING:
 ERROR_SECONDS = 20.0
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("NoticesController", text)
-
-
 def batch_summary(event: BatchFinished) -> str:
     """ "Batch ORDER … finished: 10 done, 2 failed · €1.20 charged"."""
-    parts = [tr("{n} done").format(n=event.done)]
+    parts = [translate("NoticesController", "{n} done").format(n=event.done)]
     if event.failed:
-        parts.append(tr("{n} failed").format(n=event.failed))
+        parts.append(translate("NoticesController", "{n} failed").format(n=event.failed))
     if event.skipped:
-        parts.append(tr("{n} skipped").format(n=event.skipped))
+        parts.append(translate("NoticesController", "{n} skipped").format(n=event.skipped))
     if event.cancelled:
-        parts.append(tr("{n} cancelled").format(n=event.cancelled))
-    text = tr("Batch {name} finished: {counts}").format(name=event.name, counts=", ".join(parts))
+        parts.append(translate("NoticesController", "{n} cancelled").format(n=event.cancelled))
+    text = translate("NoticesController", "Batch {name} finished: {counts}").format(
+        name=event.name, counts=", ".join(parts)
+    )
     if event.credits:
-        text += tr(" · {money} charged").format(money=format_money(event.credits))
+        text += translate("NoticesController", " · {money} charged").format(
+            money=money(event.credits)
+        )
     return text
 
 
@@ -66,7 +67,9 @@ class NoticesController(QObject):
         self.last_batch_summary = text
         self._context.say(text)
         if self.notifier is not None and self._context.settings.notifications:
-            self.notifier.batch_finished(self._window, tr("Batch finished"), text)
+            self.notifier.batch_finished(
+                self._window, translate("NoticesController", "Batch finished"), text
+            )
         self._after_batch()
 
     def notice(self, level: str, message: str) -> None:

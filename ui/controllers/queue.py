@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QMimeData, QObject, Signal
+from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
 
 from ui.controllers.context import WindowContext
 from ui.drop import collect_images, describe_refusal, paths_from_mime
+from ui.i18n import translate
 from ui.window_state import window_settings
 
 if TYPE_CHECKING:
@@ -31,12 +32,12 @@ logger = logging.getLogger(__name__)
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.JPG *.JPEG *.PNG *.TIF *.WEBP)"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("QueueController", text)
-
-
 def images_added(n: int) -> str:
-    return tr("Added {n} image").format(n=n) if n == 1 else tr("Added {n} images").format(n=n)
+    return (
+        translate("QueueController", "Added {n} image").format(n=n)
+        if n == 1
+        else translate("QueueController", "Added {n} images").format(n=n)
+    )
 
 
 class QueueController(QObject):
@@ -73,20 +74,22 @@ class QueueController(QObject):
             return
         paths, refused = paths_from_mime(QGuiApplication.clipboard().mimeData())
         if not paths:
-            self._context.say(tr("The clipboard holds no file or folder paths"))
+            self._context.say(
+                translate("QueueController", "The clipboard holds no file or folder paths")
+            )
             return
         self._context.spawn(self.queue_paths(paths, refused))
 
     def add_files_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self._window, tr("Add images"), self._last_dir(), IMAGE_FILTER
+            self._window, translate("QueueController", "Add images"), self._last_dir(), IMAGE_FILTER
         )
         if files:
             self._context.spawn(self.queue_paths([Path(f) for f in files]))
 
     def add_folder_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self._window, tr("Add a folder"), self._last_dir()
+            self._window, translate("QueueController", "Add a folder"), self._last_dir()
         )
         if folder:
             self._context.spawn(self.queue_paths([Path(folder)]))
@@ -125,9 +128,11 @@ class QueueController(QObject):
         Returns its id, or None when nothing was queued (the reason is in the status bar)."""
         queue = self._context.batch_queue
         if queue is None:
-            self._context.say(tr("Not connected yet: try again in a moment"))
+            self._context.say(
+                translate("QueueController", "Not connected yet: try again in a moment")
+            )
             return None
-        self._context.say(tr("Looking for images…"))
+        self._context.say(translate("QueueController", "Looking for images…"))
         collected = await asyncio.to_thread(collect_images, list(paths))
         problem = describe_refusal(collected, list(refused))
         if not collected.images:
@@ -135,7 +140,7 @@ class QueueController(QObject):
             return None
         workflow = self._current_workflow()
         if workflow is None:
-            self._context.say(tr("Choose a workflow first"))
+            self._context.say(translate("QueueController", "Choose a workflow first"))
             return None
         if paths:
             window_settings().setValue("lastDir", str(Path(paths[0]).parent))
@@ -161,8 +166,13 @@ class QueueController(QObject):
         self._context.changed.emit()
         n = requeued.images
         text = (
-            tr("1 image added last time is queued again: press Start to process")
+            translate(
+                "QueueController", "1 image added last time is queued again: press Start to process"
+            )
             if n == 1
-            else tr("{n} images added last time are queued again: press Start to process")
+            else translate(
+                "QueueController",
+                "{n} images added last time are queued again: press Start to process",
+            )
         )
         self._context.say(text.format(n=n))

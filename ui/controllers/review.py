@@ -11,12 +11,13 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 
 from app.domain.jobs import Job, JobState, Review
 from ui.async_slot import async_slot
 from ui.controllers.context import WindowContext
 from ui.desktop import open_file, show_in_folder
+from ui.i18n import translate
 from ui.job_model import JobTableModel
 from ui.window_state import window_settings
 
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
     from ui.viewer import ViewerItem, ViewerWindow
 
 logger = logging.getLogger(__name__)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ReviewController", text)
 
 
 def viewer_available() -> bool:
@@ -66,11 +63,13 @@ class ReviewController(QObject):
     def compare(self, visible: Sequence[Job], selected: Sequence[Job]) -> None:
         """Open the viewer on the finished rows among `visible`, at the first selected one."""
         if not viewer_available():
-            self._context.say(tr("The before/after viewer is not available"))
+            self._context.say(
+                translate("ReviewController", "The before/after viewer is not available")
+            )
             return
         finished = [j for j in visible if j.state is JobState.DONE]
         if not finished:
-            self._context.say(tr("No finished images to compare yet"))
+            self._context.say(translate("ReviewController", "No finished images to compare yet"))
             return
         start_id = selected[0].id if selected else finished[0].id
         index = next((i for i, j in enumerate(finished) if j.id == start_id), 0)
@@ -93,6 +92,7 @@ class ReviewController(QObject):
         viewer.retryRequested.connect(self._retry)
         viewer.openInEditorRequested.connect(self._open_result_of)
         viewer.showInFolderRequested.connect(self._show_result_of)
+        viewer.currentChanged.connect(self._show_versions_of)
         # The viewer leaves its geometry to its owner: kept with the window's own state.
         geometry = window_settings().value("viewer/geometry")
         if isinstance(geometry, QByteArray):
@@ -112,6 +112,23 @@ class ReviewController(QObject):
             self.viewer_window.close()
 
     # --- what the viewer asks for -----------------------------------------------------------
+    @async_slot(str)
+    async def _show_versions_of(self, job_id: str) -> None:
+        """The job's earlier results (re-runs), so the viewer says "version 1 of 2"."""
+        engine, window = self._context.engine, self.viewer_window
+        if engine is None or window is None or not job_id:
+            return
+        from ui.viewer.versions import ViewerVersion
+
+        versions = await engine.versions(job_id)
+        window.viewer.set_versions(
+            job_id,
+            [
+                ViewerVersion(v.version, v.output_path, v.workflow_name, current=v.current)
+                for v in versions
+            ],
+        )
+
     @async_slot(str, str)
     async def _review(self, job_id: str, verdict: str) -> None:
         engine = self._context.engine
@@ -126,9 +143,11 @@ class ReviewController(QObject):
             return
         try:
             await ws.client.send_feedback(job.execution_id, ws.org_id, thumbs_up=thumbs_up)
-            self._context.say(tr("Thanks: feedback sent"))
+            self._context.say(translate("ReviewController", "Thanks: feedback sent"))
         except Exception as exc:
-            self._context.say(tr("Could not send feedback: {error}").format(error=exc))
+            self._context.say(
+                translate("ReviewController", "Could not send feedback: {error}").format(error=exc)
+            )
 
     def _retry(self, job_id: str) -> None:
         engine = self._context.engine

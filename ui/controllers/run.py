@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from app.domain.jobs import JobState
@@ -13,13 +13,10 @@ from ui.async_slot import async_slot
 from ui.controllers.context import WindowContext
 from ui.dialogs.asking import ask
 from ui.dialogs.confirm_run import ConfirmRunDialog
+from ui.i18n import translate
 from ui.job_model import JobTableModel
 
 logger = logging.getLogger(__name__)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RunController", text)
 
 
 class RunController(QObject):
@@ -73,10 +70,12 @@ class RunController(QObject):
             return
         if engine.paused:
             engine.resume_processing()
-            self._context.say(tr("Resumed"))
+            self._context.say(translate("RunController", "Resumed"))
         else:
             engine.pause()
-            self._context.say(tr("Paused: jobs in flight finish, nothing new starts"))
+            self._context.say(
+                translate("RunController", "Paused: jobs in flight finish, nothing new starts")
+            )
         self._context.changed.emit()
 
     @async_slot()

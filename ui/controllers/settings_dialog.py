@@ -6,19 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from ui.async_slot import async_slot
 from ui.controllers.context import WindowContext
 from ui.dialogs.asking import ask
+from ui.i18n import translate
 
 if TYPE_CHECKING:
     from ui.dialogs.settings import SettingsDialog
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsController", text)
 
 
 class SettingsController(QObject):
@@ -50,7 +47,7 @@ class SettingsController(QObject):
                 engine.apply_settings(settings)
             self._context.save_settings()
             await self._restart_hot_folder()
-            self._context.say(tr("Settings saved"))
+            self._context.say(translate("SettingsController", "Settings saved"))
         finally:
             self.settings_dialog = None
             dialog.deleteLater()

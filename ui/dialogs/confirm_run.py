@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,21 +14,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.formatting import format_money
+from ui.i18n import translate
+from ui.locale_format import money
 
 if TYPE_CHECKING:
     from app.engine.batch_queue import RunEstimate
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ConfirmRunDialog", text)
-
-
 def price_text(estimate: RunEstimate) -> str:
     low, high = estimate.lowest_price, estimate.highest_price
     if low == high:
-        return format_money(low)
-    return tr("{low} to {high}").format(low=format_money(low), high=format_money(high))
+        return money(low)
+    return translate("ConfirmRunDialog", "{low} to {high}").format(low=money(low), high=money(high))
 
 
 class ConfirmRunDialog(QDialog):
@@ -37,56 +34,74 @@ class ConfirmRunDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("confirmRun")
-        self.setWindowTitle(tr("Start processing?"))
+        self.setWindowTitle(translate("ConfirmRunDialog", "Start processing?"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         images, total, balance = estimate.images, estimate.total, estimate.balance
 
         what = (
-            tr("<b>Process 1 image</b> with {workflow}?")
+            translate("ConfirmRunDialog", "<b>Process 1 image</b> with {workflow}?")
             if images == 1
-            else tr("<b>Process {n} images</b> with {workflow}?")
+            else translate("ConfirmRunDialog", "<b>Process {n} images</b> with {workflow}?")
         )
         heading = QLabel(
-            what.format(n=images, workflow=workflow_name or tr("the selected workflow"))
+            what.format(
+                n=images,
+                workflow=workflow_name or translate("ConfirmRunDialog", "the selected workflow"),
+            )
         )
         heading.setTextFormat(Qt.TextFormat.RichText)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow(tr("Price per image:"), QLabel(price_text(estimate)))
-        total_label = QLabel(f"<b>{format_money(total)}</b>")
-        form.addRow(tr("Total cost:"), total_label)
+        form.addRow(translate("ConfirmRunDialog", "Price per image:"), QLabel(price_text(estimate)))
+        total_label = QLabel(f"<b>{money(total)}</b>")
+        form.addRow(translate("ConfirmRunDialog", "Total cost:"), total_label)
         self.enough = True
         if balance is not None:
             after = balance - total
-            after_label = QLabel(format_money(after))
+            after_label = QLabel(money(after))
             if after < 0:
                 self.enough = False
                 after_label.setText(
-                    tr(
+                    translate(
+                        "ConfirmRunDialog",
                         "{money} — not enough credits; "
-                        "images beyond the balance will wait for a top-up"
-                    ).format(money=format_money(after))
+                        "images beyond the balance will wait for a top-up",
+                    ).format(money=money(after))
                 )
                 after_label.setStyleSheet("color: #d64541;")
-            form.addRow(tr("Balance now:"), QLabel(format_money(balance)))
-            form.addRow(tr("Balance after:"), after_label)
+            form.addRow(translate("ConfirmRunDialog", "Balance now:"), QLabel(money(balance)))
+            form.addRow(translate("ConfirmRunDialog", "Balance after:"), after_label)
         if estimate.deduped:
             form.addRow(
-                tr("Duplicates:"),
-                QLabel(tr("{n} identical file(s) processed once").format(n=estimate.deduped)),
+                translate("ConfirmRunDialog", "Duplicates:"),
+                QLabel(
+                    translate("ConfirmRunDialog", "{n} identical file(s) processed once").format(
+                        n=estimate.deduped
+                    )
+                ),
             )
         if estimate.already_created:
             form.addRow(
-                tr("Resumed:"),
-                QLabel(tr("{n} already sent to the server").format(n=estimate.already_created)),
+                translate("ConfirmRunDialog", "Resumed:"),
+                QLabel(
+                    translate("ConfirmRunDialog", "{n} already sent to the server").format(
+                        n=estimate.already_created
+                    )
+                ),
             )
         if estimate.rejected:
             form.addRow(
-                tr("Not processable:"),
-                QLabel(tr("{n} file(s), not charged").format(n=estimate.rejected)),
+                translate("ConfirmRunDialog", "Not processable:"),
+                QLabel(
+                    translate("ConfirmRunDialog", "{n} file(s), not charged").format(
+                        n=estimate.rejected
+                    )
+                ),
             )
         buttons = QDialogButtonBox()
-        self.start_button = buttons.addButton(tr("Start"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button = buttons.addButton(
+            translate("ConfirmRunDialog", "Start"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.start_button.setDefault(True)
         buttons.accepted.connect(self.accept)
