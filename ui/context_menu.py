@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from app.domain.jobs import Job, JobState
 from ui import icons
+from ui.i18n import translate
 
 
 class JobAction(enum.Enum):
@@ -58,8 +59,25 @@ SHORTCUTS: dict[JobAction, str] = {
 }
 
 
-def _count(label: str, n: int) -> str:
-    return f"{label} ({n})" if n > 1 else label
+def label_of(action: JobAction) -> str:
+    """The entry's words in the window's language (the enum's value is its English name)."""
+    labels = {
+        JobAction.RETRY: translate("JobMenu", "Retry"),
+        JobAction.RETRY_ALL_FAILED: translate("JobMenu", "Retry all failed"),
+        JobAction.COMPARE: translate("JobMenu", "Compare before/after"),
+        JobAction.OPEN_RESULT: translate("JobMenu", "Open result"),
+        JobAction.SHOW_IN_FOLDER: translate("JobMenu", "Show in folder"),
+        JobAction.OPEN_ORIGINAL: translate("JobMenu", "Open original"),
+        JobAction.COPY_EXECUTION_ID: translate("JobMenu", "Copy execution ID"),
+        JobAction.REMOVE: translate("JobMenu", "Remove from list"),
+        JobAction.CANCEL: translate("JobMenu", "Cancel"),
+    }
+    return labels[action]
+
+
+def _count(action: JobAction, n: int) -> str:
+    label = label_of(action)
+    return translate("JobMenu", "{label} ({n})").format(label=label, n=n) if n > 1 else label
 
 
 def menu_actions(
@@ -76,35 +94,45 @@ def menu_actions(
     with_execution = [j for j in jobs if j.execution_id]
     single = len(jobs) == 1
 
-    compare_tip = "" if viewer_available else "The before/after viewer is not available"
+    compare_tip = (
+        "" if viewer_available else translate("JobMenu", "The before/after viewer is not available")
+    )
     entries: list[MenuEntry | None] = [
-        MenuEntry(JobAction.RETRY, bool(retryable), _count("Retry", len(retryable))),
-        MenuEntry(JobAction.RETRY_ALL_FAILED, any_failed, JobAction.RETRY_ALL_FAILED.value),
+        MenuEntry(JobAction.RETRY, bool(retryable), _count(JobAction.RETRY, len(retryable))),
+        MenuEntry(JobAction.RETRY_ALL_FAILED, any_failed, label_of(JobAction.RETRY_ALL_FAILED)),
         SEPARATOR,
         MenuEntry(
             JobAction.COMPARE,
             bool(with_result) and viewer_available,
-            JobAction.COMPARE.value,
+            label_of(JobAction.COMPARE),
             compare_tip,
         ),
-        MenuEntry(JobAction.OPEN_RESULT, single and bool(with_result), JobAction.OPEN_RESULT.value),
         MenuEntry(
-            JobAction.SHOW_IN_FOLDER, single and bool(with_result), JobAction.SHOW_IN_FOLDER.value
+            JobAction.OPEN_RESULT, single and bool(with_result), label_of(JobAction.OPEN_RESULT)
         ),
-        MenuEntry(JobAction.OPEN_ORIGINAL, single, JobAction.OPEN_ORIGINAL.value),
+        MenuEntry(
+            JobAction.SHOW_IN_FOLDER,
+            single and bool(with_result),
+            label_of(JobAction.SHOW_IN_FOLDER),
+        ),
+        MenuEntry(JobAction.OPEN_ORIGINAL, single, label_of(JobAction.OPEN_ORIGINAL)),
         SEPARATOR,
         MenuEntry(
             JobAction.COPY_EXECUTION_ID,
             bool(with_execution),
-            "Copy execution IDs" if len(with_execution) > 1 else JobAction.COPY_EXECUTION_ID.value,
+            translate("JobMenu", "Copy execution IDs")
+            if len(with_execution) > 1
+            else label_of(JobAction.COPY_EXECUTION_ID),
         ),
         SEPARATOR,
-        MenuEntry(JobAction.CANCEL, bool(cancellable), _count("Cancel", len(cancellable))),
+        MenuEntry(JobAction.CANCEL, bool(cancellable), _count(JobAction.CANCEL, len(cancellable))),
         MenuEntry(
             JobAction.REMOVE,
             bool(removable),
-            _count("Remove from list", len(removable)),
-            "" if removable or not jobs else "Cancel running jobs before removing them",
+            _count(JobAction.REMOVE, len(removable)),
+            ""
+            if removable or not jobs
+            else translate("JobMenu", "Cancel running jobs before removing them"),
         ),
     ]
     return entries

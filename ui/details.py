@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.jobs import Job
-from ui.i18n import translate
+from ui.i18n import Plural, translate
 from ui.icons import muted_color
 from ui.job_model import running_seconds, state_color, status_text
 from ui.locale_format import duration, money, number, timestamp
@@ -86,5 +86,5 @@ class DetailsPane(QScrollArea):
         elif len(jobs) == 1:
             self.label.setText(describe_job(jobs[0]))
         else:
-            selected = translate("DetailsPane", "{n} images selected").format(n=number(len(jobs)))
+            selected = Plural.tr("%Ln image(s) selected", "", len(jobs))
             self.label.setText(f"<h3>{html.escape(selected)}</h3>")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QUrl
 
+from ui.i18n import Plural, translate
+
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"})
 URI_LIST = "text/uri-list"
 
@@ -34,7 +36,11 @@ def paths_from_mime(mime: QMimeData) -> tuple[list[Path], list[str]]:
             if url.isLocalFile():
                 paths.append(Path(url.toLocalFile()))
             else:
-                refused.append(f"{url.toDisplayString()} is not a local file")
+                refused.append(
+                    translate("Drop", "{item} is not a local file").format(
+                        item=url.toDisplayString()
+                    )
+                )
     elif mime.hasText():
         # A clipboard holding pasted paths, one per line (what file managers put there too).
         for line in mime.text().splitlines():
@@ -47,7 +53,7 @@ def paths_from_mime(mime: QMimeData) -> tuple[list[Path], list[str]]:
             elif os.path.isabs(line):
                 paths.append(Path(line))
             else:
-                refused.append(f"{line[:60]} is not a path")
+                refused.append(translate("Drop", "{item} is not a path").format(item=line[:60]))
     return paths, refused
 
 
@@ -92,10 +98,10 @@ def describe_refusal(collected: Collected, refused: list[str]) -> str:
     if collected.skipped:
         n = len(collected.skipped)
         parts.append(
-            f"{n} file{'s' if n != 1 else ''} skipped (only JPEG, PNG, TIFF and WebP are processed)"
+            Plural.tr("%Ln file(s) skipped (only JPEG, PNG, TIFF and WebP are processed)", "", n)
         )
     if collected.missing:
-        parts.append(f"{len(collected.missing)} not found")
+        parts.append(translate("Drop", "{n} not found").format(n=len(collected.missing)))
     if not collected.images and not parts:
-        parts.append("No images found")
+        parts.append(translate("Drop", "No images found"))
     return "; ".join(parts)

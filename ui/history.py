@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from app.engine.naming import sanitize_component
 from ui.async_slot import async_slot
-from ui.locale_format import money
+from ui.i18n import translate
+from ui.locale_format import iso_timestamp, money, number
 from ui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -47,7 +48,22 @@ T = TypeVar("T")
 
 
 def _when(iso: str | None) -> str:
-    return (iso or "").replace("T", " ")[:19]
+    return iso_timestamp(iso)
+
+
+def status_label(status: str) -> str:
+    """A server's execution status in the window's language; an unknown one as the server
+    wrote it, made readable ("SOME_NEW_STATE" -> "Some New State")."""
+    labels = {
+        "": translate("HistoryWindow", "Any status"),
+        "COMPLETED": translate("HistoryWindow", "Completed"),
+        "FAILED": translate("HistoryWindow", "Failed"),
+        "PAYMENT_REQUIRED": translate("HistoryWindow", "Payment required"),
+        "IN_QA": translate("HistoryWindow", "In review"),
+        "ACTIVE": translate("HistoryWindow", "Active"),
+        "CREATED": translate("HistoryWindow", "Created"),
+    }
+    return labels.get(status, status.replace("_", " ").title())
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
@@ -92,7 +108,7 @@ class HistoryWindow(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("historyWindow")
-        self.setWindowTitle("History")
+        self.setWindowTitle(translate("HistoryWindow", "History"))
         self.resize(1100, 620)
         self.workspace = workspace
         self.offset = 0
@@ -102,12 +118,12 @@ class HistoryWindow(QWidget):
         # Executions tab
         self.status_combo = QComboBox()
         for status in STATUSES:
-            self.status_combo.addItem(status.replace("_", " ").title() or "Any status", status)
+            self.status_combo.addItem(status_label(status), status)
         self.batch_edit = QLineEdit()
-        self.batch_edit.setPlaceholderText("Batch name")
+        self.batch_edit.setPlaceholderText(translate("HistoryWindow", "Batch name"))
         self.file_edit = QLineEdit()
-        self.file_edit.setPlaceholderText("File name")
-        search = QPushButton("Search")
+        self.file_edit.setPlaceholderText(translate("HistoryWindow", "File name"))
+        search = QPushButton(translate("HistoryWindow", "Search"))
         search.setDefault(True)
         filters = QHBoxLayout()
         filters.addWidget(self.status_combo)
@@ -115,14 +131,23 @@ class HistoryWindow(QWidget):
         filters.addWidget(self.file_edit, 1)
         filters.addWidget(search)
         self.executions: RowsModel[Execution] = RowsModel(
-            ["Created", "File", "Workflow", "Status", "Credits", "Batch", "Saved here"], self
+            [
+                translate("HistoryWindow", "Created"),
+                translate("HistoryWindow", "File"),
+                translate("HistoryWindow", "Workflow"),
+                translate("HistoryWindow", "Status"),
+                translate("HistoryWindow", "Cost"),
+                translate("HistoryWindow", "Batch"),
+                translate("HistoryWindow", "Saved here"),
+            ],
+            self,
         )
         self.exec_view = _table(self.executions)
-        self.prev_button = QPushButton("‹ Newer")
-        self.next_button = QPushButton("Older ›")
+        self.prev_button = QPushButton(translate("HistoryWindow", "‹ Newer"))
+        self.next_button = QPushButton(translate("HistoryWindow", "Older ›"))
         self.page_label = QLabel()
-        self.download_button = QPushButton("Download result…")
-        self.open_button = QPushButton("Open saved result")
+        self.download_button = QPushButton(translate("HistoryWindow", "Download result…"))
+        self.open_button = QPushButton(translate("HistoryWindow", "Open saved result"))
         paging = QHBoxLayout()
         paging.addWidget(self.download_button)
         paging.addWidget(self.open_button)
@@ -138,7 +163,15 @@ class HistoryWindow(QWidget):
 
         # Batches tab
         self.batches: RowsModel[Batch | BatchRecord] = RowsModel(
-            ["Created", "Name", "Workflow", "Images", "Price", "On this computer"], self
+            [
+                translate("HistoryWindow", "Created"),
+                translate("HistoryWindow", "Name"),
+                translate("HistoryWindow", "Workflow"),
+                translate("HistoryWindow", "Images"),
+                translate("HistoryWindow", "Price"),
+                translate("HistoryWindow", "On this computer"),
+            ],
+            self,
         )
         self.batch_view = _table(self.batches)
         batch_page = QWidget()
@@ -146,8 +179,8 @@ class HistoryWindow(QWidget):
         batch_layout.addWidget(self.batch_view)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(exec_page, "Executions")
-        self.tabs.addTab(batch_page, "Batches")
+        self.tabs.addTab(exec_page, translate("HistoryWindow", "Executions"))
+        self.tabs.addTab(batch_page, translate("HistoryWindow", "Batches"))
         self.message = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -173,7 +206,7 @@ class HistoryWindow(QWidget):
 
     async def load_executions(self) -> None:
         ws = self.workspace
-        self.message.setText("Loading…")
+        self.message.setText(translate("HistoryWindow", "Loading…"))
         try:
             page = await ws.client.list_executions(
                 ws.org_id,
@@ -185,7 +218,9 @@ class HistoryWindow(QWidget):
             )
         except Exception as exc:
             logger.warning("history failed", exc_info=True)
-            self.message.setText(f"Could not load the history: {exc}")
+            self.message.setText(
+                translate("HistoryWindow", "Could not load the history: {error}").format(error=exc)
+            )
             return
         self.total = page.total
         ids = [e.id for e in page.entries]
@@ -202,7 +237,7 @@ class HistoryWindow(QWidget):
                         _when(e.created_at),
                         e.input_file_name,
                         e.workflow_name or e.workflow,
-                        e.status.replace("_", " ").title(),
+                        status_label(e.status),
                         money(e.charged_credits) if e.charged_credits else "",
                         e.labels.get("autoretouch_batch_name", ""),
                         saved,
@@ -212,7 +247,11 @@ class HistoryWindow(QWidget):
             )
         self.executions.set_rows(rows)
         first = self.offset + 1 if rows else 0
-        self.page_label.setText(f"{first}–{self.offset + len(rows)} of {self.total}")
+        self.page_label.setText(
+            translate("HistoryWindow", "{first}–{last} of {total}").format(
+                first=number(first), last=number(self.offset + len(rows)), total=number(self.total)
+            )
+        )
         self.prev_button.setEnabled(self.offset > 0)
         self.next_button.setEnabled(self.offset + len(rows) < self.total)
         self.message.setText("")
@@ -225,7 +264,9 @@ class HistoryWindow(QWidget):
             remote = list(page.entries)
         except Exception as exc:
             logger.warning("batches failed", exc_info=True)
-            self.message.setText(f"Could not load the batches: {exc}")
+            self.message.setText(
+                translate("HistoryWindow", "Could not load the batches: {error}").format(error=exc)
+            )
             remote = []
         journal = ws.journal
         local = await journal.run(journal.batches) if journal is not None else []
@@ -240,9 +281,9 @@ class HistoryWindow(QWidget):
                         _when(b.created_at),
                         b.name,
                         b.workflow_name,
-                        str(b.executions),
+                        number(b.executions),
                         money(b.price),
-                        "yes" if b.id in local_by_id else "",
+                        translate("HistoryWindow", "yes") if b.id in local_by_id else "",
                     ],
                     b,
                 )
@@ -253,12 +294,12 @@ class HistoryWindow(QWidget):
                 rows.append(
                     (
                         [
-                            record.created_at_iso.replace("T", " ")[:19],
+                            _when(record.created_at_iso),
                             record.name,
                             record.workflow_name,
                             "",
                             "",
-                            "yes (not on the server yet)",
+                            translate("HistoryWindow", "yes (not on the server yet)"),
                         ],
                         record,
                     )
@@ -315,21 +356,27 @@ class HistoryWindow(QWidget):
             return
         # Server text is untrusted: only a sanitised name is offered as the default.
         name = sanitize_component(execution.result_file_name or f"{execution.id}.png")
-        target, _ = QFileDialog.getSaveFileName(self, "Save result as", str(Path.home() / name))
+        target, _ = QFileDialog.getSaveFileName(
+            self, translate("HistoryWindow", "Save result as"), str(Path.home() / name)
+        )
         if target:
             await self.download_to(execution, Path(target))
 
     async def download_to(self, execution: Execution, target: Path) -> Path:
         ws = self.workspace
-        self.message.setText(f"Downloading {execution.input_file_name}…")
+        self.message.setText(
+            translate("HistoryWindow", "Downloading {name}…").format(name=execution.input_file_name)
+        )
         try:
             await ws.client.download_result(
                 execution.id, ws.org_id, target, result_path=execution.result_path
             )
         except Exception as exc:
-            self.message.setText(f"Download failed: {exc}")
+            self.message.setText(
+                translate("HistoryWindow", "Download failed: {error}").format(error=exc)
+            )
             raise
-        self.message.setText(f"Saved {target}")
+        self.message.setText(translate("HistoryWindow", "Saved {path}").format(path=target))
         return target
 
 

@@ -1,10 +1,11 @@
 """Which language the window speaks, and the translators that make it speak it.
 
 English is the source language: every visible string is written in English in the code and
-marked for Qt's translation system (`tr`, `QCoreApplication.translate`, or
-`QT_TRANSLATE_NOOP` in the Qt-free core). The German texts live in Qt Linguist sources,
-`resources/translations/retouchdesk_de.ts`, compiled to `.qm` at setup and in the installer
-and found through the `retouchdesk_resources` package like every other resource.
+marked for Qt's translation system: `translate("Context", "text")`, `Plural.tr("%Ln image(s)",
+"", n)` for a count, or `QT_TRANSLATE_NOOP` in the Qt-free core. The German texts live in Qt
+Linguist sources, `resources/translations/retouchdesk_de.ts`; `retouchdesk_en.ts` holds only
+the English plural forms ("1 image", "2 images"). Both are compiled to `.qm` by the installer
+or, in a source tree or pip install, at their first use (ui/translation_files.py).
 
 The language follows the Settings choice, or the system's when that says "system": the GNU
 `LANGUAGE` list first, then `LC_ALL`, `LC_MESSAGES` and `LANG`, the order gettext reads them.
@@ -18,7 +19,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.resources import as_file, files
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
@@ -26,7 +27,6 @@ from app.domain.choices import Language
 
 logger = logging.getLogger(__name__)
 
-RESOURCES = "retouchdesk_resources"  # resources/ as installed (see resources/__init__.py)
 SOURCE_LANGUAGE = "en"
 TRANSLATED_LANGUAGES = ("de",)
 SUPPORTED_LANGUAGES = (SOURCE_LANGUAGE, *TRANSLATED_LANGUAGES)
@@ -38,6 +38,19 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
     """`QCoreApplication.translate` under the name lupdate looks for: modules without a
     QObject of their own call `translate("Context", "text")` with literal arguments."""
     return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+class Plural:
+    """Messages with a count, in the context "Plural": `Plural.tr("Added %Ln image(s)", "", n)`.
+
+    lupdate marks a message as having plural forms only when it is written as a `tr()` call
+    with a count (it does not for `translate()`), so counts go through this one class. Qt puts
+    the number in for `%Ln` (in the locale's digits) and picks the form the language needs;
+    English's forms come from retouchdesk_en.ts, the source's "(s)" is their fallback."""
+
+    @staticmethod
+    def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return QCoreApplication.translate("Plural", text, disambiguation, n)
 
 
 def system_languages(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -94,7 +107,10 @@ class LanguageSetup:
 
 
 def install(
-    choice: str, parent: QObject, environ: Mapping[str, str] | None = None
+    choice: str,
+    parent: QObject,
+    environ: Mapping[str, str] | None = None,
+    cache: Path | None = None,
 ) -> LanguageSetup:
     """Pick the language, make its locale the default and install its translators (the
     app's own and Qt's, for the standard buttons and dialogs). Call before building windows."""
@@ -102,10 +118,11 @@ def install(
     locale = formatting_locale(language)
     QLocale.setDefault(locale)
     translators: list[QTranslator] = []
+    # English too: its plural forms. (No English source at all is fine: "(s)" shows.)
+    own = load_app_translator(language, parent, cache)
+    if own is not None:
+        translators.append(own)
     if language != SOURCE_LANGUAGE:
-        own = load_app_translator(language, parent)
-        if own is not None:
-            translators.append(own)
         qt = QTranslator(parent)
         qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt.load(f"qtbase_{language}", qt_folder):
@@ -125,21 +142,17 @@ def uninstall(setup: LanguageSetup) -> None:
     QLocale.setDefault(QLocale.system())
 
 
-def load_app_translator(language: str, parent: QObject | None = None) -> QTranslator | None:
-    """The compiled `retouchdesk_<language>.qm`, or None (logged) when it is not there: a
-    source tree never set up shows English rather than failing."""
-    resource = files(RESOURCES).joinpath("translations", f"retouchdesk_{language}.qm")
+def load_app_translator(
+    language: str, parent: QObject | None = None, cache: Path | None = None
+) -> QTranslator | None:
+    """The compiled `retouchdesk_<language>.qm`, or None (logged) when there is none: a tree
+    where it cannot be compiled shows English rather than failing."""
+    from ui.translation_files import compiled
+
+    path = compiled(language, cache)
     translator = QTranslator(parent)
-    try:
-        with as_file(resource) as path:
-            if path.is_file() and translator.load(str(path)):
-                return translator
-    except OSError:
-        logger.warning("cannot read the %s translation", language, exc_info=True)
-        return None
-    logger.warning(
-        "no compiled %s translation (retouchdesk_%s.qm): run `make translations`",
-        language,
-        language,
-    )
+    if path is not None and translator.load(str(path)):
+        return translator
+    if language != SOURCE_LANGUAGE:
+        logger.warning("no %s translation: the window stays in English", language)
     return None

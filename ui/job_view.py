@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.jobs import JobState
+from ui.i18n import translate
 from ui.job_model import (
     COL_CREDITS,
     COL_DURATION,
@@ -125,7 +126,7 @@ class JobTableView(QTableView):
         vertical.setDefaultSectionSize(ROW_HEIGHT)
         self.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self))
         self.setItemDelegateForColumn(COL_THUMB, ThumbnailDelegate(self))
-        self.setAccessibleName("Jobs")
+        self.setAccessibleName(translate("JobTableView", "Jobs"))
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)

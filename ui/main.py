@@ -40,6 +40,8 @@ def install_excepthook(window_getter: Callable[[], QWidget | None]) -> None:
     """Unhandled errors become a dialog (and a log line) instead of a silent dead window."""
     from PySide6.QtWidgets import QMessageBox
 
+    from ui.i18n import translate
+
     showing = False
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
@@ -52,9 +54,15 @@ def install_excepthook(window_getter: Callable[[], QWidget | None]) -> None:
         try:
             box = QMessageBox(window_getter())
             box.setIcon(QMessageBox.Icon.Critical)
-            box.setWindowTitle("Retouch Desk: unexpected error")
-            box.setText(f"Something went wrong: {value}")
-            box.setInformativeText("Your queue is saved. You can keep working or restart the app.")
+            box.setWindowTitle(translate("ErrorDialog", "Retouch Desk: unexpected error"))
+            box.setText(
+                translate("ErrorDialog", "Something went wrong: {error}").format(error=value)
+            )
+            box.setInformativeText(
+                translate(
+                    "ErrorDialog", "Your queue is saved. You can keep working or restart the app."
+                )
+            )
             box.setDetailedText(text)
             box.exec()
         finally:
@@ -115,6 +123,10 @@ def run(args: list[str]) -> int:
     loop.set_exception_handler(_loop_exception_handler)
 
     settings = Settings.load()
+    from ui import i18n
+
+    # Before any window is built: every label is looked up once, when its widget is made.
+    i18n.install(settings.language, app)
     window = MainWindow(settings)
     from ui.notifications import Notifier
 

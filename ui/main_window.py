@@ -40,7 +40,7 @@ from ui.controllers.run import RunController
 from ui.controllers.settings_dialog import SettingsController
 from ui.drop import URI_LIST
 from ui.drop_overlay import DropOverlay
-from ui.i18n import translate
+from ui.i18n import Plural, translate
 from ui.job_model import JobTableModel
 from ui.job_proxy import JobFilterProxy
 from ui.jobs_page import JobsPage
@@ -174,8 +174,7 @@ class MainWindow(QMainWindow):
         self.bridge.flush()
         if resumed:
             n = len(resumed)
-            many = translate("MainWindow", "Resumed {n} unfinished batches").format(n=n)
-            self.say(translate("MainWindow", "Resumed 1 unfinished batch") if n == 1 else many)
+            self.say(Plural.tr("Resumed %Ln unfinished batch(es)", "", n))
         await self.queue.requeue_unstarted()
         self.action_state.update()
         await self.hot_folder.restart()

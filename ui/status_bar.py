@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from ui.i18n import translate
+from ui.i18n import Plural, translate
 from ui.locale_format import money
 
 LOW_BALANCE_IMAGES = 20  # warn when the balance covers fewer images than this
@@ -55,7 +55,7 @@ class WindowStatusBar:
         label.setProperty("low", low)
         label.setStyleSheet("color: #d98a14; font-weight: bold;" if low else "")
         label.setToolTip(
-            translate("WindowStatusBar", "Enough for about {n} images").format(n=balance // price)
+            Plural.tr("Enough for about %Ln image(s)", "", balance // price)
             if price
             else translate("WindowStatusBar", "Credits (euro cents)")
         )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from app.api.servers import ServerProfile
 from app.store import paths
 from app.store.settings import Settings
+from ui.i18n import translate
 
 if TYPE_CHECKING:  # imported when first used: the window is on screen before they load
     from app.api.client import AutoretouchClient
@@ -35,7 +36,7 @@ def sandbox_profile(url: str) -> ServerProfile:
 
 def describe_server(profile: ServerProfile, org_name: str = "") -> str:
     if profile.is_sandbox:
-        return "Sandbox: local, free"
+        return translate("Workspace", "Sandbox: local, free")
     if profile.name == "autoretouch":
         return f"autoretouch: {org_name}" if org_name else "autoretouch"
     return f"{profile.api_url}" + (f" · {org_name}" if org_name else "")

@@ -121,3 +121,17 @@ def open_window(
     from PySide6.QtCore import QCoreApplication, QEvent
 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+# --- the window's language ------------------------------------------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def english_window(qapp: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The window in English, as on a system with LANG=en_US: its plural forms ("1 image",
+    "2 images") installed as the app installs them, compiled into this session's own folder.
+    A test that needs another language installs it itself and restores this one after."""
+    from ui import i18n
+
+    cache = tmp_path_factory.mktemp("translations")
+    setup = i18n.install("en", qapp, cache=cache)
+    yield setup
+    i18n.uninstall(setup)

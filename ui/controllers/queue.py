@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
 
 from ui.controllers.context import WindowContext
 from ui.drop import collect_images, describe_refusal, paths_from_mime
-from ui.i18n import translate
+from ui.i18n import Plural, translate
 from ui.window_state import window_settings
 
 if TYPE_CHECKING:
@@ -33,11 +33,7 @@ IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.JPG *.JPEG *.PN
 
 
 def images_added(n: int) -> str:
-    return (
-        translate("QueueController", "Added {n} image").format(n=n)
-        if n == 1
-        else translate("QueueController", "Added {n} images").format(n=n)
-    )
+    return Plural.tr("Added %Ln image(s)", "", n)
 
 
 class QueueController(QObject):
@@ -165,14 +161,6 @@ class QueueController(QObject):
         self._show_rows_now()
         self._context.changed.emit()
         n = requeued.images
-        text = (
-            translate(
-                "QueueController", "1 image added last time is queued again: press Start to process"
-            )
-            if n == 1
-            else translate(
-                "QueueController",
-                "{n} images added last time are queued again: press Start to process",
-            )
+        self._context.say(
+            Plural.tr("%Ln image(s) added last time queued again: press Start to process", "", n)
         )
-        self._context.say(text.format(n=n))

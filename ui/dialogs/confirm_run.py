@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import translate
+from ui.i18n import Plural, translate
 from ui.locale_format import money
 
 if TYPE_CHECKING:
@@ -38,14 +38,9 @@ class ConfirmRunDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         images, total, balance = estimate.images, estimate.total, estimate.balance
 
-        what = (
-            translate("ConfirmRunDialog", "<b>Process 1 image</b> with {workflow}?")
-            if images == 1
-            else translate("ConfirmRunDialog", "<b>Process {n} images</b> with {workflow}?")
-        )
+        what = Plural.tr("<b>Process %Ln image(s)</b> with {workflow}?", "", images)
         heading = QLabel(
             what.format(
-                n=images,
                 workflow=workflow_name or translate("ConfirmRunDialog", "the selected workflow"),
             )
         )
@@ -74,11 +69,7 @@ class ConfirmRunDialog(QDialog):
         if estimate.deduped:
             form.addRow(
                 translate("ConfirmRunDialog", "Duplicates:"),
-                QLabel(
-                    translate("ConfirmRunDialog", "{n} identical file(s) processed once").format(
-                        n=estimate.deduped
-                    )
-                ),
+                QLabel(Plural.tr("%Ln identical file(s) processed once", "", estimate.deduped)),
             )
         if estimate.already_created:
             form.addRow(
@@ -92,11 +83,7 @@ class ConfirmRunDialog(QDialog):
         if estimate.rejected:
             form.addRow(
                 translate("ConfirmRunDialog", "Not processable:"),
-                QLabel(
-                    translate("ConfirmRunDialog", "{n} file(s), not charged").format(
-                        n=estimate.rejected
-                    )
-                ),
+                QLabel(Plural.tr("%Ln file(s), not charged", "", estimate.rejected)),
             )
         buttons = QDialogButtonBox()
         self.start_button = buttons.addButton(

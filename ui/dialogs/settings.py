@@ -28,21 +28,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.choices import Layout, OnExists
+from app.domain.choices import Language, Layout, OnExists
 from app.engine.naming import NameContext, NamingError, render_name
 from app.store.settings import Settings
+from ui.i18n import choose_language, translate
 
-# The dialog's wording for each choice; the choices themselves are declared in app.domain.
-LAYOUTS = [
-    (Layout.MIRROR, "Copy of the folder structure in the output folder"),
-    (Layout.FOLDER, "Everything in the output folder"),
-    (Layout.BESIDE, "A \u201cretouched\u201d folder next to each original"),
-]
-ON_EXISTS = [
-    (OnExists.UNIQUE, "Keep both (add a number)"),
-    (OnExists.SKIP, "Skip the image"),
-    (OnExists.OVERWRITE, "Replace the existing file"),
-]
+# Each language named in itself, as language menus do: someone who cannot read the current
+# language still finds their own.
+LANGUAGE_NAMES = {Language.ENGLISH: "English", Language.GERMAN: "Deutsch"}
+
+
+def layouts() -> list[tuple[Layout, str]]:
+    """The dialog's wording for each choice; the choices themselves are declared in app.domain.
+    (Functions, not constants: the words are looked up after the translator is installed.)"""
+    return [
+        (
+            Layout.MIRROR,
+            translate("SettingsDialog", "Copy of the folder structure in the output folder"),
+        ),
+        (Layout.FOLDER, translate("SettingsDialog", "Everything in the output folder")),
+        (
+            Layout.BESIDE,
+            translate("SettingsDialog", "A \u201cretouched\u201d folder next to each original"),
+        ),
+    ]
+
+
+def on_exists_choices() -> list[tuple[OnExists, str]]:
+    return [
+        (OnExists.UNIQUE, translate("SettingsDialog", "Keep both (add a number)")),
+        (OnExists.SKIP, translate("SettingsDialog", "Skip the image")),
+        (OnExists.OVERWRITE, translate("SettingsDialog", "Replace the existing file")),
+    ]
+
+
+def languages() -> list[tuple[Language, str]]:
+    system = LANGUAGE_NAMES[Language(choose_language(Language.SYSTEM))]
+    return [
+        (
+            Language.SYSTEM,
+            translate("SettingsDialog", "As the system ({language})").format(language=system),
+        ),
+        *LANGUAGE_NAMES.items(),
+    ]
 
 
 def preview_name(template: str, workflow: str = "Background to white") -> str:
@@ -62,46 +90,52 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(translate("SettingsDialog", "Settings"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(560)
         self._original = settings
 
         # Output
-        output_box = QGroupBox("Results")
+        output_box = QGroupBox(translate("SettingsDialog", "Results"))
         output_form = QFormLayout(output_box)
         self.layout_combo = QComboBox()
-        for layout_choice, label in LAYOUTS:
+        for layout_choice, label in layouts():
             self.layout_combo.addItem(label, layout_choice)
         self.output_edit = QLineEdit()
         self.output_edit.setPlaceholderText(
-            "Default: a \u201c<folder> retouched\u201d folder beside the originals"
+            translate(
+                "SettingsDialog",
+                "Default: a \u201c<folder> retouched\u201d folder beside the originals",
+            )
         )
-        browse = QPushButton("Choose…")
+        browse = QPushButton(translate("SettingsDialog", "Choose…"))
         browse.clicked.connect(self._choose_output)
         output_row = QHBoxLayout()
         output_row.addWidget(self.output_edit, 1)
         output_row.addWidget(browse)
         self.template_edit = QLineEdit()
         self.template_edit.setToolTip(
-            "Tokens: {stem} {ext} {workflow} {batch} {date} {n}; a / makes subfolders"
+            translate(
+                "SettingsDialog",
+                "Tokens: {stem} {ext} {workflow} {batch} {date} {n}; a / makes subfolders",
+            )
         )
         self.preview_label = QLabel()
         self.preview_label.setObjectName("namePreview")
         self.preview_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.exists_combo = QComboBox()
-        for policy, label in ON_EXISTS:
+        for policy, label in on_exists_choices():
             self.exists_combo.addItem(label, policy)
-        output_form.addRow("Save &to:", self.layout_combo)
-        output_label = QLabel("&Output folder:")
+        output_form.addRow(translate("SettingsDialog", "Save &to:"), self.layout_combo)
+        output_label = QLabel(translate("SettingsDialog", "&Output folder:"))
         output_label.setBuddy(self.output_edit)
         output_form.addRow(output_label, output_row)
-        output_form.addRow("&Name template:", self.template_edit)
+        output_form.addRow(translate("SettingsDialog", "&Name template:"), self.template_edit)
         output_form.addRow("", self.preview_label)
-        output_form.addRow("If the file &exists:", self.exists_combo)
+        output_form.addRow(translate("SettingsDialog", "If the file &exists:"), self.exists_combo)
 
         # Speed
-        speed_box = QGroupBox("Speed")
+        speed_box = QGroupBox(translate("SettingsDialog", "Speed"))
         speed_form = QFormLayout(speed_box)
         self.uploads_spin = QSpinBox()
         self.uploads_spin.setRange(1, 32)
@@ -109,15 +143,20 @@ class SettingsDialog(QDialog):
         self.downloads_spin.setRange(1, 32)
         self.hashing_spin = QSpinBox()
         self.hashing_spin.setRange(1, 16)
-        self.hashing_spin.setToolTip("Files read and fingerprinted at once before uploading")
-        speed_form.addRow("Parallel &uploads:", self.uploads_spin)
-        speed_form.addRow("Parallel &downloads:", self.downloads_spin)
-        speed_form.addRow("Files h&ashed at once:", self.hashing_spin)
+        self.hashing_spin.setToolTip(
+            translate("SettingsDialog", "Files read and fingerprinted at once before uploading")
+        )
+        speed_form.addRow(translate("SettingsDialog", "Parallel &uploads:"), self.uploads_spin)
+        speed_form.addRow(translate("SettingsDialog", "Parallel &downloads:"), self.downloads_spin)
+        speed_form.addRow(translate("SettingsDialog", "Files h&ashed at once:"), self.hashing_spin)
         # The running engine takes new limits at once (Engine.apply_settings); a lowered
         # limit lets what is running finish rather than cut a transfer off: say exactly that.
         speed_note = QLabel(
-            "Applies at once, mid-batch too. Lowering a limit never cuts off a running"
-            " upload or download: new ones start as the running ones finish."
+            translate(
+                "SettingsDialog",
+                "Applies at once, mid-batch too. Lowering a limit never cuts off a running"
+                " upload or download: new ones start as the running ones finish.",
+            )
         )
         speed_note.setObjectName("speedNote")
         speed_note.setWordWrap(True)
@@ -125,23 +164,46 @@ class SettingsDialog(QDialog):
         speed_form.addRow("", speed_note)
 
         # Hot folder and notifications
-        auto_box = QGroupBox("Automation")
+        auto_box = QGroupBox(translate("SettingsDialog", "Automation"))
         auto_form = QFormLayout(auto_box)
-        self.hot_check = QCheckBox("Process new images that appear in a &hot folder")
+        self.hot_check = QCheckBox(
+            translate("SettingsDialog", "Process new images that appear in a &hot folder")
+        )
         self.hot_edit = QLineEdit()
-        hot_browse = QPushButton("Choose…")
+        hot_browse = QPushButton(translate("SettingsDialog", "Choose…"))
         hot_browse.clicked.connect(self._choose_hot)
         hot_row = QHBoxLayout()
         hot_row.addWidget(self.hot_edit, 1)
         hot_row.addWidget(hot_browse)
-        self.notify_check = QCheckBox("Show a desktop &notification when a batch finishes")
+        self.notify_check = QCheckBox(
+            translate("SettingsDialog", "Show a desktop &notification when a batch finishes")
+        )
         auto_form.addRow(self.hot_check)
-        hot_label = QLabel("Hot &folder:")
+        hot_label = QLabel(translate("SettingsDialog", "Hot &folder:"))
         hot_label.setBuddy(self.hot_edit)
         auto_form.addRow(hot_label, hot_row)
         auto_form.addRow(self.notify_check)
         self.hot_check.toggled.connect(self.hot_edit.setEnabled)
         self.hot_check.toggled.connect(hot_browse.setEnabled)
+
+        # Language: read once at start-up (ui.i18n), so a change waits for the next start.
+        language_box = QGroupBox(translate("SettingsDialog", "Language"))
+        language_form = QFormLayout(language_box)
+        self.language_combo = QComboBox()
+        for language, label in languages():
+            self.language_combo.addItem(label, language.value)
+        language_label = QLabel(translate("SettingsDialog", "&Language:"))
+        language_label.setBuddy(self.language_combo)
+        language_form.addRow(language_label, self.language_combo)
+        language_note = QLabel(
+            translate(
+                "SettingsDialog",
+                "Applies at the next start. Numbers, dates and prices follow the language.",
+            )
+        )
+        language_note.setWordWrap(True)
+        language_note.setEnabled(False)
+        language_form.addRow("", language_note)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -152,6 +214,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(output_box)
         layout.addWidget(speed_box)
         layout.addWidget(auto_box)
+        layout.addWidget(language_box)
         layout.addWidget(self.buttons)
 
         self.template_edit.textChanged.connect(self._update_preview)
@@ -170,6 +233,7 @@ class SettingsDialog(QDialog):
         self.hot_edit.setText(s.hot_folder_path)
         self.hot_edit.setEnabled(s.hot_folder_enabled)
         self.notify_check.setChecked(s.notifications)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(s.language)))
         self._update_preview()
         self._layout_changed()
 
@@ -187,6 +251,7 @@ class SettingsDialog(QDialog):
             hot_folder_enabled=self.hot_check.isChecked() and bool(self.hot_edit.text().strip()),
             hot_folder_path=self.hot_edit.text().strip(),
             notifications=self.notify_check.isChecked(),
+            language=self.language_combo.currentData(),
         )
 
     def apply_to(self, settings: Settings) -> None:
@@ -211,11 +276,15 @@ class SettingsDialog(QDialog):
         self.output_edit.setEnabled(self.layout_combo.currentData() != "beside")
 
     def _choose_output(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Output folder", self.output_edit.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("SettingsDialog", "Output folder"), self.output_edit.text()
+        )
         if folder:
             self.output_edit.setText(folder)
 
     def _choose_hot(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Hot folder", self.hot_edit.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("SettingsDialog", "Hot folder"), self.hot_edit.text()
+        )
         if folder:
             self.hot_edit.setText(folder)

@@ -8,6 +8,7 @@ plain words (expired, declined, offline) rather than as exception text.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ui import icons
 from ui.async_slot import async_slot
+from ui.i18n import translate
 from ui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -39,11 +41,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SERVER_CHOICES = [
-    ("Sandbox (local, free)", "sandbox"),
-    ("autoretouch", "autoretouch"),
-    ("Custom URL", "custom"),
-]
+
+def server_choices() -> list[tuple[str, str]]:
+    return [
+        (translate("AccountDialog", "Sandbox (local, free)"), "sandbox"),
+        ("autoretouch", "autoretouch"),  # the service's name
+        (translate("AccountDialog", "Custom URL"), "custom"),
+    ]
 
 
 def plain_error(exc: BaseException) -> str:
@@ -51,18 +55,27 @@ def plain_error(exc: BaseException) -> str:
     from app.api import auth, errors
 
     if isinstance(exc, auth.DeviceCodeExpiredError):
-        return "The code expired before it was confirmed. Start the sign-in again."
+        return translate(
+            "AccountDialog", "The code expired before it was confirmed. Start the sign-in again."
+        )
     if isinstance(exc, auth.AccessDeniedError):
-        return "The sign-in was declined in the browser."
+        return translate("AccountDialog", "The sign-in was declined in the browser.")
     if isinstance(exc, auth.SignInCancelledError | asyncio.CancelledError):
-        return "Sign-in cancelled."
+        return translate("AccountDialog", "Sign-in cancelled.")
     if isinstance(exc, errors.ConnectionFailedError):
-        return "Cannot reach the server. Check the network connection and try again."
+        return translate(
+            "AccountDialog", "Cannot reach the server. Check the network connection and try again."
+        )
     if isinstance(exc, errors.AuthError):
-        return "The server did not accept these credentials. Check the token and try again."
+        return translate(
+            "AccountDialog",
+            "The server did not accept these credentials. Check the token and try again.",
+        )
     if isinstance(exc, errors.TransientError):
-        return "The server is busy or unavailable right now. Try again in a minute."
-    return f"Sign-in failed: {exc}"
+        return translate(
+            "AccountDialog", "The server is busy or unavailable right now. Try again in a minute."
+        )
+    return translate("AccountDialog", "Sign-in failed: {error}").format(error=exc)
 
 
 class AccountDialog(QDialog):
@@ -79,7 +92,7 @@ class AccountDialog(QDialog):
     ) -> None:
         super().__init__(window)
         self.setObjectName("accountDialog")
-        self.setWindowTitle("Account")
+        self.setWindowTitle(translate("AccountDialog", "Account"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(520)
         self._switch_server = switch_server
@@ -88,13 +101,13 @@ class AccountDialog(QDialog):
         self._verification_url = ""
 
         # Server
-        server_box = QGroupBox("Server")
+        server_box = QGroupBox(translate("AccountDialog", "Server"))
         self.server_combo = QComboBox()
-        for label, value in SERVER_CHOICES:
+        for label, value in server_choices():
             self.server_combo.addItem(label, value)
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://api.example.com")
-        self.switch_button = QPushButton("Switch")
+        self.switch_button = QPushButton(translate("AccountDialog", "Switch"))
         server_row = QHBoxLayout()
         server_row.addWidget(self.server_combo, 1)
         server_row.addWidget(self.url_edit, 2)
@@ -106,11 +119,13 @@ class AccountDialog(QDialog):
         server_box.setVisible(not sign_in_only)
 
         # Account
-        account_box = QGroupBox("Account")
+        account_box = QGroupBox(translate("AccountDialog", "Account"))
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self.sign_in_button = QPushButton(icons.icon("browser"), "Sign in with the browser")
-        self.sign_out_button = QPushButton("Sign out")
+        self.sign_in_button = QPushButton(
+            icons.icon("browser"), translate("AccountDialog", "Sign in with the browser")
+        )
+        self.sign_out_button = QPushButton(translate("AccountDialog", "Sign out"))
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(self.sign_in_button)
         buttons_row.addWidget(self.sign_out_button)
@@ -119,7 +134,7 @@ class AccountDialog(QDialog):
         self.code_panel = QWidget()
         code_layout = QVBoxLayout(self.code_panel)
         code_layout.setContentsMargins(0, 8, 0, 8)
-        instructions = QLabel("Confirm this code in your browser:")
+        instructions = QLabel(translate("AccountDialog", "Confirm this code in your browser:"))
         self.code_label = QLabel()
         self.code_label.setObjectName("userCode")
         code_font = QFont("monospace")
@@ -129,9 +144,11 @@ class AccountDialog(QDialog):
         self.code_label.setFont(code_font)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.copy_button = QPushButton(icons.icon("copy"), "Copy code")
-        self.open_button = QPushButton(icons.icon("browser"), "Open browser")
-        self.cancel_button = QPushButton("Cancel")
+        self.copy_button = QPushButton(icons.icon("copy"), translate("AccountDialog", "Copy code"))
+        self.open_button = QPushButton(
+            icons.icon("browser"), translate("AccountDialog", "Open browser")
+        )
+        self.cancel_button = QPushButton(translate("AccountDialog", "Cancel"))
         code_buttons = QHBoxLayout()
         code_buttons.addStretch(1)
         code_buttons.addWidget(self.copy_button)
@@ -142,7 +159,9 @@ class AccountDialog(QDialog):
         self.waiting.setRange(0, 0)  # busy indicator
         self.waiting.setTextVisible(False)
         self.waiting.setMaximumHeight(6)
-        self.waiting_label = QLabel("Waiting for you to confirm in the browser…")
+        self.waiting_label = QLabel(
+            translate("AccountDialog", "Waiting for you to confirm in the browser…")
+        )
         self.waiting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         code_layout.addWidget(instructions)
         code_layout.addWidget(self.code_label)
@@ -154,12 +173,14 @@ class AccountDialog(QDialog):
         token_form = QFormLayout()
         self.token_edit = QLineEdit()
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText("from a device connection in the autoretouch web app")
-        self.token_button = QPushButton("Use token")
+        self.token_edit.setPlaceholderText(
+            translate("AccountDialog", "from a device connection in the autoretouch web app")
+        )
+        self.token_button = QPushButton(translate("AccountDialog", "Use token"))
         token_row = QHBoxLayout()
         token_row.addWidget(self.token_edit, 1)
         token_row.addWidget(self.token_button)
-        self.token_label = QLabel("Or paste a &refresh token:")
+        self.token_label = QLabel(translate("AccountDialog", "Or paste a &refresh token:"))
         self.token_label.setBuddy(self.token_edit)
         token_form.addRow(self.token_label, token_row)
 
@@ -169,7 +190,10 @@ class AccountDialog(QDialog):
         self.error_label.setStyleSheet("color: #d64541;")
         self.error_label.hide()
         self.keyring_warning = QLabel(
-            "No system keyring found: the sign-in is kept for this session only."
+            translate(
+                "AccountDialog",
+                "No system keyring found: the sign-in is kept for this session only.",
+            )
         )
         self.keyring_warning.setStyleSheet("color: #d98a14;")
         self.keyring_warning.hide()
@@ -213,13 +237,20 @@ class AccountDialog(QDialog):
         signed_in = bool(session is not None and session.signed_in)
         profile = self.workspace.profile if self.workspace is not None else None
         if profile is None:
-            self.status_label.setText("Not connected to a server.")
+            self.status_label.setText(translate("AccountDialog", "Not connected to a server."))
         elif signed_in and session is not None:
-            who = session.account or "this device"
-            where = "the local sandbox" if profile.is_sandbox else profile.name
-            self.status_label.setText(f"Signed in as <b>{who}</b> on {where}.")
+            who = html.escape(session.account or translate("AccountDialog", "this device"))
+            if profile.is_sandbox:
+                text = translate(
+                    "AccountDialog", "Signed in as <b>{account}</b> on the local sandbox."
+                )
+            else:
+                text = translate("AccountDialog", "Signed in as <b>{account}</b> on {server}.")
+            self.status_label.setText(text.format(account=who, server=html.escape(profile.name)))
         else:
-            self.status_label.setText(f"Not signed in to {profile.name}.")
+            self.status_label.setText(
+                translate("AccountDialog", "Not signed in to {server}.").format(server=profile.name)
+            )
         self.sign_in_button.setVisible(not signed_in and session is not None)
         self.sign_out_button.setVisible(signed_in)
         for widget in (self.token_label, self.token_edit, self.token_button):
@@ -251,7 +282,7 @@ class AccountDialog(QDialog):
         choice = self.server_combo.currentData()
         spec = self.url_edit.text().strip() if choice == "custom" else choice
         if not spec:
-            self._show_error("Enter the server's address.")
+            self._show_error(translate("AccountDialog", "Enter the server's address."))
             return
         switch = self._switch_server
         if switch is None:
