@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 
-.PHONY: run test lint format typecheck soak bench bytecode installer clean screenshots
+.PHONY: run test lint format typecheck soak bench bytecode installer clean screenshots translations
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ soak: $(TEST_STAMP)
 
 bench: $(TEST_STAMP) bytecode
 	@$(BIN)/python -m bench.run_all
+
+# The Qt Linguist sources brought up to date with the code (new messages arrive unfinished).
+translations: $(TEST_STAMP)
+	@$(BIN)/python tools/update_translations.py
 
 installer: $(TEST_STAMP)
 	@bash installer/build-linux.sh

@@ -3,8 +3,9 @@ from it once into the cache.
 
 The Qt Linguist sources (`retouchdesk_<lang>.ts`) are what the repository and every install
 carry; the compiled `.qm` is build output and never committed. The installer compiles them
-while it builds (installer/build-linux.sh runs `python -m ui.translation_files --into DIR`),
-so a frozen app finds a `.qm` beside each `.ts`. A source tree or a pip install (editable or
+while it builds (installer/retouchdesk.spec runs `python -m ui.translation_files --into DIR`
+and bundles the result), so a frozen app, which has no lrelease, finds a `.qm` beside each
+`.ts`. A source tree or a pip install (editable or
 not) has only the `.ts`: the first start in that language compiles it with PySide6's
 `lrelease` into the cache folder, under a name made from the source's content, so an edited
 `.ts` is compiled again and an unchanged one never is (about 30 ms, once).
@@ -74,6 +75,7 @@ def compile_ts(source: Path, target: Path) -> Path:
         )
         if done.returncode != 0 or partial.stat().st_size == 0:
             raise CompileError(f"lrelease failed on {source.name}: {done.stderr.strip()}")
+        partial.chmod(0o644)  # mkstemp's 0600 would travel into an installer's bundle
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -93,7 +95,7 @@ def compiled(language: str, cache: Path | None = None) -> Path | None:
     if not source.is_file():
         return None
     shipped = source.with_suffix(".qm")
-    if shipped.is_file() and shipped.stat().st_mtime >= source.stat().st_mtime:
+    if shipped.is_file():  # an installer's build: compiled from this very source
         return shipped
     if cache is None:
         from app.store.paths import cache_dir
