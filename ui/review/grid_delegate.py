@@ -1,0 +1,243 @@
+"""One cell of the review grid: the thumbnail, the file name, the mark and the state.
+
+Painted by hand from the job snapshot (no widget per cell), so a screenful of cells costs a few
+image draws. The mark is a badge in the image's corner and also a word in the caption, so it
+reads without colour; a job on its way to a new result shows its state and progress over its
+image.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from app.domain.formatting import state_label
+from app.domain.jobs import Job, JobState, Review
+from ui.job_model import JobRole, overall_progress, state_color
+from ui.review.grid_thumbnails import GridThumbnails
+
+PADDING = 6  # around the image and between the cell's parts
+BADGE = 22  # the mark's circle
+ACCEPTED_COLOR = QColor("#2e9d4f")
+REJECTED_COLOR = QColor("#d64541")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ReviewGrid", text)
+
+
+def mark_text(review: Review) -> str:
+    if review is Review.ACCEPTED:
+        return tr("Accepted")
+    if review is Review.REJECTED:
+        return tr("Rejected")
+    return tr("Not reviewed")
+
+
+def caption(job: Job) -> str:
+    """The second line of a cell: the mark for a result, else where the job is."""
+    if job.state is JobState.DONE:
+        text = mark_text(job.review)
+    elif job.state.is_active:
+        percent = round(overall_progress(job) * 100)
+        text = tr("{state} {percent} %").format(state=tr(state_label(job.state)), percent=percent)
+    else:
+        text = tr(state_label(job.state))
+    if job.version > 1:
+        text = tr("{caption} · version {n}").format(caption=text, n=job.version)
+    return text
+
+
+class ReviewGridDelegate(QStyledItemDelegate):
+    def __init__(
+        self, thumbnails: GridThumbnails, placeholder: QIcon, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._thumbnails = thumbnails
+        self._placeholder = placeholder
+        self._image_side = 160
+        self.original_shown_for = ""  # the job whose original shows in place (Space held)
+
+    # --- size -------------------------------------------------------------------------------
+    def set_image_side(self, side: int) -> None:
+        self._image_side = side
+
+    def cell_size(self, font: QFont) -> QSize:
+        line = QFontMetrics(font).height()
+        side = self._image_side
+        return QSize(side + 2 * PADDING, side + 2 * PADDING + 2 * line + PADDING // 2)
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return self.cell_size(option.font)
+
+    # --- painting ---------------------------------------------------------------------------
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        job = index.data(JobRole)
+        if not isinstance(job, Job):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        cell = QRect(option.rect).adjusted(2, 2, -2, -2)
+        palette = option.palette
+        state = option.state
+        self._paint_frame(painter, cell, option)
+        image_box = QRect(
+            cell.left() + PADDING - 2, cell.top() + PADDING - 2, self._image_side, self._image_side
+        )
+        painter.fillRect(image_box, palette.alternateBase())
+        showing_original = self.original_shown_for == job.id
+        self._paint_image(painter, image_box, job, showing_original)
+        if job.state is not JobState.DONE:
+            self._paint_state(painter, image_box, job, option.font)
+        self._paint_mark(painter, image_box, job.review)
+        if showing_original:
+            self._paint_pill(
+                painter, image_box, tr("Original"), QColor(0, 0, 0, 170), option.font, bottom=True
+            )
+        # The two lines of text under the image.
+        line = option.fontMetrics.height()
+        text_rect = QRect(
+            image_box.left(), image_box.bottom() + PADDING // 2, image_box.width(), line
+        )
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        painter.setPen(palette.color(palette.ColorRole.Text))
+        metrics = option.fontMetrics
+        name = metrics.elidedText(job.name, Qt.TextElideMode.ElideMiddle, text_rect.width())
+        left_middle = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(text_rect, left_middle, name)
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
+        painter.setFont(small)
+        caption_rect = text_rect.translated(0, line)
+        colour = self._caption_colour(job, option, selected)
+        painter.setPen(colour)
+        text = QFontMetrics(small).elidedText(
+            caption(job), Qt.TextElideMode.ElideRight, caption_rect.width()
+        )
+        painter.drawText(
+            caption_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text
+        )
+        painter.restore()
+
+    def _paint_frame(self, painter: QPainter, cell: QRect, option: QStyleOptionViewItem) -> None:
+        palette, state = option.palette, option.state
+        highlight = palette.color(palette.ColorRole.Highlight)
+        rect = QRectF(cell)
+        if state & QStyle.StateFlag.State_Selected:
+            fill = QColor(highlight)
+            fill.setAlpha(70)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(rect, 6, 6)
+        elif state & QStyle.StateFlag.State_MouseOver:
+            hover = QColor(palette.color(palette.ColorRole.Text))
+            hover.setAlpha(18)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(hover)
+            painter.drawRoundedRect(rect, 6, 6)
+        if state & QStyle.StateFlag.State_HasFocus:
+            # The keyboard's place, plainly visible in both palettes.
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(highlight, 2))
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 6, 6)
+
+    def _paint_image(self, painter: QPainter, box: QRect, job: Job, original: bool) -> None:
+        image: QImage | None
+        if original or not job.output_path:
+            image = self._thumbnails.original(job)
+        else:
+            image = self._thumbnails.result(job)
+        if image is None or image.isNull():
+            side = min(48, box.width() // 2)
+            target = QRect(0, 0, side, side)
+            target.moveCenter(box.center())
+            self._placeholder.paint(
+                painter, target, Qt.AlignmentFlag.AlignCenter, QIcon.Mode.Disabled
+            )
+            return
+        size = image.size().scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(QPointF(0, 0).toPoint(), size)
+        target.moveCenter(box.center())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        if not original and not job.output_path:
+            painter.setOpacity(0.45)  # the original stands in while the new result comes
+        painter.drawImage(target, image)
+        painter.setOpacity(1.0)
+
+    def _paint_state(self, painter: QPainter, box: QRect, job: Job, font: QFont) -> None:
+        colour = state_color(job.state)
+        self._paint_pill(painter, box, tr(state_label(job.state)), colour, font, bottom=False)
+        if job.state.is_active:
+            bar = QRectF(box.left(), box.bottom() - 4, box.width(), 4)
+            painter.fillRect(bar, QColor(0, 0, 0, 90))
+            bar.setWidth(box.width() * overall_progress(job))
+            painter.fillRect(bar, colour)
+
+    def _paint_pill(
+        self, painter: QPainter, box: QRect, text: str, colour: QColor, font: QFont, *, bottom: bool
+    ) -> None:
+        metrics = QFontMetrics(font)
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width() - 16)
+        width = metrics.horizontalAdvance(text) + 12
+        height = metrics.height() + 2
+        top = box.bottom() - height - 6 if bottom else box.top() + 4
+        pill = QRectF(box.left() + 4, top, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(font)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_mark(self, painter: QPainter, box: QRect, review: Review) -> None:
+        if review is Review.NONE:
+            return
+        circle = QRectF(box.right() - BADGE - 4, box.top() + 4, BADGE, BADGE)
+        painter.setPen(QPen(QColor("#ffffff"), 1.5))
+        painter.setBrush(ACCEPTED_COLOR if review is Review.ACCEPTED else REJECTED_COLOR)
+        painter.drawEllipse(circle)
+        path = QPainterPath()
+        c, r = circle.center(), BADGE * 0.22
+        if review is Review.ACCEPTED:
+            path.moveTo(c.x() - r, c.y())
+            path.lineTo(c.x() - r * 0.25, c.y() + r * 0.8)
+            path.lineTo(c.x() + r * 1.1, c.y() - r * 0.8)
+        else:
+            path.moveTo(c.x() - r, c.y() - r)
+            path.lineTo(c.x() + r, c.y() + r)
+            path.moveTo(c.x() + r, c.y() - r)
+            path.lineTo(c.x() - r, c.y() + r)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        pen = QPen(QColor("#ffffff"), 2.4)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.drawPath(path)
+
+    def _caption_colour(self, job: Job, option: QStyleOptionViewItem, selected: bool) -> QColor:
+        palette = option.palette
+        if job.state is not JobState.DONE:
+            return state_color(job.state, palette)
+        if job.review is Review.ACCEPTED:
+            return ACCEPTED_COLOR
+        if job.review is Review.REJECTED:
+            return REJECTED_COLOR
+        role = palette.ColorRole.Text if selected else palette.ColorRole.PlaceholderText
+        return palette.color(role)
