@@ -18,6 +18,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     decision = cli.decide(args)
     if isinstance(decision, cli.OpenWindow):
+        import os
+
+        from retouchdesk.desktop_libraries import ensure_desktop_libraries
+
+        # Before Qt: a missing X library would make it abort instead of saying what to install.
+        if not ensure_desktop_libraries(os.environ):
+            return 1
         from ui.main import run as run_window
 
         return run_window(decision.argv)
