@@ -121,8 +121,10 @@ class HistoryWindow(QWidget):
             self.status_combo.addItem(status_label(status), status)
         self.batch_edit = QLineEdit()
         self.batch_edit.setPlaceholderText(translate("HistoryWindow", "Batch name"))
+        self.batch_edit.setAccessibleName(translate("HistoryWindow", "Filter by batch name"))
         self.file_edit = QLineEdit()
         self.file_edit.setPlaceholderText(translate("HistoryWindow", "File name"))
+        self.file_edit.setAccessibleName(translate("HistoryWindow", "Filter by file name"))
         search = QPushButton(translate("HistoryWindow", "Search"))
         search.setDefault(True)
         filters = QHBoxLayout()
@@ -143,6 +145,7 @@ class HistoryWindow(QWidget):
             self,
         )
         self.exec_view = _table(self.executions)
+        self.exec_view.setAccessibleName(translate("HistoryWindow", "Executions"))
         self.prev_button = QPushButton(translate("HistoryWindow", "‹ Newer"))
         self.next_button = QPushButton(translate("HistoryWindow", "Older ›"))
         self.page_label = QLabel()
@@ -174,6 +177,7 @@ class HistoryWindow(QWidget):
             self,
         )
         self.batch_view = _table(self.batches)
+        self.batch_view.setAccessibleName(translate("HistoryWindow", "Batches"))
         batch_page = QWidget()
         batch_layout = QVBoxLayout(batch_page)
         batch_layout.addWidget(self.batch_view)

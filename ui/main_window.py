@@ -38,6 +38,7 @@ from ui.controllers.queue import QueueController
 from ui.controllers.review import ReviewController
 from ui.controllers.run import RunController
 from ui.controllers.settings_dialog import SettingsController
+from ui.dialogs.shortcuts import ShortcutsSheet
 from ui.drop import URI_LIST
 from ui.drop_overlay import DropOverlay
 from ui.i18n import Plural, translate
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         on_trigger(a.account, self.account.show_account)
         on_trigger(a.compare, self.job_menu.compare_selected)
         on_trigger(a.quit, self.close)
+        on_trigger(a.shortcuts, lambda: ShortcutsSheet(self).open())
         self.bridge.jobsApplied.connect(self.progress.rows_changed)
         self.bridge.batchFinished.connect(self.notices.batch_finished)
         self.bridge.creditsChanged.connect(self.account.show_balance)

@@ -128,6 +128,17 @@ class WindowActions:
         self.quit = make_action(
             window, translate("WindowActions", "Quit"), None, QKeySequence.StandardKey.Quit
         )
+        self.shortcuts = make_action(
+            window,
+            translate("WindowActions", "Keyboard shortcuts"),
+            None,
+            "?",
+            translate("WindowActions", "Every key of the window"),
+        )
+        # F1 as well; "?" never reaches the action from a text field, which types it instead.
+        self.shortcuts.setShortcuts(
+            [QKeySequence("?"), QKeySequence(QKeySequence.StandardKey.HelpContents)]
+        )
 
 
 def on_trigger(action: QAction, handler: Callable[[], object]) -> None:

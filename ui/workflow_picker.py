@@ -48,6 +48,8 @@ class WorkflowPicker(QWidget):
         line = self.combo.lineEdit()
         assert line is not None  # an editable combo always has one
         line.setPlaceholderText(translate("WorkflowPicker", "Search workflows…"))
+        # The line edit takes the focus, not the combo: it needs the name a screen reader says.
+        line.setAccessibleName(translate("WorkflowPicker", "Workflow"))
         self.combo.setAccessibleName(translate("WorkflowPicker", "Workflow"))
         self.combo.setAccessibleDescription(
             translate("WorkflowPicker", "Type to search; each entry shows its price per image")
