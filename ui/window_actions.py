@@ -21,6 +21,9 @@ def make_action(
     parent: QWidget, text: str, icon_name: str | None, shortcut: Shortcut, tip: str = ""
 ) -> QAction:
     action = QAction(text, parent)
+    # What the shortcuts sheet calls it: a controller may change the text (Account shows the
+    # connection state), the verb stays.
+    action.setProperty("declaredText", text)
     if icon_name:
         action.setIcon(icons.icon(icon_name))
     if shortcut is not None:

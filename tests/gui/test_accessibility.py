@@ -47,6 +47,8 @@ def test_question_mark_opens_the_sheet_with_the_window_and_viewer_keys(
     start = QKeySequence("Ctrl+Return").toString(QKeySequence.SequenceFormat.NativeText)
     assert ("Window", start, "Start") in rows
     assert any(r[0] == "Window" and r[2] == "Add files" for r in rows)  # no '…', no '&'
+    account = QKeySequence("Ctrl+Shift+A").toString(QKeySequence.SequenceFormat.NativeText)
+    assert ("Window", account, "Account") in rows  # the verb, not the connection it shows
     assert any(r[0] == "Before/after viewer" and r[1] == "1  2  3" for r in rows)
     assert any(r[0] == "Job list" and r[1] == "Enter" for r in rows)
     assert unnamed(sheet) == []

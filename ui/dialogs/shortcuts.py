@@ -27,7 +27,9 @@ from ui.viewer import keys as viewer_keys
 
 def plain_text(action: QAction) -> str:
     """The action's text without its '&' accelerator marks or a trailing ellipsis."""
-    return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+    declared = action.property("declaredText")
+    text = declared if isinstance(declared, str) and declared else action.text()
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
 
 
 def action_keys(actions: Iterable[QAction]) -> list[tuple[str, str]]:
