@@ -36,6 +36,7 @@ from ui.controllers.notices import NoticesController
 from ui.controllers.progress import ProgressController
 from ui.controllers.queue import QueueController
 from ui.controllers.review import ReviewController
+from ui.controllers.review_page import ReviewPageController
 from ui.controllers.run import RunController
 from ui.controllers.settings_dialog import SettingsController
 from ui.dialogs.shortcuts import ShortcutsSheet
@@ -83,7 +84,6 @@ class MainWindow(QMainWindow):
         self.window_actions = WindowActions(self)
         self.toolbars = Toolbars(self, self.window_actions)
         self.page = JobsPage(self.model, self.proxy, self.window_actions)
-        self.setCentralWidget(self.page)
         self.drop_overlay = DropOverlay(self)
         self.status_bar = WindowStatusBar(self)
 
@@ -98,6 +98,11 @@ class MainWindow(QMainWindow):
         self.run = RunController(ctx, self, self.model)
         self.review = ReviewController(ctx, self.model, self)
         self.job_menu = JobMenuController(ctx, self.model, self.page, self.review)
+        # Jobs and Review as tabs of the centre; the review page and its verbs are its own.
+        self.review_page = ReviewPageController(
+            ctx, self, self.model, self.page, self.review, self.account.current_workflow
+        )
+        self.setCentralWidget(self.review_page.tabs)
         self.hot_folder = HotFolderController(
             ctx, self.status_bar, self.account.current_workflow, self.queue.run_options, self
         )
@@ -292,5 +297,6 @@ class MainWindow(QMainWindow):
         self.progress.stop()
         self.status_bar.stop()
         self.thumbnails.shutdown()
+        self.review_page.shutdown()
         self.bridge.detach()
         self.context.cancel_tasks()

@@ -9,7 +9,7 @@ the page says what was asked for with signals.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -88,8 +88,14 @@ class ReviewPage(QWidget):
         self.grid.markRequested.connect(self.markRequested)
         self.grid.activateRequested.connect(self.activateRequested)
         self.grid.doubleClicked.connect(lambda _index: self.activateRequested.emit())
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+        # From the model, not the proxy: a mark that keeps its cell (or leaves a filter that
+        # hides it) changes the counts all the same.
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self.schedule_counts)
+        model.dataChanged.connect(lambda *_args: self.schedule_counts())
+        # The empty-state follows the cells shown.
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+            signal.connect(self._show_grid_or_empty)
         self.set_cell_side(DEFAULT_CELL)
         self.refresh_counts()
 
@@ -133,9 +139,9 @@ class ReviewPage(QWidget):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(8, 4, 8, 6)
-        self.accept_action = self._action(self.tr("Accept"), "P", Review.ACCEPTED)
-        self.reject_action = self._action(self.tr("Reject"), "X", Review.REJECTED)
-        self.clear_action = self._action(self.tr("Clear mark"), "U", Review.NONE)
+        self.accept_action = self._action(self.tr("Accept"), ["P", "A"], Review.ACCEPTED)
+        self.reject_action = self._action(self.tr("Reject"), ["X"], Review.REJECTED)
+        self.clear_action = self._action(self.tr("Clear mark"), ["U"], Review.NONE)
         for action in (self.accept_action, self.reject_action, self.clear_action):
             button = QToolButton()
             button.setDefaultAction(action)
@@ -154,36 +160,58 @@ class ReviewPage(QWidget):
         layout.addWidget(self.advance)
         layout.addWidget(self.feedback)
         layout.addStretch(1)
+        self.open_viewer_action = self._verb(self.tr("Open in viewer"), ["Return", "Enter"])
+        self.open_viewer_action.triggered.connect(lambda _c=False: self.activateRequested.emit())
+        self.open_batch_action = self._verb(self.tr("Open batch…"), ["Ctrl+B"], "history")
+        self.open_batch_action.triggered.connect(lambda _c=False: self.openBatchRequested.emit())
+        self.rerun_action = self._verb(self.tr("Re-run rejected…"), ["Ctrl+R"], "retry")
+        self.rerun_action.triggered.connect(lambda _c=False: self.rerunRequested.emit())
+        self.deliver_action = self._verb(self.tr("Deliver…"), ["Ctrl+Shift+E"], "add-folder")
+        self.deliver_action.triggered.connect(lambda _c=False: self.deliverRequested.emit())
         self.open_batch_button = self._button(
-            self.tr("Open batch…"), "history", self.openBatchRequested
+            self.open_batch_action, self.tr("Show a finished batch of this computer here")
         )
-        self.rerun_button = self._button(self.tr("Re-run rejected…"), "retry", self.rerunRequested)
-        self.deliver_button = self._button(self.tr("Deliver…"), "add-folder", self.deliverRequested)
-        self.open_batch_button.setToolTip(self.tr("Show a finished batch of this computer here"))
-        self.rerun_button.setToolTip(
-            self.tr("Send the rejected results again, with another workflow or version")
+        self.rerun_button = self._button(
+            self.rerun_action,
+            self.tr("Send the rejected results again, with another workflow or version"),
         )
-        self.deliver_button.setToolTip(
-            self.tr("Copy the accepted results to a delivery folder, with a manifest")
+        self.deliver_button = self._button(
+            self.deliver_action,
+            self.tr("Copy the accepted results to a delivery folder, with a manifest"),
         )
         for button in (self.open_batch_button, self.rerun_button, self.deliver_button):
             layout.addWidget(button)
         return row
 
-    def _action(self, text: str, key: str, review: Review) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(self.tr("{verb} the selected images ({key})").format(verb=text, key=key))
-        # The key itself is the grid's (see ReviewGridView); here it is only shown.
+    def _action(self, text: str, keys: list[str], review: Review) -> QAction:
+        action = self._verb(text, keys)
+        shown = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(
+            self.tr("{verb} the selected images ({key})").format(verb=text, key=shown)
+        )
+        action.setAutoRepeat(False)  # a held key marks once
         action.triggered.connect(lambda _checked=False: self.markRequested.emit(review))
         return action
 
-    def _button(self, text: str, icon_name: str, signal: object) -> QToolButton:
+    def _verb(self, text: str, keys: list[str], icon_name: str = "") -> QAction:
+        """One of the page's verbs: its keys work wherever the focus is on this page (and
+        only while it shows), and the shortcuts sheet lists it among the window's actions."""
+        action = QAction(text, self)
+        action.setProperty("declaredText", text)
+        if icon_name:
+            action.setIcon(icons.icon(icon_name))
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(action)
+        return action
+
+    def _button(self, action: QAction, tip: str) -> QToolButton:
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
         button = QToolButton()
-        button.setText(text)
-        button.setIcon(icons.icon(icon_name) if icon_name else QIcon())
+        button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setAccessibleName(text.rstrip("…"))
-        button.clicked.connect(lambda _checked=False: signal.emit())  # type: ignore[attr-defined]
+        button.setAccessibleName(action.text().rstrip("…"))
         return button
 
     # --- filters and counts -----------------------------------------------------------------
