@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from app.domain.jobs import Job, JobState, Review
@@ -119,7 +119,7 @@ class ReviewPageController(QObject):
         page.refresh_counts()
         if not page.grid.currentIndex().isValid() and page.proxy.rowCount():
             page.select_row(0)
-        page.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+        page.focus_cells()
 
     # --- marks ------------------------------------------------------------------------------
     @async_slot(object)
@@ -178,7 +178,7 @@ class ReviewPageController(QObject):
         if job_id:
             self.page.select_job(job_id)
         self._window.activateWindow()
-        self.page.grid.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        self.page.focus_cells()
 
     # --- re-run -----------------------------------------------------------------------------
     def _rejected(self) -> list[Job]:
@@ -228,7 +228,7 @@ class ReviewPageController(QObject):
             try:
                 found = await engine.estimate_rerun(job_ids, workflow_id, version or None)
             except Exception as exc:  # shown in the dialog: the user may pick another workflow
-                logger.warning("re-run estimate failed: %s", exc)
+                logger.warning("re-run estimate failed: %s", exc, exc_info=True)
                 dialog.show_estimate_error(workflow_id, str(exc))
                 return
             dialog.show_estimate(workflow_id, found)
@@ -315,6 +315,9 @@ class ReviewPageController(QObject):
             return
         self._context.say(Plural.tr("Opened a batch of %Ln image(s)", "", len(jobs)))
         self.show_tab(REVIEW_TAB)
+        # Back from the dialog with the keyboard on the page: its cells take it as they come.
+        self._window.activateWindow()
+        self.page.focus_cells()
 
     def shutdown(self) -> None:
         self.page.shutdown()

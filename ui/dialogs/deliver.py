@@ -103,7 +103,7 @@ class DeliverDialog(QDialog):
         form.addRow(folder_label, folder_row)
         form.addRow(tr("Deliver:"), self.accepted_only)
         form.addRow("", self.not_rejected)
-        template_label = QLabel(tr("&Names:"))
+        template_label = QLabel(tr("Name &template:"))
         template_label.setBuddy(self.template_edit)
         form.addRow(template_label, self.template_edit)
 

@@ -12,10 +12,11 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QButtonGroup,
-    QCheckBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QSlider,
     QStackedWidget,
     QToolButton,
@@ -78,7 +79,7 @@ class ReviewPage(QWidget):
         layout.addWidget(marks)
         self.setTabOrder(self.filter_buttons[ReviewFilter.ALL], self.size_slider)
         self.setTabOrder(self.size_slider, self.grid)
-        self.setTabOrder(self.grid, self.advance)
+        self.setTabOrder(self.grid, self.options_button)
 
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
@@ -127,7 +128,7 @@ class ReviewPage(QWidget):
         self.size_slider.setRange(SMALLEST_CELL, DECODE_SIZE)
         self.size_slider.setSingleStep(8)
         self.size_slider.setPageStep(32)
-        self.size_slider.setFixedWidth(160)
+        self.size_slider.setFixedWidth(120)
         self.size_slider.setValue(DEFAULT_CELL)
         self.size_slider.valueChanged.connect(self.set_cell_side)
         size_label.setBuddy(self.size_slider)
@@ -147,18 +148,28 @@ class ReviewPage(QWidget):
             button.setDefaultAction(action)
             button.setAccessibleName(action.text())
             layout.addWidget(button)
-        self.advance = QCheckBox(self.tr("&Next image after marking"))
-        self.advance.setAccessibleName(self.tr("Next image after marking"))
+        # The two review options in a menu: as check boxes they made the page (and so the
+        # window) too wide to be made narrow.
+        self.advance = QAction(self.tr("&Next image after marking"), self)
+        self.advance.setCheckable(True)
         self.advance.setChecked(True)
-        self.feedback = QCheckBox(self.tr("Tell the service about rejections"))
-        self.feedback.setAccessibleName(self.tr("Tell the service about rejections"))
+        self.feedback = QAction(self.tr("Tell the service about rejections"), self)
+        self.feedback.setCheckable(True)
         self.feedback.setToolTip(
             self.tr("A rejected result also sends the service a thumbs down on its execution")
         )
         self.feedback.toggled.connect(self.feedbackToggled)
+        options = QMenu(self)
+        options.setToolTipsVisible(True)
+        options.addAction(self.advance)
+        options.addAction(self.feedback)
+        self.options_button = QToolButton()
+        self.options_button.setText(self.tr("Options"))
+        self.options_button.setAccessibleName(self.tr("Review options"))
+        self.options_button.setMenu(options)
+        self.options_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         layout.addSpacing(8)
-        layout.addWidget(self.advance)
-        layout.addWidget(self.feedback)
+        layout.addWidget(self.options_button)
         layout.addStretch(1)
         self.open_viewer_action = self._verb(self.tr("Open in viewer"), ["Return", "Enter"])
         self.open_viewer_action.triggered.connect(lambda _c=False: self.activateRequested.emit())
@@ -248,7 +259,8 @@ class ReviewPage(QWidget):
 
     def _show_grid_or_empty(self) -> None:
         if self.proxy.rowCount():
-            self.stack.setCurrentIndex(GRID_PAGE)
+            if self.stack.currentIndex() != GRID_PAGE:
+                self._grid_appears()
             return
         choice = self.proxy.review_filter()
         if choice is ReviewFilter.ALL:
@@ -265,6 +277,17 @@ class ReviewPage(QWidget):
         self.empty.setText(text)
         self.stack.setCurrentIndex(EMPTY_PAGE)
 
+    def _grid_appears(self) -> None:
+        # The first results came (a batch opened, a result arrived): the keyboard that was on
+        # this page goes to them, so the next key marks.
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and self.isAncestorOf(focus)
+        self.stack.setCurrentIndex(GRID_PAGE)
+        if not self.grid.currentIndex().isValid():
+            self.select_row(0)
+        if had_focus:
+            self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # --- size -------------------------------------------------------------------------------
     def set_cell_side(self, side: int) -> None:
         self.delegate.set_image_side(side)
@@ -273,6 +296,14 @@ class ReviewPage(QWidget):
             self.size_slider.setValue(side)
 
     # --- cells ------------------------------------------------------------------------------
+    def focus_cells(self) -> None:
+        """The keyboard on the grid; on Open batch… while there is nothing to review (the
+        page's keys work wherever the focus is on it, and a hidden grid cannot have it)."""
+        if self.stack.currentIndex() == GRID_PAGE:
+            self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.open_batch_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def current_job(self) -> Job | None:
         index = self.grid.currentIndex()
         return self.proxy.job_at(index.row()) if index.isValid() else None

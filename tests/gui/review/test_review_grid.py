@@ -49,14 +49,29 @@ def activate(window: Any, qtbot: Any) -> None:
     qtbot.waitUntil(window.isActiveWindow)
 
 
-def press(loop: asyncio.AbstractEventLoop, widget: Any, key: Qt.Key, mods: Any = None) -> None:
-    """A key as the user presses it, then the loop runs the slot it started."""
+def press(widget: Any, key: Qt.Key, mods: Any = None) -> None:
+    """A key as the user presses it. What it starts runs when a `wait_for` or `settle` runs
+    the loop, which is not left until that work is done: a task resumed outside the running
+    loop (a request or a journal read still in flight) could not find its loop."""
     QTest.keyClick(widget, key, mods or Qt.KeyboardModifier.NoModifier)
-    run(loop, asyncio.sleep(0))
 
 
 def wait_for(loop: asyncio.AbstractEventLoop, condition: Callable[[], Any], what: str) -> Any:
     return run(loop, until(condition, what=what))
+
+
+def settle(
+    loop: asyncio.AbstractEventLoop, window: Any, condition: Callable[[], Any], what: str
+) -> Any:
+    """Run the loop until `condition` holds and the window's tasks are done: the loop is not
+    left while a request is in flight (its task could not be resumed outside the loop)."""
+
+    async def go() -> Any:
+        value = await until(condition, what=what)
+        await window.wait_idle()
+        return value
+
+    return run(loop, go())
 
 
 def test_marks_counts_filters_journal_space_and_viewer(
@@ -66,14 +81,16 @@ def test_marks_counts_filters_journal_space_and_viewer(
     controller = window.review_page
     page = controller.page
     grid = page.grid
-    jobs = [j.id for j in window.model.jobs()]
 
     # Ctrl+2 from the jobs table: the grid shows, at its first cell, with the keyboard on it.
     window.page.view.setFocus()
-    press(loop, window.page.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    press(window.page.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert controller.tabs.currentWidget() is page
     assert QApplication.focusWidget() is grid
-    assert page.proxy.rowCount() == 4
+    jobs = [j.id for j in page.proxy.jobs()]  # the cells in the order shown
+    assert len(jobs) == 4
+    assert page.current_job() is not None
+    press(grid, Qt.Key.Key_Home)  # from the first cell
     assert page.current_job().id == jobs[0]
     assert page.advance.isChecked()  # "next image after marking" is on by default
 
@@ -81,14 +98,16 @@ def test_marks_counts_filters_journal_space_and_viewer(
         return window.model.job(job_id).review
 
     # P accepts and moves on; X rejects and moves on; P, then back with Left and U clears.
-    press(loop, grid, Qt.Key.Key_P)
+    press(grid, Qt.Key.Key_P)
+    wait_for(loop, lambda: review_of(jobs[0]) is Review.ACCEPTED, "first accepted")
     assert page.current_job().id == jobs[1]
-    press(loop, grid, Qt.Key.Key_X)
-    press(loop, grid, Qt.Key.Key_P)
+    press(grid, Qt.Key.Key_X)
+    wait_for(loop, lambda: review_of(jobs[1]) is Review.REJECTED, "second rejected")
+    press(grid, Qt.Key.Key_P)
     wait_for(loop, lambda: review_of(jobs[2]) is Review.ACCEPTED, "third accepted")
-    press(loop, grid, Qt.Key.Key_Left)
+    press(grid, Qt.Key.Key_Left)
     assert page.current_job().id == jobs[2]
-    press(loop, grid, Qt.Key.Key_U)
+    press(grid, Qt.Key.Key_U)
     wait_for(loop, lambda: review_of(jobs[2]) is Review.NONE, "third cleared")
     assert [review_of(j) for j in jobs] == [
         Review.ACCEPTED,
@@ -149,7 +168,7 @@ def test_marks_counts_filters_journal_space_and_viewer(
 
     # Enter: the viewer at this cell; Right moves it on; Escape closes it and the grid is back
     # at the image the viewer showed last, with the focus.
-    press(loop, grid, Qt.Key.Key_Return)
+    press(grid, Qt.Key.Key_Return)
     viewer = window.review.viewer_window
     assert viewer is not None and viewer.isVisible()
     assert viewer.viewer.current_item().job_id == jobs[1]
@@ -161,7 +180,7 @@ def test_marks_counts_filters_journal_space_and_viewer(
     assert controller.tabs.currentWidget() is page
     wait_for(loop, lambda: QApplication.focusWidget() is grid, "focus back on the grid")
     # And the keys work there at once.
-    press(loop, grid, Qt.Key.Key_X)
+    press(grid, Qt.Key.Key_X)
     wait_for(loop, lambda: review_of(jobs[2]) is Review.REJECTED, "rejected after the viewer")
     run(loop, window.wait_idle())
 
