@@ -47,6 +47,12 @@ BENCHMARKS: list[tuple[str, str, list[str]]] = [
         "after a batch: 500 review marks, and 500 x 2 MP results delivered, then again",
         ["--images", "40", "--runs", "1"],
     ),
+    (
+        "review",
+        "review grid: 2,000 results scrolled end to end while thumbnails stream in, marking as"
+        " it goes; event-loop lag (goals p99 <= 16 ms, max <= 50 ms), peak RSS (goal <= 400 MB)",
+        ["--images", "300", "--sources", "50"],
+    ),
 ]
 TAIL = 4000  # characters of a failing benchmark's stderr kept in RESULTS.md
 
