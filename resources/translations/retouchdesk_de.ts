@@ -2,33 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>Accepted</source>
-        <translation>Angenommen</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>Abgelehnt</translation>
-    </message>
-    <message>
-        <source>Not reviewed</source>
-        <translation>Nicht geprüft</translation>
-    </message>
-    <message>
-        <source>{state} {percent} %</source>
-        <translation>{state} {percent} %</translation>
-    </message>
-    <message>
-        <source>{caption} · version {n}</source>
-        <translation>{caption} · Version {n}</translation>
-    </message>
-    <message>
-        <source>Original</source>
-        <translation>Original</translation>
-    </message>
-</context>
-<context>
     <name>AccountController</name>
     <message>
         <source>Account</source>
@@ -236,6 +209,105 @@
     <message>
         <source>Start</source>
         <translation>Starten</translation>
+    </message>
+</context>
+<context>
+    <name>DeliverDialog</name>
+    <message>
+        <source>  {name}: {reason}</source>
+        <translation>  {name}: {reason}</translation>
+    </message>
+    <message>
+        <source>Manifest: {path}</source>
+        <translation>Manifest: {path}</translation>
+    </message>
+    <message>
+        <source>Deliver results</source>
+        <translation>Ergebnisse ausliefern</translation>
+    </message>
+    <message>
+        <source>Delivery folder</source>
+        <translation>Lieferordner</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>Durch&amp;suchen …</translation>
+    </message>
+    <message>
+        <source>Choose the delivery folder</source>
+        <translation>Den Lieferordner wählen</translation>
+    </message>
+    <message>
+        <source>&amp;Accepted results only</source>
+        <translation>Nur &amp;angenommene Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Deliver the accepted results only</source>
+        <translation>Nur die angenommenen Ergebnisse ausliefern</translation>
+    </message>
+    <message>
+        <source>Every result &amp;not rejected</source>
+        <translation>Jedes &amp;nicht abgelehnte Ergebnis</translation>
+    </message>
+    <message>
+        <source>Deliver every result not rejected</source>
+        <translation>Jedes nicht abgelehnte Ergebnis ausliefern</translation>
+    </message>
+    <message>
+        <source>Name template for delivered files</source>
+        <translation>Namensvorlage für ausgelieferte Dateien</translation>
+    </message>
+    <message>
+        <source>as the batch named them</source>
+        <translation>wie der Stapel sie benannt hat</translation>
+    </message>
+    <message>
+        <source>For example {stem}_web{ext}; the fields are those of the output name in Settings</source>
+        <translation>Zum Beispiel {stem}_web{ext}; die Felder sind die des Ausgabenamens in den Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Ordner:</translation>
+    </message>
+    <message>
+        <source>Deliver:</source>
+        <translation>Ausliefern:</translation>
+    </message>
+    <message>
+        <source>Name &amp;template:</source>
+        <translation>Namens&amp;vorlage:</translation>
+    </message>
+    <message>
+        <source>Deliver</source>
+        <translation>Ausliefern</translation>
+    </message>
+    <message>
+        <source>Deliver the results</source>
+        <translation>Die Ergebnisse ausliefern</translation>
+    </message>
+    <message>
+        <source>Show folder</source>
+        <translation>Ordner zeigen</translation>
+    </message>
+    <message>
+        <source>Show the delivery folder</source>
+        <translation>Den Lieferordner zeigen</translation>
+    </message>
+    <message>
+        <source>Close the delivery</source>
+        <translation>Die Auslieferung schließen</translation>
+    </message>
+    <message>
+        <source>Choose a folder to deliver to</source>
+        <translation>Wählen Sie einen Lieferordner</translation>
+    </message>
+    <message>
+        <source>Delivering…</source>
+        <translation>Wird ausgeliefert …</translation>
+    </message>
+    <message>
+        <source>Deliver again</source>
+        <translation>Erneut ausliefern</translation>
     </message>
 </context>
 <context>
@@ -459,8 +531,16 @@ Ergebnisse landen in einem eigenen Ordner; Ihre Originale bleiben unangetastet.<
         <translation>Stapelname</translation>
     </message>
     <message>
+        <source>Filter by batch name</source>
+        <translation>Nach Stapelname filtern</translation>
+    </message>
+    <message>
         <source>File name</source>
         <translation>Dateiname</translation>
+    </message>
+    <message>
+        <source>Filter by file name</source>
+        <translation>Nach Dateiname filtern</translation>
     </message>
     <message>
         <source>Search</source>
@@ -819,6 +899,37 @@ Ergebnisse landen in einem eigenen Ordner; Ihre Originale bleiben unangetastet.<
     </message>
 </context>
 <context>
+    <name>OpenBatchDialog</name>
+    <message>
+        <source>Open batch</source>
+        <translation>Stapel öffnen</translation>
+    </message>
+    <message>
+        <source>Batches of this computer</source>
+        <translation>Stapel dieses Computers</translation>
+    </message>
+    <message>
+        <source>{name} · {when} · {workflow}</source>
+        <translation>{name} · {when} · {workflow}</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Open the chosen batch</source>
+        <translation>Den gewählten Stapel öffnen</translation>
+    </message>
+    <message>
+        <source>Cancel opening a batch</source>
+        <translation>Das Öffnen eines Stapels abbrechen</translation>
+    </message>
+    <message>
+        <source>Its results come to the review grid with their marks.</source>
+        <translation>Seine Ergebnisse kommen mit ihren Markierungen in das Prüfraster.</translation>
+    </message>
+</context>
+<context>
     <name>Plural</name>
     <message numerus="yes">
         <source>Added %Ln image(s)</source>
@@ -883,6 +994,62 @@ Ergebnisse landen in einem eigenen Ordner; Ihre Originale bleiben unangetastet.<
             <numerusform>Reicht für etwa %Ln Bilder</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Re-running %Ln image(s)</source>
+        <translation>
+            <numerusform>%Ln Bild wird neu bearbeitet</numerusform>
+            <numerusform>%Ln Bilder werden neu bearbeitet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened a batch of %Ln image(s)</source>
+        <translation>
+            <numerusform>Einen Stapel mit %Ln Bild geöffnet</numerusform>
+            <numerusform>Einen Stapel mit %Ln Bildern geöffnet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln result(s) copied</source>
+        <translation>
+            <numerusform>%Ln Ergebnis kopiert</numerusform>
+            <numerusform>%Ln Ergebnisse kopiert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln already there with the same bytes, not copied again</source>
+        <translation>
+            <numerusform>%Ln schon mit denselben Bytes vorhanden, nicht erneut kopiert</numerusform>
+            <numerusform>%Ln schon mit denselben Bytes vorhanden, nicht erneut kopiert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln left out (not chosen)</source>
+        <translation>
+            <numerusform>%Ln ausgelassen (nicht gewählt)</numerusform>
+            <numerusform>%Ln ausgelassen (nicht gewählt)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln could not be delivered:</source>
+        <translation>
+            <numerusform>%Ln konnte nicht ausgeliefert werden:</numerusform>
+            <numerusform>%Ln konnten nicht ausgeliefert werden:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  and %Ln more</source>
+        <translation>
+            <numerusform>  und %Ln weiteres</numerusform>
+            <numerusform>  und %Ln weitere</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s) will be re-run</source>
+        <translation>
+            <numerusform>%Ln Bild wird neu bearbeitet</numerusform>
+            <numerusform>%Ln Bilder werden neu bearbeitet</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Progress</name>
@@ -939,6 +1106,89 @@ Ergebnisse landen in einem eigenen Ordner; Ihre Originale bleiben unangetastet.<
     </message>
 </context>
 <context>
+    <name>RerunDialog</name>
+    <message>
+        <source>Re-run rejected results</source>
+        <translation>Abgelehnte Ergebnisse neu bearbeiten</translation>
+    </message>
+    <message>
+        <source>Workflow for the re-run</source>
+        <translation>Workflow für die Neubearbeitung</translation>
+    </message>
+    <message>
+        <source>Workflow version to pin</source>
+        <translation>Festzulegende Workflow-Version</translation>
+    </message>
+    <message>
+        <source>its current version</source>
+        <translation>seine aktuelle Version</translation>
+    </message>
+    <message>
+        <source>Working out the cost…</source>
+        <translation>Die Kosten werden berechnet …</translation>
+    </message>
+    <message>
+        <source>&amp;Workflow:</source>
+        <translation>&amp;Workflow:</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>&amp;Version:</translation>
+    </message>
+    <message>
+        <source>Images:</source>
+        <translation>Bilder:</translation>
+    </message>
+    <message>
+        <source>Price per image:</source>
+        <translation>Preis pro Bild:</translation>
+    </message>
+    <message>
+        <source>Total cost:</source>
+        <translation>Gesamtkosten:</translation>
+    </message>
+    <message>
+        <source>Balance now:</source>
+        <translation>Guthaben jetzt:</translation>
+    </message>
+    <message>
+        <source>Balance after:</source>
+        <translation>Guthaben danach:</translation>
+    </message>
+    <message>
+        <source>Nothing is uploaded again: the service still has the originals. Each new result becomes the current version, unreviewed; the earlier ones stay in the viewer.</source>
+        <translation>Nichts wird erneut hochgeladen: Der Dienst hat die Originale noch. Jedes neue Ergebnis wird zur aktuellen Version, nicht geprüft; die früheren bleiben im Vergleich.</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>Neu bearbeiten</translation>
+    </message>
+    <message>
+        <source>Re-run the rejected results</source>
+        <translation>Die abgelehnten Ergebnisse neu bearbeiten</translation>
+    </message>
+    <message>
+        <source>Cancel the re-run</source>
+        <translation>Die Neubearbeitung abbrechen</translation>
+    </message>
+    <message>
+        <source>No workflow to re-run with</source>
+        <translation>Kein Workflow für die Neubearbeitung</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>The rejected images are still being processed</source>
+        <translation>Die abgelehnten Bilder werden noch bearbeitet</translation>
+    </message>
+    <message>
+        <source>The cost could not be worked out: {error}</source>
+        <translation>Die Kosten konnten nicht berechnet werden: {error}</translation>
+    </message>
+</context>
+<context>
     <name>Review</name>
     <message>
         <source>Accepted</source>
@@ -966,6 +1216,33 @@ Ergebnisse landen in einem eigenen Ordner; Ihre Originale bleiben unangetastet.<
     <message>
         <source>Could not send feedback: {error}</source>
         <translation>Feedback konnte nicht gesendet werden: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewGrid</name>
+    <message>
+        <source>Accepted</source>
+        <translation>Angenommen</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Not reviewed</source>
+        <translation>Nicht geprüft</translation>
+    </message>
+    <message>
+        <source>{state} {percent} %</source>
+        <translation>{state} {percent} %</translation>
+    </message>
+    <message>
+        <source>{caption} · version {n}</source>
+        <translation>{caption} · Version {n}</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>Original</translation>
     </message>
 </context>
 <context>
@@ -1006,16 +1283,24 @@ Ergebnisse landen in einem eigenen Ordner; Ihre Originale bleiben unangetastet.<
         <translation>&amp;Nach dem Markieren zum nächsten Bild</translation>
     </message>
     <message>
-        <source>Next image after marking</source>
-        <translation>Nach dem Markieren zum nächsten Bild</translation>
-    </message>
-    <message>
         <source>Tell the service about rejections</source>
         <translation>Ablehnungen an den Dienst melden</translation>
     </message>
     <message>
         <source>A rejected result also sends the service a thumbs down on its execution</source>
         <translation>Ein abgelehntes Ergebnis gibt dem Dienst auch einen Daumen nach unten für die Ausführung</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>Optionen</translation>
+    </message>
+    <message>
+        <source>Review options</source>
+        <translation>Prüfoptionen</translation>
+    </message>
+    <message>
+        <source>Open in viewer</source>
+        <translation>Im Vergleich öffnen</translation>
     </message>
     <message>
         <source>Open batch…</source>
@@ -1082,6 +1367,33 @@ Fertige Bilder erscheinen hier, sobald sie eintreffen; „Stapel öffnen …“ 
     <message>
         <source>No rejected results. Reject with X.</source>
         <translation>Keine abgelehnten Ergebnisse. Ablehnen mit X.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPageController</name>
+    <message>
+        <source>Jobs and review</source>
+        <translation>Aufträge und Prüfung</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Show jobs</source>
+        <translation>Aufträge zeigen</translation>
+    </message>
+    <message>
+        <source>Show review</source>
+        <translation>Prüfung zeigen</translation>
+    </message>
+    <message>
+        <source>No rejected results to re-run</source>
+        <translation>Keine abgelehnten Ergebnisse zum Neubearbeiten</translation>
     </message>
 </context>
 <context>
@@ -1227,6 +1539,61 @@ Fertige Bilder erscheinen hier, sobald sie eintreffen; „Stapel öffnen …“ 
     <message>
         <source>Hot folder</source>
         <translation>Hotfolder</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsSheet</name>
+    <message>
+        <source>Enter</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>open the selected jobs in the viewer</source>
+        <translation>die gewählten Aufträge im Vergleich öffnen</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Entf</translation>
+    </message>
+    <message>
+        <source>take the selected jobs off the list</source>
+        <translation>die gewählten Aufträge von der Liste nehmen</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Search keys…</source>
+        <translation>Tasten suchen …</translation>
+    </message>
+    <message>
+        <source>Search the shortcuts</source>
+        <translation>Die Tastenkürzel durchsuchen</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>What they do</source>
+        <translation>Was sie tun</translation>
+    </message>
+    <message>
+        <source>Close the shortcuts</source>
+        <translation>Die Tastenkürzel schließen</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <source>Job list</source>
+        <translation>Auftragsliste</translation>
+    </message>
+    <message>
+        <source>Before/after viewer</source>
+        <translation>Vorher/Nachher-Vergleich</translation>
     </message>
 </context>
 <context>
@@ -1516,6 +1883,14 @@ Fertige Bilder erscheinen hier, sobald sie eintreffen; „Stapel öffnen …“ 
     <message>
         <source>Quit</source>
         <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Every key of the window</source>
+        <translation>Jede Taste des Fensters</translation>
     </message>
 </context>
 <context>

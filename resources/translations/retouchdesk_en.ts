@@ -66,5 +66,61 @@
             <numerusform>Enough for about %Ln images</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Re-running %Ln image(s)</source>
+        <translation>
+            <numerusform>Re-running %Ln image</numerusform>
+            <numerusform>Re-running %Ln images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened a batch of %Ln image(s)</source>
+        <translation>
+            <numerusform>Opened a batch of %Ln image</numerusform>
+            <numerusform>Opened a batch of %Ln images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln result(s) copied</source>
+        <translation>
+            <numerusform>%Ln result copied</numerusform>
+            <numerusform>%Ln results copied</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln already there with the same bytes, not copied again</source>
+        <translation>
+            <numerusform>%Ln already there with the same bytes, not copied again</numerusform>
+            <numerusform>%Ln already there with the same bytes, not copied again</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln left out (not chosen)</source>
+        <translation>
+            <numerusform>%Ln left out (not chosen)</numerusform>
+            <numerusform>%Ln left out (not chosen)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln could not be delivered:</source>
+        <translation>
+            <numerusform>%Ln could not be delivered:</numerusform>
+            <numerusform>%Ln could not be delivered:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  and %Ln more</source>
+        <translation>
+            <numerusform>  and %Ln more</numerusform>
+            <numerusform>  and %Ln more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s) will be re-run</source>
+        <translation>
+            <numerusform>%Ln image will be re-run</numerusform>
+            <numerusform>%Ln images will be re-run</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -173,9 +173,13 @@ def test_the_window_and_its_dialogs_speak_german(
 ) -> None:
     from app.store.settings import Settings
     from ui.dialogs.confirm_run import ConfirmRunDialog
+    from ui.dialogs.deliver import DeliverDialog
+    from ui.dialogs.rerun import RerunDialog
     from ui.dialogs.settings import SettingsDialog
+    from ui.dialogs.shortcuts import ShortcutsSheet
     from ui.dialogs.sign_in import AccountDialog
     from ui.history import HistoryWindow
+    from ui.review.open_batch import OpenBatchDialog
 
     catalogue = Catalogue.load()
     window = open_window(sandbox_factory(latency=0.0))
@@ -189,9 +193,10 @@ def test_the_window_and_its_dialogs_speak_german(
         window.page.view.selectRow(0)
         history = HistoryWindow(window.workspace)
         await history.load()
-        return [history]
+        journal = window.context.engine.journal
+        return [history, await journal.run(journal.batches)]
 
-    (history,) = run(loop, scenario(), 90)
+    history, batches = run(loop, scenario(), 90)
     ws = window.workspace
     data = {
         *(j.name for j in window.model.jobs()),
@@ -218,6 +223,10 @@ def test_the_window_and_its_dialogs_speak_german(
         "confirm run": ConfirmRunDialog(estimate, "Workflow", window),
         "account": AccountDialog(window, ws),
         "history": history,
+        "shortcuts": ShortcutsSheet(window),
+        "deliver": DeliverDialog(str(tmp_path / "delivered"), window),
+        "re-run": RerunDialog(ws.workflows, ws.workflows[0].id, window),
+        "open batch": OpenBatchDialog(batches, window),
     }
     wrong = [f"empty window: {w}" for w in untranslated(catalogue, iter(empty_window), data)]
     for name, screen in screens.items():

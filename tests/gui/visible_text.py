@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -97,15 +97,22 @@ class Catalogue:
         )
 
 
+def column_count(model: QAbstractItemModel) -> int:
+    # A list model (QListWidget's) has one column and does not expose columnCount.
+    if isinstance(model, QAbstractListModel):
+        return 1
+    return model.columnCount(QModelIndex())
+
+
 def model_texts(model: QAbstractItemModel) -> Iterator[tuple[str, str]]:
     roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
-    for column in range(model.columnCount()):
+    for column in range(column_count(model)):
         for role in (*roles, Qt.ItemDataRole.AccessibleTextRole):
             value = model.headerData(column, Qt.Orientation.Horizontal, role)
             if isinstance(value, str):
                 yield f"header {column}", value
-    for row in range(model.rowCount()):
-        for column in range(model.columnCount()):
+    for row in range(model.rowCount(QModelIndex())):
+        for column in range(column_count(model)):
             index = model.index(row, column, QModelIndex())
             for role in roles:
                 value = model.data(index, role)

@@ -44,10 +44,6 @@ JOBS_TAB, REVIEW_TAB = 0, 1
 ADVANCE_KEY, CELL_KEY, DELIVERY_KEY = "review/advance", "review/cell", "review/delivery_folder"
 
 
-def tr(text: str) -> str:
-    return translate("ReviewPageController", text)
-
-
 class ReviewPageController(QObject):
     def __init__(
         self,
@@ -75,11 +71,15 @@ class ReviewPageController(QObject):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("centralTabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.setAccessibleName(tr("Jobs and review"))
-        self.tabs.addTab(jobs_page, tr("Jobs"))
-        self.tabs.addTab(self.page, tr("Review"))
-        self.show_jobs_action = make_action(window, tr("Show jobs"), None, "Ctrl+1")
-        self.show_review_action = make_action(window, tr("Show review"), None, "Ctrl+2")
+        self.tabs.setAccessibleName(translate("ReviewPageController", "Jobs and review"))
+        self.tabs.addTab(jobs_page, translate("ReviewPageController", "Jobs"))
+        self.tabs.addTab(self.page, translate("ReviewPageController", "Review"))
+        self.show_jobs_action = make_action(
+            window, translate("ReviewPageController", "Show jobs"), None, "Ctrl+1"
+        )
+        self.show_review_action = make_action(
+            window, translate("ReviewPageController", "Show review"), None, "Ctrl+2"
+        )
         on_trigger(self.show_jobs_action, lambda: self.show_tab(JOBS_TAB))
         on_trigger(self.show_review_action, lambda: self.show_tab(REVIEW_TAB))
         self._restore_choices()
@@ -193,7 +193,7 @@ class ReviewPageController(QObject):
         if ws is None or engine is None:
             return
         if not rejected:
-            self._context.say(tr("No rejected results to re-run"))
+            self._context.say(translate("ReviewPageController", "No rejected results to re-run"))
             return
         if self.rerun_dialog is not None:
             self.rerun_dialog.raise_()

@@ -37,10 +37,6 @@ if TYPE_CHECKING:
 REFUSALS_SHOWN = 8  # the rest are counted: the manifest and the log have them all
 
 
-def tr(text: str) -> str:
-    return translate("DeliverDialog", text)
-
-
 def report_lines(report: DeliveryReport) -> list[str]:
     """The summary of a delivery, a line per kind of outcome."""
     lines = [Plural.tr("%Ln result(s) copied", "", len(report.copied))]
@@ -58,13 +54,15 @@ def report_lines(report: DeliveryReport) -> list[str]:
         lines.append(Plural.tr("%Ln could not be delivered:", "", len(report.refused)))
         for refusal in report.refused[:REFUSALS_SHOWN]:
             lines.append(
-                tr("  {name}: {reason}").format(name=refusal.original, reason=refusal.reason)
+                translate("DeliverDialog", "  {name}: {reason}").format(
+                    name=refusal.original, reason=refusal.reason
+                )
             )
         if len(report.refused) > REFUSALS_SHOWN:
             more = len(report.refused) - REFUSALS_SHOWN
             lines.append(Plural.tr("  and %Ln more", "", more))
     if report.manifest is not None:
-        lines.append(tr("Manifest: {path}").format(path=report.manifest))
+        lines.append(translate("DeliverDialog", "Manifest: {path}").format(path=report.manifest))
     return lines
 
 
@@ -74,36 +72,45 @@ class DeliverDialog(QDialog):
     def __init__(self, folder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deliverDialog")
-        self.setWindowTitle(tr("Deliver results"))
+        self.setWindowTitle(translate("DeliverDialog", "Deliver results"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.report: DeliveryReport | None = None
 
         self.folder_edit = QLineEdit(folder)
-        self.folder_edit.setAccessibleName(tr("Delivery folder"))
-        browse = QPushButton(tr("&Browse…"))
-        browse.setAccessibleName(tr("Choose the delivery folder"))
+        self.folder_edit.setAccessibleName(translate("DeliverDialog", "Delivery folder"))
+        browse = QPushButton(translate("DeliverDialog", "&Browse…"))
+        browse.setAccessibleName(translate("DeliverDialog", "Choose the delivery folder"))
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(browse)
-        self.accepted_only = QRadioButton(tr("&Accepted results only"))
-        self.accepted_only.setAccessibleName(tr("Deliver the accepted results only"))
-        self.not_rejected = QRadioButton(tr("Every result &not rejected"))
-        self.not_rejected.setAccessibleName(tr("Deliver every result not rejected"))
+        self.accepted_only = QRadioButton(translate("DeliverDialog", "&Accepted results only"))
+        self.accepted_only.setAccessibleName(
+            translate("DeliverDialog", "Deliver the accepted results only")
+        )
+        self.not_rejected = QRadioButton(translate("DeliverDialog", "Every result &not rejected"))
+        self.not_rejected.setAccessibleName(
+            translate("DeliverDialog", "Deliver every result not rejected")
+        )
         self.accepted_only.setChecked(True)
         self.template_edit = QLineEdit()
-        self.template_edit.setAccessibleName(tr("Name template for delivered files"))
-        self.template_edit.setPlaceholderText(tr("as the batch named them"))
+        self.template_edit.setAccessibleName(
+            translate("DeliverDialog", "Name template for delivered files")
+        )
+        self.template_edit.setPlaceholderText(translate("DeliverDialog", "as the batch named them"))
         self.template_edit.setToolTip(
-            tr("For example {stem}_web{ext}; the fields are those of the output name in Settings")
+            translate(
+                "DeliverDialog",
+                "For example {stem}_web{ext}; the fields are those of the output name in Settings",
+            )
         )
         form = QFormLayout()
-        folder_label = QLabel(tr("&Folder:"))
+        folder_label = QLabel(translate("DeliverDialog", "&Folder:"))
         folder_label.setBuddy(self.folder_edit)
         form.addRow(folder_label, folder_row)
-        form.addRow(tr("Deliver:"), self.accepted_only)
+        form.addRow(translate("DeliverDialog", "Deliver:"), self.accepted_only)
         form.addRow("", self.not_rejected)
-        template_label = QLabel(tr("Name &template:"))
+        template_label = QLabel(translate("DeliverDialog", "Name &template:"))
         template_label.setBuddy(self.template_edit)
         form.addRow(template_label, self.template_edit)
 
@@ -115,19 +122,21 @@ class DeliverDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.deliver_button = buttons.addButton(
-            tr("Deliver"), QDialogButtonBox.ButtonRole.ActionRole
+            translate("DeliverDialog", "Deliver"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.deliver_button.setAccessibleName(tr("Deliver the results"))
+        self.deliver_button.setAccessibleName(translate("DeliverDialog", "Deliver the results"))
         self.deliver_button.setDefault(True)
         self.deliver_button.clicked.connect(self._deliver_clicked)
         self.show_folder_button = buttons.addButton(
-            tr("Show folder"), QDialogButtonBox.ButtonRole.ActionRole
+            translate("DeliverDialog", "Show folder"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.show_folder_button.setAccessibleName(tr("Show the delivery folder"))
+        self.show_folder_button.setAccessibleName(
+            translate("DeliverDialog", "Show the delivery folder")
+        )
         self.show_folder_button.clicked.connect(self._show_folder)
         self.show_folder_button.hide()
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setAccessibleName(tr("Close the delivery"))
+        self.close_button.setAccessibleName(translate("DeliverDialog", "Close the delivery"))
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -140,7 +149,9 @@ class DeliverDialog(QDialog):
 
     def _browse(self) -> None:
         # Opened, not exec()'d: no nested event loop under qasync.
-        chooser = QFileDialog(self, tr("Delivery folder"), self.folder_edit.text())
+        chooser = QFileDialog(
+            self, translate("DeliverDialog", "Delivery folder"), self.folder_edit.text()
+        )
         chooser.setFileMode(QFileDialog.FileMode.Directory)
         chooser.setOption(QFileDialog.Option.ShowDirsOnly, True)
         chooser.fileSelected.connect(self.folder_edit.setText)
@@ -150,7 +161,7 @@ class DeliverDialog(QDialog):
     def _deliver_clicked(self) -> None:
         folder = self.folder_edit.text().strip()
         if not folder:
-            self.show_error(tr("Choose a folder to deliver to"))
+            self.show_error(translate("DeliverDialog", "Choose a folder to deliver to"))
             return
         self.deliverWanted.emit(
             folder, self.accepted_only.isChecked(), self.template_edit.text().strip()
@@ -159,7 +170,7 @@ class DeliverDialog(QDialog):
     def set_busy(self) -> None:
         self.deliver_button.setEnabled(False)
         self.summary.setStyleSheet("")
-        self.summary.setText(tr("Delivering…"))
+        self.summary.setText(translate("DeliverDialog", "Delivering…"))
         self.summary.show()
 
     def show_error(self, error: str) -> None:
@@ -171,7 +182,7 @@ class DeliverDialog(QDialog):
     def show_report(self, report: DeliveryReport) -> None:
         self.report = report
         self.deliver_button.setEnabled(True)
-        self.deliver_button.setText(tr("Deliver again"))
+        self.deliver_button.setText(translate("DeliverDialog", "Deliver again"))
         self.summary.setStyleSheet("")
         self.summary.setText("\n".join(report_lines(report)))
         self.summary.show()

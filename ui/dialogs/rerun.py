@@ -32,10 +32,6 @@ if TYPE_CHECKING:
     from app.engine.counts import CostEstimate
 
 
-def tr(text: str) -> str:
-    return translate("RerunDialog", text)
-
-
 class RerunDialog(QDialog):
     estimateWanted = Signal(str, str)  # workflow id, version ("" for its current one)
 
@@ -44,55 +40,58 @@ class RerunDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("rerunDialog")
-        self.setWindowTitle(tr("Re-run rejected results"))
+        self.setWindowTitle(translate("RerunDialog", "Re-run rejected results"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.estimate: CostEstimate | None = None  # the cost of the choice on screen
         self._asked = ("", "")
 
         self.workflow_box = QComboBox()
-        self.workflow_box.setAccessibleName(tr("Workflow for the re-run"))
+        self.workflow_box.setAccessibleName(translate("RerunDialog", "Workflow for the re-run"))
         for workflow in workflows:
             self.workflow_box.addItem(workflow.name or workflow.id, workflow.id)
         at = self.workflow_box.findData(current_id)
         self.workflow_box.setCurrentIndex(max(0, at))
         self.version_edit = QLineEdit()
-        self.version_edit.setAccessibleName(tr("Workflow version to pin"))
-        self.version_edit.setPlaceholderText(tr("its current version"))
-        self.images_label = QLabel(tr("Working out the cost…"))
+        self.version_edit.setAccessibleName(translate("RerunDialog", "Workflow version to pin"))
+        self.version_edit.setPlaceholderText(translate("RerunDialog", "its current version"))
+        self.images_label = QLabel(translate("RerunDialog", "Working out the cost…"))
         self.price_label = QLabel("–")
         self.total_label = QLabel("–")
         self.balance_label = QLabel("–")
         self.after_label = QLabel("–")
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        workflow_label = QLabel(tr("&Workflow:"))
+        workflow_label = QLabel(translate("RerunDialog", "&Workflow:"))
         workflow_label.setBuddy(self.workflow_box)
         form.addRow(workflow_label, self.workflow_box)
-        version_label = QLabel(tr("&Version:"))
+        version_label = QLabel(translate("RerunDialog", "&Version:"))
         version_label.setBuddy(self.version_edit)
         form.addRow(version_label, self.version_edit)
-        form.addRow(tr("Images:"), self.images_label)
-        form.addRow(tr("Price per image:"), self.price_label)
-        form.addRow(tr("Total cost:"), self.total_label)
-        form.addRow(tr("Balance now:"), self.balance_label)
-        form.addRow(tr("Balance after:"), self.after_label)
+        form.addRow(translate("RerunDialog", "Images:"), self.images_label)
+        form.addRow(translate("RerunDialog", "Price per image:"), self.price_label)
+        form.addRow(translate("RerunDialog", "Total cost:"), self.total_label)
+        form.addRow(translate("RerunDialog", "Balance now:"), self.balance_label)
+        form.addRow(translate("RerunDialog", "Balance after:"), self.after_label)
         note = QLabel(
-            tr(
+            translate(
+                "RerunDialog",
                 "Nothing is uploaded again: the service still has the originals. Each new"
                 " result becomes the current version, unreviewed; the earlier ones stay in"
-                " the viewer."
+                " the viewer.",
             )
         )
         note.setWordWrap(True)
         note.setEnabled(False)  # drawn muted, as an explanation
 
         buttons = QDialogButtonBox()
-        self.rerun_button = buttons.addButton(tr("Re-run"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.rerun_button.setAccessibleName(tr("Re-run the rejected results"))
+        self.rerun_button = buttons.addButton(
+            translate("RerunDialog", "Re-run"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.rerun_button.setAccessibleName(translate("RerunDialog", "Re-run the rejected results"))
         self.rerun_button.setEnabled(False)
         self.rerun_button.setDefault(True)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(tr("Cancel the re-run"))
+        cancel.setAccessibleName(translate("RerunDialog", "Cancel the re-run"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
@@ -116,14 +115,14 @@ class RerunDialog(QDialog):
         self._asked = self.choice()
         self.estimate = None
         self.rerun_button.setEnabled(False)
-        self.images_label.setText(tr("Working out the cost…"))
+        self.images_label.setText(translate("RerunDialog", "Working out the cost…"))
         for label in (self.price_label, self.total_label, self.balance_label, self.after_label):
             label.setText("–")
         workflow_id, version = self._asked
         if workflow_id:
             self.estimateWanted.emit(workflow_id, version)
         else:
-            self.images_label.setText(tr("No workflow to re-run with"))
+            self.images_label.setText(translate("RerunDialog", "No workflow to re-run with"))
 
     def show_estimate(self, workflow_id: str, estimate: CostEstimate) -> None:
         if workflow_id != self._asked[0]:
@@ -139,15 +138,19 @@ class RerunDialog(QDialog):
             self.after_label.setText(money(after))
             self.after_label.setStyleSheet("color: #d64541;" if after < 0 else "")
         else:
-            self.balance_label.setText(tr("unknown"))
+            self.balance_label.setText(translate("RerunDialog", "unknown"))
         self.rerun_button.setEnabled(images > 0)
         if images == 0:
-            self.images_label.setText(tr("The rejected images are still being processed"))
+            self.images_label.setText(
+                translate("RerunDialog", "The rejected images are still being processed")
+            )
 
     def show_estimate_error(self, workflow_id: str, error: str) -> None:
         if workflow_id != self._asked[0]:
             return
         self.images_label.setText(
-            tr("The cost could not be worked out: {error}").format(error=error)
+            translate("RerunDialog", "The cost could not be worked out: {error}").format(
+                error=error
+            )
         )
         self.rerun_button.setEnabled(False)

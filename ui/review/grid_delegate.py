@@ -9,7 +9,6 @@ image.
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from app.domain.formatting import state_label
 from app.domain.jobs import Job, JobState, Review
+from ui.i18n import translate
 from ui.job_model import JobRole, overall_progress, state_color
 from ui.review.grid_thumbnails import GridThumbnails
 
@@ -32,16 +32,12 @@ ACCEPTED_COLOR = QColor("#2e9d4f")
 REJECTED_COLOR = QColor("#d64541")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ReviewGrid", text)
-
-
 def mark_text(review: Review) -> str:
     if review is Review.ACCEPTED:
-        return tr("Accepted")
+        return translate("ReviewGrid", "Accepted")
     if review is Review.REJECTED:
-        return tr("Rejected")
-    return tr("Not reviewed")
+        return translate("ReviewGrid", "Rejected")
+    return translate("ReviewGrid", "Not reviewed")
 
 
 def caption(job: Job) -> str:
@@ -50,11 +46,15 @@ def caption(job: Job) -> str:
         text = mark_text(job.review)
     elif job.state.is_active:
         percent = round(overall_progress(job) * 100)
-        text = tr("{state} {percent} %").format(state=tr(state_label(job.state)), percent=percent)
+        text = translate("ReviewGrid", "{state} {percent} %").format(
+            state=translate("ReviewGrid", state_label(job.state)), percent=percent
+        )
     else:
-        text = tr(state_label(job.state))
+        text = translate("ReviewGrid", state_label(job.state))
     if job.version > 1:
-        text = tr("{caption} · version {n}").format(caption=text, n=job.version)
+        text = translate("ReviewGrid", "{caption} · version {n}").format(
+            caption=text, n=job.version
+        )
     return text
 
 
@@ -109,7 +109,12 @@ class ReviewGridDelegate(QStyledItemDelegate):
         self._paint_mark(painter, image_box, job.review)
         if showing_original:
             self._paint_pill(
-                painter, image_box, tr("Original"), QColor(0, 0, 0, 170), option.font, bottom=True
+                painter,
+                image_box,
+                translate("ReviewGrid", "Original"),
+                QColor(0, 0, 0, 170),
+                option.font,
+                bottom=True,
             )
         # The two lines of text under the image.
         line = option.fontMetrics.height()
@@ -183,7 +188,14 @@ class ReviewGridDelegate(QStyledItemDelegate):
 
     def _paint_state(self, painter: QPainter, box: QRect, job: Job, font: QFont) -> None:
         colour = state_color(job.state)
-        self._paint_pill(painter, box, tr(state_label(job.state)), colour, font, bottom=False)
+        self._paint_pill(
+            painter,
+            box,
+            translate("ReviewGrid", state_label(job.state)),
+            colour,
+            font,
+            bottom=False,
+        )
         if job.state.is_active:
             bar = QRectF(box.left(), box.bottom() - 4, box.width(), 4)
             painter.fillRect(bar, QColor(0, 0, 0, 90))

@@ -27,20 +27,16 @@ if TYPE_CHECKING:
     from app.store.journal import BatchRecord
 
 
-def tr(text: str) -> str:
-    return translate("OpenBatchDialog", text)
-
-
 class OpenBatchDialog(QDialog):
     def __init__(self, batches: Sequence[BatchRecord], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("openBatchDialog")
-        self.setWindowTitle(tr("Open batch"))
+        self.setWindowTitle(translate("OpenBatchDialog", "Open batch"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.list = QListWidget()
-        self.list.setAccessibleName(tr("Batches of this computer"))
+        self.list.setAccessibleName(translate("OpenBatchDialog", "Batches of this computer"))
         for record in batches:
-            text = tr("{name} · {when} · {workflow}").format(
+            text = translate("OpenBatchDialog", "{name} · {when} · {workflow}").format(
                 name=record.name,
                 when=timestamp(record.created_at),
                 workflow=record.workflow_name or record.workflow_id,
@@ -52,15 +48,19 @@ class OpenBatchDialog(QDialog):
             self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _item: self.accept())
         buttons = QDialogButtonBox()
-        self.open_button = buttons.addButton(tr("Open"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.open_button.setAccessibleName(tr("Open the chosen batch"))
+        self.open_button = buttons.addButton(
+            translate("OpenBatchDialog", "Open"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.open_button.setAccessibleName(translate("OpenBatchDialog", "Open the chosen batch"))
         self.open_button.setEnabled(self.list.count() > 0)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(tr("Cancel opening a batch"))
+        cancel.setAccessibleName(translate("OpenBatchDialog", "Cancel opening a batch"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        heading = QLabel(tr("Its results come to the review grid with their marks."))
+        heading = QLabel(
+            translate("OpenBatchDialog", "Its results come to the review grid with their marks.")
+        )
         heading.setWordWrap(True)
         layout.addWidget(heading)
         layout.addWidget(self.list, 1)
