@@ -49,6 +49,7 @@ from ui.jobs_page import JobsPage
 from ui.status_bar import WindowStatusBar
 from ui.thumbnails import ThumbnailCache
 from ui.toolbars import Toolbars
+from ui.viewer import keys as viewer_keys
 from ui.warm_up import warm_up_table
 from ui.window_actions import WindowActions, on_trigger
 from ui.window_state import window_settings
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
         on_trigger(a.account, self.account.show_account)
         on_trigger(a.compare, self.job_menu.compare_selected)
         on_trigger(a.quit, self.close)
-        on_trigger(a.shortcuts, lambda: ShortcutsSheet(self).open())
+        on_trigger(a.shortcuts, lambda: ShortcutsSheet(self, viewer_keys.keys()).open())
         self.bridge.jobsApplied.connect(self.progress.rows_changed)
         self.bridge.batchFinished.connect(self.notices.batch_finished)
         self.bridge.creditsChanged.connect(self.account.show_balance)

@@ -177,6 +177,7 @@ def test_the_window_and_its_dialogs_speak_german(
     from ui.dialogs.rerun import RerunDialog
     from ui.dialogs.settings import SettingsDialog
     from ui.dialogs.shortcuts import ShortcutsSheet
+    from ui.viewer import keys as viewer_keys
     from ui.dialogs.sign_in import AccountDialog
     from ui.history import HistoryWindow
     from ui.review.open_batch import OpenBatchDialog
@@ -223,7 +224,7 @@ def test_the_window_and_its_dialogs_speak_german(
         "confirm run": ConfirmRunDialog(estimate, "Workflow", window),
         "account": AccountDialog(window, ws),
         "history": history,
-        "shortcuts": ShortcutsSheet(window),
+        "shortcuts": ShortcutsSheet(window, viewer_keys.keys()),
         "deliver": DeliverDialog(str(tmp_path / "delivered"), window),
         "re-run": RerunDialog(ws.workflows, ws.workflows[0].id, window),
         "open batch": OpenBatchDialog(batches, window),

@@ -20,7 +20,11 @@ from PIL import Image
 from .helpers import Api
 
 # Pacing is by sleeps on the server's clock; on a loaded machine a request can only end late.
-EARLY, LATE = 0.95, 1.10
+# The lower bound is the property (one shared rate: parallel transfers take the sum of their
+# times, not the longest one's); the upper bound only catches gross over-pacing (bytes counted
+# twice would take 2x) and leaves a loaded CI machine room. bench/sandbox_link.py measures how
+# close the pacing is.
+EARLY, LATE = 0.95, 1.50
 
 
 def noise_png(seed: int, side: int = 128) -> bytes:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QToolBar
+from PySide6.QtWidgets import QToolBar
 from viewer_helpers import BLUE, RED, wait_loaded
 
+from ui.dialogs.shortcuts import ShortcutsSheet
 from ui.viewer import CompareMode, ViewerItem, ViewerWindow
 
 
@@ -75,9 +76,10 @@ def test_question_mark_shows_the_keys(qtbot, images) -> None:  # type: ignore[no
     window.viewer.set_items([ViewerItem("job", path, path, "photo.png")], 0)
     window.show()
     qtbot.keyClick(window.viewer.canvas, Qt.Key.Key_Question)
-    box = window.findChild(QMessageBox, "viewerKeysHelp")
-    assert box is not None and box.isVisible()
-    assert "Space" in box.text() and "Ctrl+1" in box.text()
-    box.close()
+    sheet = window.findChild(ShortcutsSheet, "shortcutsSheet")
+    assert sheet is not None and sheet.isVisible() and not sheet.isModal()
+    listed = {keys for _group, keys, _what in sheet.rows()}
+    assert "Space or \\" in listed and "0 or Ctrl+1" in listed
+    sheet.close()
     window.close()
     window.viewer.shutdown()  # joins the decoding threads, as the application does at quit

@@ -2,7 +2,8 @@
 
 The window's keys are read from the QActions alive when the sheet opens (so a page added later,
 like the review grid, is listed with its own actions); keys handled by a key handler rather
-than an action come from the list kept beside that handler (the viewer's `ui.viewer.keys`).
+than an action come from the list kept beside that handler (the viewer's `ui.viewer.keys`),
+which the opener passes in: the viewer opens this sheet too, so the sheet cannot import it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from ui.i18n import translate
-from ui.viewer import keys as viewer_keys
 
 
 def plain_text(action: QAction) -> str:
@@ -59,7 +59,12 @@ def table_keys() -> list[tuple[str, str]]:
 
 
 class ShortcutsSheet(QDialog):
-    def __init__(self, window: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        viewer_keys: Iterable[tuple[str, str]] = (),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent or window)
         self.setObjectName("shortcutsSheet")
         self.setWindowTitle(translate("ShortcutsSheet", "Keyboard shortcuts"))
@@ -84,14 +89,14 @@ class ShortcutsSheet(QDialog):
         layout.addWidget(buttons)
         self.resize(620, 640)
         self._groups: list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]] = []
-        self._fill(window)
+        self._fill(window, list(viewer_keys))
         self.filter.textChanged.connect(self._apply_filter)
 
-    def _fill(self, window: QWidget) -> None:
+    def _fill(self, window: QWidget, viewer_keys: list[tuple[str, str]]) -> None:
         groups = [
             (translate("ShortcutsSheet", "Window"), action_keys(window.findChildren(QAction))),
             (translate("ShortcutsSheet", "Job list"), table_keys()),
-            (translate("ShortcutsSheet", "Before/after viewer"), viewer_keys.keys()),
+            (translate("ShortcutsSheet", "Before/after viewer"), viewer_keys),
         ]
         for title, rows in groups:
             if not rows:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QHBoxLayout,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,7 @@ from ui.viewer.difference import DifferencePane
 from ui.viewer.elided_label import ElidedLabel
 from ui.viewer.info_line import SEPARATOR, describe, describe_status
 from ui.viewer.item import ViewerItem
-from ui.viewer.keys import key_command, keys_help
+from ui.viewer.keys import key_command
 from ui.viewer.loader import ImageLoader, cache_key
 from ui.viewer.modes import BackgroundKind, CompareMode
 from ui.viewer.pixels import LoadedImage
@@ -52,6 +51,8 @@ class CompareViewer(QWidget):
     fullResolutionShown = Signal(str)  # job_id: every image is at full resolution
     zoomChanged = Signal(float)  # effective zoom (screen px per image px)
     differenceShown = Signal(str)  # the pair's key: the difference image is on screen
+    # ? or the Keys button: the window that holds the viewer shows the shared shortcuts sheet.
+    keysRequested = Signal()
 
     def __init__(
         self,
@@ -545,11 +546,7 @@ class CompareViewer(QWidget):
         a.keys_help.triggered.connect(self.show_keys)
 
     def show_keys(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Viewer keys", keys_help(), parent=self)
-        box.setObjectName("viewerKeysHelp")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setModal(False)  # keep it open beside the images while learning the keys
-        box.show()
+        self.keysRequested.emit()
 
     def _emit_for_current(self, signal: SignalInstance, *args: object) -> None:
         item = self.current_item()

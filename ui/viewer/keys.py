@@ -1,4 +1,4 @@
-"""The viewer's keys as the help sheet lists them, and where 1 / 2 / 3 put the divider."""
+"""The viewer's keys as the shortcuts sheet lists them, and where 1 / 2 / 3 put the divider."""
 
 from __future__ import annotations
 
@@ -64,11 +64,6 @@ def keys() -> list[tuple[str, str]]:
         ("A / X", QCoreApplication.translate("ViewerKeys", "accept / reject (again to clear)")),
         ("Esc", QCoreApplication.translate("ViewerKeys", "close the window")),
     ]
-
-
-def keys_help() -> str:
-    rows = "".join(f"<tr><td><b>{key}</b></td><td>{what}</td></tr>" for key, what in keys())
-    return f"<table cellspacing=6>{rows}</table>"
 
 
 def key_command(viewer: CompareViewer, key: Qt.Key, *, shift: bool) -> Callable[[], None] | None:

@@ -19,6 +19,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
+from ui.dialogs.shortcuts import ShortcutsSheet
+from ui.viewer import keys
 from ui.viewer.compare_viewer import CompareViewer
 
 
@@ -31,6 +33,7 @@ class ViewerWindow(QMainWindow):
         self.resize(1200, 800)
         self.addToolBar(self._build_toolbar())
         self.viewer.currentChanged.connect(self._update_title)
+        self.viewer.keysRequested.connect(self.show_shortcuts)
         if handle_files:
             self.viewer.openInEditorRequested.connect(self._open_in_editor)
             self.viewer.showInFolderRequested.connect(self._show_in_folder)
@@ -66,6 +69,15 @@ class ViewerWindow(QMainWindow):
         for button in bar.findChildren(QToolButton):
             button.setFocusPolicy(button.focusPolicy().NoFocus)
         return bar
+
+    def show_shortcuts(self) -> None:
+        """The app's one shortcuts sheet, listing this window's actions and the viewer's keys.
+
+        Not modal: it stays open beside the images while the keys are being learnt.
+        """
+        sheet = ShortcutsSheet(self, keys.keys())
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.show()
 
     def _update_title(self, job_id: str) -> None:
         item = self.viewer.current_item()
