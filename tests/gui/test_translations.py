@@ -177,10 +177,10 @@ def test_the_window_and_its_dialogs_speak_german(
     from ui.dialogs.rerun import RerunDialog
     from ui.dialogs.settings import SettingsDialog
     from ui.dialogs.shortcuts import ShortcutsSheet
-    from ui.viewer import keys as viewer_keys
     from ui.dialogs.sign_in import AccountDialog
     from ui.history import HistoryWindow
     from ui.review.open_batch import OpenBatchDialog
+    from ui.viewer import keys as viewer_keys
 
     catalogue = Catalogue.load()
     window = open_window(sandbox_factory(latency=0.0))
