@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QPointF,
+    QPoint,
     QRect,
     QRectF,
     QSize,
@@ -178,13 +178,19 @@ class ReviewGridDelegate(QStyledItemDelegate):
             )
             return
         size = image.size().scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRect(QPointF(0, 0).toPoint(), size)
+        target = QRect(QPoint(0, 0), size)
         target.moveCenter(box.center())
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        if not original and not job.output_path:
+        faded = not original and not job.output_path
+        if faded:
             painter.setOpacity(0.45)  # the original stands in while the new result comes
-        painter.drawImage(target, image)
-        painter.setOpacity(1.0)
+        if size == image.size():
+            painter.drawImage(target.topLeft(), image)  # fitted off the GUI thread: a copy
+        else:
+            # Until its fitting lands (a new cell size): scaled here, once per repaint.
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(target, image)
+        if faded:
+            painter.setOpacity(1.0)
 
     def _paint_state(self, painter: QPainter, box: QRect, job: Job, font: QFont) -> None:
         colour = state_color(job.state)

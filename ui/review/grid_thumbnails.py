@@ -1,11 +1,11 @@
-"""The grid's thumbnails: each result, and its original for Space, at the grid's largest size.
+"""The grid's thumbnails: each result, and its original for Space, fitted to the grid's cells.
 
-Two of the window's lazy thumbnail caches (decoded off the GUI thread, one decode per file,
-a bounded LRU of QImage): one for results, one for originals. A cell smaller than the decode
-size draws its image scaled down, so moving the size slider never decodes anything again.
-Their bounds keep 2,000 results well under the memory goal: a 256 px thumbnail of a 3:2 photo
-is 175 KB, so 600 results and 150 originals stay near 130 MB, and only cells that are painted
-ever decode.
+Two `FittedImages` (decoded off the GUI thread, one decode per file, and fitted to the cell
+there too): one for results, one for originals. Each keeps its decodes at the largest cell's
+size, so moving the size slider never decodes anything again, and the fitted images of the
+current size only. Their bounds keep 2,000 results well under the memory goal: a 256 px
+thumbnail of a 3:2 photo is 175 KB and its 176 px fitting 82 KB, so 600 results, 400 fitted
+and 150 originals stay near 170 MB, and only cells that are painted ever decode.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from app.domain.jobs import Job
-from ui.thumbnails import ThumbnailCache
+from ui.review.fitted_images import FittedImages
 
-DECODE_SIZE = 256  # the largest cell's image; smaller cells scale it down when painting
+DECODE_SIZE = 256  # the largest cell's image; the fitted ones are made from it
 RESULT_CAPACITY = 600
+RESULT_FITTED_CAPACITY = 400  # a few screens of the smallest cells on a large display
 ORIGINAL_CAPACITY = 150
+ORIGINAL_FITTED_CAPACITY = 50
 
 
 class GridThumbnails(QObject):
@@ -26,13 +28,30 @@ class GridThumbnails(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._results = ThumbnailCache(
-            RESULT_CAPACITY, workers=2, size=DECODE_SIZE, path_of=lambda job: job.output_path
+        self._results = FittedImages(
+            lambda job: job.output_path,
+            decode_size=DECODE_SIZE,
+            capacity=RESULT_CAPACITY,
+            fitted_capacity=RESULT_FITTED_CAPACITY,
+            workers=2,
+            parent=self,
         )
         # Originals are asked for one at a time (Space, a cell waiting for its re-run).
-        self._originals = ThumbnailCache(ORIGINAL_CAPACITY, workers=1, size=DECODE_SIZE)
+        self._originals = FittedImages(
+            lambda job: job.input_path,
+            decode_size=DECODE_SIZE,
+            capacity=ORIGINAL_CAPACITY,
+            fitted_capacity=ORIGINAL_FITTED_CAPACITY,
+            workers=1,
+            parent=self,
+        )
         self._results.ready.connect(self.ready)
         self._originals.ready.connect(self.ready)
+
+    def set_side(self, side: int) -> None:
+        """The cells' image side from now on: what the images are fitted to."""
+        self._results.set_side(side)
+        self._originals.set_side(side)
 
     def result(self, job: Job) -> QImage | None:
         """The result's thumbnail, or None while it loads (or when there is no result)."""

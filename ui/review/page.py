@@ -291,6 +291,7 @@ class ReviewPage(QWidget):
     # --- size -------------------------------------------------------------------------------
     def set_cell_side(self, side: int) -> None:
         self.delegate.set_image_side(side)
+        self.thumbnails.set_side(side)
         self.grid.set_cell_size(self.delegate.cell_size(self.grid.font()))
         if self.size_slider.value() != side:
             self.size_slider.setValue(side)
