@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -334,6 +334,13 @@ class HistoryWindow(QWidget):
         self.batch_edit.setText(batch.name)
         self.tabs.setCurrentIndex(0)
         await self._search()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # A window of its own, not a dialog: Escape closes it as it closes the dialogs.
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def selected_execution(self) -> Execution | None:
         rows = self.exec_view.selectionModel().selectedRows()

@@ -149,9 +149,14 @@ class JobTableView(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selectionModel().hasSelection():
-            self.activateRequested.emit()
-            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # The row with the keyboard focus counts as chosen when none is selected (a
+            # keyboard user sees the focused row, not the selection model).
+            if not self.selectionModel().hasSelection() and self.currentIndex().isValid():
+                self.selectRow(self.currentIndex().row())
+            if self.selectionModel().hasSelection():
+                self.activateRequested.emit()
+                return
         if (
             key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
             and self.selectionModel().hasSelection()

@@ -104,6 +104,15 @@ class JobsPage(QStackedWidget):
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         actions.find.triggered.connect(lambda _checked=False: self.search.setFocus())
 
+    def focus_list(self) -> None:
+        """The keyboard on the job list (Ctrl+1); on the empty page, on its first button."""
+        if self.currentIndex() == LIST_PAGE:
+            if not self.view.currentIndex().isValid() and self._proxy.rowCount():
+                self.view.selectRow(0)  # somewhere to start from, as Enter needs a row
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif (first := self.empty.findChild(QToolButton)) is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def selected_jobs(self) -> list[Job]:
         rows = self.view.selectionModel().selectedRows(COL_NAME)
         return [job for job in (index.data(JobRole) for index in rows) if job is not None]

@@ -54,6 +54,7 @@ class QueueController(QObject):
         self._current_workflow = current_workflow
         self._show_rows_now = show_rows_now
         self._opened_before_ready: list[str] = []  # files opened from outside while connecting
+        self.file_dialog: QFileDialog | None = None  # the open Add files/folder dialog (tests)
 
     # --- ways in ----------------------------------------------------------------------------
     def drop(self, mime: QMimeData) -> None:
@@ -77,18 +78,38 @@ class QueueController(QObject):
         self._context.spawn(self.queue_paths(paths, refused))
 
     def add_files_dialog(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self._window, translate("QueueController", "Add images"), self._last_dir(), IMAGE_FILTER
+        chooser = self._file_dialog(
+            translate("QueueController", "Add images"), QFileDialog.FileMode.ExistingFiles
         )
-        if files:
-            self._context.spawn(self.queue_paths([Path(f) for f in files]))
+        chooser.setNameFilter(IMAGE_FILTER)
+        chooser.open()
 
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self._window, translate("QueueController", "Add a folder"), self._last_dir()
+        chooser = self._file_dialog(
+            translate("QueueController", "Add a folder"), QFileDialog.FileMode.Directory
         )
-        if folder:
-            self._context.spawn(self.queue_paths([Path(folder)]))
+        chooser.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        chooser.open()
+
+    def _file_dialog(self, title: str, mode: QFileDialog.FileMode) -> QFileDialog:
+        """Opened, not exec()'d: a static getOpenFileNames spins a nested event loop under
+        qasync. Where the platform has no native dialog, Qt's own takes a typed path (a
+        folder and Enter goes there, a file name or several in quotes and Enter adds them),
+        which is how a keyboard user gets through it."""
+        chooser = QFileDialog(self._window, title, self._last_dir())
+        chooser.setObjectName("addFilesDialog")
+        chooser.setFileMode(mode)
+        chooser.filesSelected.connect(
+            lambda files: self._context.spawn(self.queue_paths([Path(f) for f in files]))
+        )
+        chooser.finished.connect(lambda _result: self._file_dialog_closed(chooser))
+        self.file_dialog = chooser
+        return chooser
+
+    def _file_dialog_closed(self, chooser: QFileDialog) -> None:
+        if self.file_dialog is chooser:
+            self.file_dialog = None
+        chooser.deleteLater()
 
     def _last_dir(self) -> str:
         return str(window_settings().value("lastDir", str(Path.home())))

@@ -59,6 +59,7 @@ class ReviewPageController(QObject):
         self._window = window
         self._model = model
         self._review = review
+        self._jobs_page = jobs_page
         self._current_workflow = current_workflow
         self._viewer_watched = False
         self._viewer_from_grid = False
@@ -110,7 +111,14 @@ class ReviewPageController(QObject):
 
     # --- the tabs ---------------------------------------------------------------------------
     def show_tab(self, index: int) -> None:
+        """Ctrl+1 / Ctrl+2: the page, with the keyboard on its list, also when it was shown
+        already (the keys of a page work only with the focus on it)."""
+        shown = self.tabs.currentIndex() == index
         self.tabs.setCurrentIndex(index)
+        if index == JOBS_TAB:
+            self._jobs_page.focus_list()
+        elif shown:
+            self.page.focus_cells()
 
     def _tab_changed(self, index: int) -> None:
         if index != REVIEW_TAB:

@@ -81,6 +81,9 @@ class DeliverDialog(QDialog):
         browse = QPushButton(translate("DeliverDialog", "&Browse…"))
         browse.setAccessibleName(translate("DeliverDialog", "Choose the delivery folder"))
         browse.clicked.connect(self._browse)
+        # Enter in the folder field delivers: Browse must never take over as the default
+        # button (an auto-default button does as soon as it has had the focus).
+        browse.setAutoDefault(False)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(browse)
@@ -134,6 +137,7 @@ class DeliverDialog(QDialog):
             translate("DeliverDialog", "Show the delivery folder")
         )
         self.show_folder_button.clicked.connect(self._show_folder)
+        self.show_folder_button.setAutoDefault(False)
         self.show_folder_button.hide()
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setAccessibleName(translate("DeliverDialog", "Close the delivery"))
