@@ -17,7 +17,18 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.domain.formatting import state_label
@@ -58,6 +69,42 @@ def caption(job: Job) -> str:
     return text
 
 
+LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_ELIDED_KEPT = 4096  # lines; a few screens of names and captions at every width on the way
+
+
+class _CellFonts:
+    """The cell's two fonts with their metrics, and the lines they elided, for one font."""
+
+    def __init__(self, font: QFont, key: str) -> None:
+        self.key = key
+        self.metrics = QFontMetrics(font)
+        self.small = QFont(font)
+        self.small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        self.small_metrics = QFontMetrics(self.small)
+        self._elided: dict[tuple[str, int, bool], str] = {}
+
+    def elided_name(self, text: str, width: int) -> str:
+        """A file name keeps its start and its extension."""
+        return self._elide(text, width, small=False)
+
+    def elided_small(self, text: str, width: int) -> str:
+        return self._elide(text, width, small=True)
+
+    def _elide(self, text: str, width: int, *, small: bool) -> str:
+        key = (text, width, small)
+        found = self._elided.get(key)
+        if found is None:
+            if len(self._elided) >= _ELIDED_KEPT:
+                self._elided.clear()
+            if small:
+                found = self.small_metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            else:
+                found = self.metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+            self._elided[key] = found
+        return found
+
+
 class ReviewGridDelegate(QStyledItemDelegate):
     def __init__(
         self, thumbnails: GridThumbnails, placeholder: QIcon, parent: QWidget | None = None
@@ -67,6 +114,10 @@ class ReviewGridDelegate(QStyledItemDelegate):
         self._placeholder = placeholder
         self._image_side = 160
         self.original_shown_for = ""  # the job whose original shows in place (Space held)
+        self._fonts: _CellFonts | None = None
+        self._placeholder_key: tuple[int, float, int] | None = None
+        self._placeholder_cached = QPixmap()
+        self._badges: dict[tuple[Review, float], QImage] = {}
 
     # --- size -------------------------------------------------------------------------------
     def set_image_side(self, side: int) -> None:
@@ -123,23 +174,22 @@ class ReviewGridDelegate(QStyledItemDelegate):
         )
         selected = bool(state & QStyle.StateFlag.State_Selected)
         painter.setPen(palette.color(palette.ColorRole.Text))
-        metrics = option.fontMetrics
-        name = metrics.elidedText(job.name, Qt.TextElideMode.ElideMiddle, text_rect.width())
-        left_middle = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(text_rect, left_middle, name)
-        small = QFont(option.font)
-        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
-        painter.setFont(small)
+        fonts = self._fonts_for(option.font)
+        width = text_rect.width()
+        painter.drawText(text_rect, LEFT_MIDDLE, fonts.elided_name(job.name, width))
+        painter.setFont(fonts.small)
         caption_rect = text_rect.translated(0, line)
-        colour = self._caption_colour(job, option, selected)
-        painter.setPen(colour)
-        text = QFontMetrics(small).elidedText(
-            caption(job), Qt.TextElideMode.ElideRight, caption_rect.width()
-        )
-        painter.drawText(
-            caption_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text
-        )
+        painter.setPen(self._caption_colour(job, option, selected))
+        painter.drawText(caption_rect, LEFT_MIDDLE, fonts.elided_small(caption(job), width))
         painter.restore()
+
+    def _fonts_for(self, font: QFont) -> _CellFonts:
+        # A screenful repaints on every scroll: the caption's font, its metrics and the elided
+        # lines are made once per font, not once per cell and repaint.
+        key = font.key()
+        if self._fonts is None or self._fonts.key != key:
+            self._fonts = _CellFonts(font, key)
+        return self._fonts
 
     def _paint_frame(self, painter: QPainter, cell: QRect, option: QStyleOptionViewItem) -> None:
         palette, state = option.palette, option.state
@@ -173,9 +223,7 @@ class ReviewGridDelegate(QStyledItemDelegate):
             side = min(48, box.width() // 2)
             target = QRect(0, 0, side, side)
             target.moveCenter(box.center())
-            self._placeholder.paint(
-                painter, target, Qt.AlignmentFlag.AlignCenter, QIcon.Mode.Disabled
-            )
+            painter.drawPixmap(target.topLeft(), self._placeholder_pixmap(painter, side))
             return
         size = image.size().scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
         target = QRect(QPoint(0, 0), size)
@@ -191,6 +239,19 @@ class ReviewGridDelegate(QStyledItemDelegate):
             painter.drawImage(target, image)
         if faded:
             painter.setOpacity(1.0)
+
+    def _placeholder_pixmap(self, painter: QPainter, side: int) -> QPixmap:
+        # Every cell still decoding shows it: made once per size, pixel ratio and palette
+        # (the icon takes its colour from the palette), not asked of the icon per cell.
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        key = (side, ratio, QGuiApplication.palette().cacheKey())
+        if self._placeholder_key != key:
+            self._placeholder_key = key
+            self._placeholder_cached = self._placeholder.pixmap(
+                QSize(side, side), ratio, QIcon.Mode.Disabled
+            )
+        return self._placeholder_cached
 
     def _paint_state(self, painter: QPainter, box: QRect, job: Job, font: QFont) -> None:
         colour = state_color(job.state)
@@ -227,27 +288,13 @@ class ReviewGridDelegate(QStyledItemDelegate):
     def _paint_mark(self, painter: QPainter, box: QRect, review: Review) -> None:
         if review is Review.NONE:
             return
-        circle = QRectF(box.right() - BADGE - 4, box.top() + 4, BADGE, BADGE)
-        painter.setPen(QPen(QColor("#ffffff"), 1.5))
-        painter.setBrush(ACCEPTED_COLOR if review is Review.ACCEPTED else REJECTED_COLOR)
-        painter.drawEllipse(circle)
-        path = QPainterPath()
-        c, r = circle.center(), BADGE * 0.22
-        if review is Review.ACCEPTED:
-            path.moveTo(c.x() - r, c.y())
-            path.lineTo(c.x() - r * 0.25, c.y() + r * 0.8)
-            path.lineTo(c.x() + r * 1.1, c.y() - r * 0.8)
-        else:
-            path.moveTo(c.x() - r, c.y() - r)
-            path.lineTo(c.x() + r, c.y() + r)
-            path.moveTo(c.x() + r, c.y() - r)
-            path.lineTo(c.x() - r, c.y() + r)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        pen = QPen(QColor("#ffffff"), 2.4)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
-        painter.drawPath(path)
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        badge = self._badges.get((review, ratio))
+        if badge is None:
+            badge = self._badges[(review, ratio)] = _badge(review, ratio)
+        # The badge's image has a pixel of room around the circle for its outline.
+        painter.drawImage(QPoint(box.right() - BADGE - 5, box.top() + 3), badge)
 
     def _caption_colour(self, job: Job, option: QStyleOptionViewItem, selected: bool) -> QColor:
         palette = option.palette
@@ -259,3 +306,38 @@ class ReviewGridDelegate(QStyledItemDelegate):
             return REJECTED_COLOR
         role = palette.ColorRole.Text if selected else palette.ColorRole.PlaceholderText
         return palette.color(role)
+
+
+def _badge(review: Review, ratio: float) -> QImage:
+    """The mark's badge, drawn once per mark and pixel ratio: a circle with a tick or a cross."""
+    side = BADGE + 2
+    image = QImage(
+        round(side * ratio), round(side * ratio), QImage.Format.Format_ARGB32_Premultiplied
+    )
+    image.setDevicePixelRatio(ratio)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    circle = QRectF(1, 1, BADGE, BADGE)
+    painter.setPen(QPen(QColor("#ffffff"), 1.5))
+    painter.setBrush(ACCEPTED_COLOR if review is Review.ACCEPTED else REJECTED_COLOR)
+    painter.drawEllipse(circle)
+    path = QPainterPath()
+    c, r = circle.center(), BADGE * 0.22
+    if review is Review.ACCEPTED:
+        path.moveTo(c.x() - r, c.y())
+        path.lineTo(c.x() - r * 0.25, c.y() + r * 0.8)
+        path.lineTo(c.x() + r * 1.1, c.y() - r * 0.8)
+    else:
+        path.moveTo(c.x() - r, c.y() - r)
+        path.lineTo(c.x() + r, c.y() + r)
+        path.moveTo(c.x() + r, c.y() - r)
+        path.lineTo(c.x() - r, c.y() + r)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    pen = QPen(QColor("#ffffff"), 2.4)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.drawPath(path)
+    painter.end()
+    return image
