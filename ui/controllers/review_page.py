@@ -87,6 +87,7 @@ class ReviewPageController(QObject):
 
         page = self.page
         page.markRequested.connect(self.mark)
+        page.acceptAndNextRequested.connect(self.accept_and_next)
         page.activateRequested.connect(self.open_viewer)
         page.rerunRequested.connect(self.rerun_rejected)
         page.deliverRequested.connect(self.deliver)
@@ -95,6 +96,7 @@ class ReviewPageController(QObject):
         page.advance.toggled.connect(lambda on: window_settings().setValue(ADVANCE_KEY, on))
         page.size_slider.valueChanged.connect(lambda v: window_settings().setValue(CELL_KEY, v))
         self.tabs.currentChanged.connect(self._tab_changed)
+        window.installEventFilter(self)  # its closing closes the page's dialogs
 
     def _restore_choices(self) -> None:
         store = window_settings()
@@ -132,13 +134,21 @@ class ReviewPageController(QObject):
     # --- marks ------------------------------------------------------------------------------
     @async_slot(object)
     async def mark(self, review: Review) -> None:
+        await self._mark(review, advance=self.page.advance.isChecked())
+
+    @async_slot()
+    async def accept_and_next(self) -> None:
+        """Shift+P (Lightroom's): accept, and on to the next cell whatever the option says."""
+        await self._mark(Review.ACCEPTED, advance=True)
+
+    async def _mark(self, review: Review, *, advance: bool) -> None:
         engine = self._context.engine
         jobs = self.page.selected_jobs()
         if review is not Review.NONE:  # only a saved result has anything to judge (as the CLI)
             jobs = [job for job in jobs if job.state is JobState.DONE]
         if engine is None or not jobs:
             return
-        if self.page.advance.isChecked() and len(jobs) == 1:
+        if advance and len(jobs) == 1:
             # At once, not when the journal answers: the next key already goes to the next cell.
             self.page.advance_from(jobs[0].id)
         await engine.set_review([job.id for job in jobs], review)
@@ -168,6 +178,9 @@ class ReviewPageController(QObject):
             self._viewer_watched = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self.close_dialogs()
+            return super().eventFilter(watched, event)
         viewer = self._review.viewer_window
         if (
             viewer is not None
@@ -237,9 +250,11 @@ class ReviewPageController(QObject):
                 found = await engine.estimate_rerun(job_ids, workflow_id, version or None)
             except Exception as exc:  # shown in the dialog: the user may pick another workflow
                 logger.warning("re-run estimate failed: %s", exc, exc_info=True)
-                dialog.show_estimate_error(workflow_id, str(exc))
+                if self.rerun_dialog is dialog:
+                    dialog.show_estimate_error(workflow_id, str(exc))
                 return
-            dialog.show_estimate(workflow_id, found)
+            if self.rerun_dialog is dialog:  # not closed (or its window) while it was asked
+                dialog.show_estimate(workflow_id, found)
 
         self._context.spawn(estimate())
 
@@ -287,10 +302,12 @@ class ReviewPageController(QObject):
                     name_template=template or None,
                 )
             except (NamingError, DeliveryError) as exc:
-                dialog.show_error(str(exc))
+                if self.deliver_dialog is dialog:
+                    dialog.show_error(str(exc))
                 return
             window_settings().setValue(DELIVERY_KEY, folder)
-            dialog.show_report(report)
+            if self.deliver_dialog is dialog:  # the copies are made; the dialog may be gone
+                dialog.show_report(report)
 
         dialog.set_busy()
         self._context.spawn(deliver())
@@ -327,5 +344,14 @@ class ReviewPageController(QObject):
         self._window.activateWindow()
         self.page.focus_cells()
 
+    def close_dialogs(self) -> None:
+        """Answer the open dialogs with Cancel: their coroutines end as if the user had said
+        so, while the window and the engine they use still exist (a dialog left open would
+        be deleted with the window under its awaiting coroutine)."""
+        for dialog in (self.rerun_dialog, self.deliver_dialog, self.open_batch_dialog):
+            if dialog is not None:
+                dialog.reject()
+
     def shutdown(self) -> None:
+        self.close_dialogs()
         self.page.shutdown()

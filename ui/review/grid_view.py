@@ -1,14 +1,15 @@
 """The grid of results: a list view in icon mode with the review keys.
 
-Keyboard first, with Lightroom's keys: P (or A) accepts, X rejects, U clears the mark; Space
-held shows the original in place and its release the result again; Enter opens the viewer.
+Keyboard first, with Lightroom's keys: P (or A) accepts, Shift+P accepts and moves to the next
+cell, X rejects, U clears the mark; Space held shows the original in place and its release the
+result again; Enter opens the viewer.
 Arrows, Home, End, Page Up and Page Down move as in any icon view. The view only says what was
 asked for; the page and the controller decide what it does.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
@@ -31,6 +32,7 @@ _COMMAND_MODIFIERS = (
 
 class ReviewGridView(QListView):
     markRequested = Signal(object)  # Review
+    acceptAndNextRequested = Signal()  # Shift+P, Lightroom's: accept and move on
     activateRequested = Signal()  # Enter: the viewer at the current cell
     originalHeld = Signal(bool)  # Space went down (True) or up (False)
 
@@ -60,9 +62,29 @@ class ReviewGridView(QListView):
         if current.isValid():
             self.scrollTo(current)  # the cell being looked at stays in view as sizes change
 
+    def event(self, event: QEvent) -> bool:
+        # Space is also the page's "Show the original" action (so the shortcuts sheet lists
+        # it), but held it is a press and a release: the view takes it before the shortcut.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and not event.modifiers() & _COMMAND_MODIFIERS
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = Qt.Key(event.key())
         plain = not (event.modifiers() & _COMMAND_MODIFIERS)
+        shifted = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if plain and shifted and key == Qt.Key.Key_P:
+            # Normally the page's Shift+P action takes it first; the same verb either way.
+            if not event.isAutoRepeat():
+                self.acceptAndNextRequested.emit()
+            event.accept()
+            return
         if plain and key in MARK_KEYS:
             if not event.isAutoRepeat():  # a held key marks once
                 self.markRequested.emit(MARK_KEYS[key])

@@ -40,6 +40,7 @@ GRID_PAGE, EMPTY_PAGE = 0, 1
 
 class ReviewPage(QWidget):
     markRequested = Signal(object)  # Review, for the selected cells
+    acceptAndNextRequested = Signal()  # accept the current cell and move on, whatever the option
     activateRequested = Signal()  # the viewer at the current cell
     rerunRequested = Signal()
     deliverRequested = Signal()
@@ -85,8 +86,9 @@ class ReviewPage(QWidget):
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(COUNTS_MS)
         self._counts_timer.timeout.connect(self.refresh_counts)
-        self.grid.originalHeld.connect(self._hold_original)
+        self.grid.originalHeld.connect(self.show_original_action.setChecked)
         self.grid.markRequested.connect(self.markRequested)
+        self.grid.acceptAndNextRequested.connect(self.acceptAndNextRequested)
         self.grid.activateRequested.connect(self.activateRequested)
         self.grid.doubleClicked.connect(lambda _index: self.activateRequested.emit())
         # From the model, not the proxy: a mark that keeps its cell (or leaves a filter that
@@ -143,6 +145,26 @@ class ReviewPage(QWidget):
         self.accept_action = self._action(self.tr("Accept"), ["P", "A"], Review.ACCEPTED)
         self.reject_action = self._action(self.tr("Reject"), ["X"], Review.REJECTED)
         self.clear_action = self._action(self.tr("Clear mark"), ["U"], Review.NONE)
+        self.accept_next_action = self._verb(self.tr("Accept and next"), ["Shift+P"])
+        self.accept_next_action.setToolTip(
+            self.tr("Accept the current image and go to the next one ({key})").format(
+                key=QKeySequence("Shift+P").toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
+        self.accept_next_action.setAutoRepeat(False)
+        self.accept_next_action.triggered.connect(
+            lambda _checked=False: self.acceptAndNextRequested.emit()
+        )
+        # Space held: the view sees the press and the release (it takes the key before the
+        # shortcut) and checks this action while held; the action is what the shortcuts sheet
+        # lists, and checking it another way shows the original until it is unchecked.
+        self.show_original_action = QAction(self.tr("Show the original while held"), self)
+        self.show_original_action.setProperty("declaredText", self.show_original_action.text())
+        self.show_original_action.setCheckable(True)
+        self.show_original_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.show_original_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.show_original_action.toggled.connect(self._hold_original)
+        self.grid.addAction(self.show_original_action)
         for action in (self.accept_action, self.reject_action, self.clear_action):
             button = QToolButton()
             button.setDefaultAction(action)
