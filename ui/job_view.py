@@ -34,9 +34,11 @@ from ui.job_model import (
     JobRole,
     ProgressRole,
 )
+from ui.job_view_keys import ListVerb, verb_for
 from ui.thumbnails import THUMB_SIZE
 
 ROW_HEIGHT = THUMB_SIZE + 8
+KEYPAD = Qt.KeyboardModifier.KeypadModifier  # Enter on the number pad is still Enter
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -120,6 +122,9 @@ class JobTableView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the list for the next control (arrows move between rows): with Tab
+        # stepping through every cell of every row, a keyboard user could not get past it.
+        self.setTabKeyNavigation(False)
         vertical = self.verticalHeader()
         vertical.setVisible(False)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -148,8 +153,8 @@ class JobTableView(QTableView):
             header.resizeSection(column, width)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        verb = verb_for(event.key()) if not event.modifiers() & ~KEYPAD else None
+        if verb is ListVerb.OPEN:
             # The row with the keyboard focus counts as chosen when none is selected (a
             # keyboard user sees the focused row, not the selection model).
             if not self.selectionModel().hasSelection() and self.currentIndex().isValid():
@@ -157,10 +162,7 @@ class JobTableView(QTableView):
             if self.selectionModel().hasSelection():
                 self.activateRequested.emit()
                 return
-        if (
-            key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-            and self.selectionModel().hasSelection()
-        ):
+        if verb is ListVerb.REMOVE and self.selectionModel().hasSelection():
             self.removeRequested.emit()
             return
         super().keyPressEvent(event)

@@ -188,3 +188,42 @@ def test_a_day_without_a_mouse(
         await window.wait_idle()
 
     run(loop, day(), 120)
+
+
+def test_the_job_list_answers_to_the_keys_it_declares_and_the_sheet_lists(
+    job_factory: Callable[..., Any], qtbot: Any
+) -> None:
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    from ui.job_model import JobTableModel
+    from ui.job_view import JobTableView
+    from ui.job_view_keys import LIST_KEYS, ListVerb, sheet_rows
+
+    model = JobTableModel()
+    model.reset([job_factory() for _ in range(3)])
+    view = JobTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    heard: list[ListVerb] = []
+    view.activateRequested.connect(lambda: heard.append(ListVerb.OPEN))
+    view.removeRequested.connect(lambda: heard.append(ListVerb.REMOVE))
+    for declared in LIST_KEYS:
+        for k in declared.keys:
+            view.selectRow(1)
+            heard.clear()
+            QTest.keyClick(view, k)
+            assert heard == [declared.verb], f"{k} should {declared.verb}"
+    # Enter on the row with the focus, when nothing is selected, opens that row.
+    view.clearSelection()
+    heard.clear()
+    QTest.keyClick(view, K.Key_Return)
+    assert heard == [ListVerb.OPEN] and view.selectionModel().hasSelection()
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    rows = ShortcutsSheet(window).rows()
+    assert [(keys, what) for group, keys, what in rows if group == "Job list"] == sheet_rows()
+    assert len(sheet_rows()) == len(LIST_KEYS)

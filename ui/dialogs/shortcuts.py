@@ -2,8 +2,9 @@
 
 The window's keys are read from the QActions alive when the sheet opens (so a page added later,
 like the review grid, is listed with its own actions); keys handled by a key handler rather
-than an action come from the list kept beside that handler (the viewer's `ui.viewer.keys`),
-which the opener passes in: the viewer opens this sheet too, so the sheet cannot import it.
+than an action come from the list kept beside that handler: the job list's
+(`ui.job_view_keys`), and the viewer's (`ui.viewer.keys`), which the opener passes in: the
+viewer opens this sheet too, so the sheet cannot import it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.i18n import translate
+from ui.job_view_keys import sheet_rows as job_list_keys
 
 
 def plain_text(action: QAction) -> str:
@@ -42,20 +44,6 @@ def action_keys(actions: Iterable[QAction]) -> list[tuple[str, str]]:
         keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts)
         rows.setdefault(keys, plain_text(action))
     return sorted(rows.items(), key=lambda row: row[1].casefold())
-
-
-def table_keys() -> list[tuple[str, str]]:
-    # ui/job_view.py's keyPressEvent handles these.
-    return [
-        (
-            translate("ShortcutsSheet", "Enter"),
-            translate("ShortcutsSheet", "open the selected jobs in the viewer"),
-        ),
-        (
-            translate("ShortcutsSheet", "Delete"),
-            translate("ShortcutsSheet", "take the selected jobs off the list"),
-        ),
-    ]
 
 
 class ShortcutsSheet(QDialog):
@@ -95,7 +83,7 @@ class ShortcutsSheet(QDialog):
     def _fill(self, window: QWidget, viewer_keys: list[tuple[str, str]]) -> None:
         groups = [
             (translate("ShortcutsSheet", "Window"), action_keys(window.findChildren(QAction))),
-            (translate("ShortcutsSheet", "Job list"), table_keys()),
+            (translate("ShortcutsSheet", "Job list"), job_list_keys()),
             (translate("ShortcutsSheet", "Before/after viewer"), viewer_keys),
         ]
         for title, rows in groups:
