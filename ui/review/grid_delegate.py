@@ -29,7 +29,13 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from app.domain.formatting import state_label
 from app.domain.jobs import Job, JobState, Review
@@ -131,6 +137,10 @@ class ReviewGridDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
+        # The view widens its grid to fill its rows; a cell is as wide as its place in it.
+        view = option.widget
+        if isinstance(view, QListView) and view.gridSize().isValid():
+            return view.gridSize()
         return self.cell_size(option.font)
 
     # --- painting ---------------------------------------------------------------------------
@@ -149,8 +159,10 @@ class ReviewGridDelegate(QStyledItemDelegate):
         palette = option.palette
         state = option.state
         self._paint_frame(painter, cell, option)
+        side = self._image_side
+        # A cell widened to fill its row keeps its picture in the middle.
         image_box = QRect(
-            cell.left() + PADDING - 2, cell.top() + PADDING - 2, self._image_side, self._image_side
+            cell.left() + (cell.width() - side) // 2, cell.top() + PADDING - 2, side, side
         )
         painter.fillRect(image_box, palette.alternateBase())
         showing_original = self.original_shown_for == job.id

@@ -10,7 +10,7 @@ asked for; the page and the controller decide what it does.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from app.domain.jobs import Review
@@ -54,13 +54,32 @@ class ReviewGridView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setMouseTracking(True)  # hover highlight
         self._holding_original = False
+        self._cell_size = QSize()
 
     def set_cell_size(self, size: QSize) -> None:
-        self.setGridSize(size)
+        """The cells' natural size; they are widened so that whole columns fill the view."""
+        self._cell_size = QSize(size)
+        self._fit_columns()
         self.verticalScrollBar().setSingleStep(max(1, size.height() // 4))
         current = self.currentIndex()
         if current.isValid():
             self.scrollTo(current)  # the cell being looked at stays in view as sizes change
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)  # the viewport's resizes come here too
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        # As many columns as fit at the natural width, sharing the rest of the width: no empty
+        # strip at the right at any width or size (less than a pixel a column of rounding).
+        natural = self._cell_size
+        if natural.isEmpty():
+            return
+        width = self.viewport().width()
+        columns = max(1, width // natural.width())
+        grid = QSize(max(natural.width(), width // columns), natural.height())
+        if grid != self.gridSize():
+            self.setGridSize(grid)
 
     def event(self, event: QEvent) -> bool:
         # Space is also the page's "Show the original" action (so the shortcuts sheet lists
