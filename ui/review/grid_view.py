@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QWidget
 
 from app.domain.jobs import Review
 from ui.job_model import COL_NAME
@@ -75,11 +75,30 @@ class ReviewGridView(QListView):
         natural = self._cell_size
         if natural.isEmpty():
             return
-        width = self.viewport().width()
+        width = self._layout_width()
         columns = max(1, width // natural.width())
         grid = QSize(max(natural.width(), width // columns), natural.height())
         if grid != self.gridSize():
             self.setGridSize(grid)
+
+    def _layout_width(self) -> int:
+        """The width the list view wraps its rows in: the widest viewport less a scroll bar
+        that may come (its layout reserves one, whether shown or not), less a frame drawn
+        around the contents by styles that do. One pixel less again, as it wraps a row that
+        would reach the edge."""
+        style = self.style()
+        bar = self.verticalScrollBar()
+        reserved = 0
+        if self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded and not (
+            style.pixelMetric(QStyle.PixelMetric.PM_ScrollView_ScrollBarOverlap, None, bar)
+        ):
+            reserved = style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, bar)
+            if style.styleHint(QStyle.StyleHint.SH_ScrollView_FrameOnlyAroundContents, None, self):
+                frame = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, self)
+                reserved += 2 * frame
+        return max(
+            1, min(self.viewport().width(), self.maximumViewportSize().width() - reserved) - 1
+        )
 
     def event(self, event: QEvent) -> bool:
         # Space is also the page's "Show the original" action (so the shortcuts sheet lists
