@@ -8,6 +8,8 @@ the page says what was asked for with signals.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -80,7 +82,10 @@ class ReviewPage(QWidget):
         layout.addWidget(marks)
         self.setTabOrder(self.filter_buttons[ReviewFilter.ALL], self.size_slider)
         self.setTabOrder(self.size_slider, self.grid)
-        self.setTabOrder(self.grid, self.options_button)
+        # From the grid along the row below it as shown, left to right.
+        row = [*self._mark_buttons, self.options_button, self.open_batch_button, self.rerun_button]
+        for before, after in itertools.pairwise([self.grid, *row, self.deliver_button]):
+            self.setTabOrder(before, after)
 
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
@@ -165,11 +170,13 @@ class ReviewPage(QWidget):
         self.show_original_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.show_original_action.toggled.connect(self._hold_original)
         self.grid.addAction(self.show_original_action)
+        mark_buttons = []
         for action in (self.accept_action, self.reject_action, self.clear_action):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setAccessibleName(action.text())
             layout.addWidget(button)
+            mark_buttons.append(button)
         # The two review options in a menu: as check boxes they made the page (and so the
         # window) too wide to be made narrow.
         self.advance = QAction(self.tr("&Next image after marking"), self)
@@ -188,6 +195,10 @@ class ReviewPage(QWidget):
         self.options_button = QToolButton()
         self.options_button.setText(self.tr("Options"))
         self.options_button.setAccessibleName(self.tr("Review options"))
+        # Also its accessible description: the name does not say what is in the menu.
+        self.options_button.setToolTip(
+            self.tr("Moving on after marking, and telling the service about rejections")
+        )
         self.options_button.setMenu(options)
         self.options_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         layout.addSpacing(8)
@@ -214,6 +225,7 @@ class ReviewPage(QWidget):
         )
         for button in (self.open_batch_button, self.rerun_button, self.deliver_button):
             layout.addWidget(button)
+        self._mark_buttons = mark_buttons
         return row
 
     def _action(self, text: str, keys: list[str], review: Review) -> QAction:
