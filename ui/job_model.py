@@ -225,6 +225,12 @@ class JobTableModel(QAbstractTableModel):
             return state_color(job.state)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_CREDITS, COL_DURATION):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_THUMB:
+            # A picture has no words: it is read as its file's name. (Qt's accessibility reads
+            # a list view's cells, the review grid's, from column 0 whatever its model column.)
+            return job.name
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column in (COL_THUMB, COL_NAME):
+            return status_text(job)  # where it is, and its mark
         return None
 
     def _display(self, job: Job, column: int) -> str | None:

@@ -8,7 +8,16 @@ bar), not by a widget per row.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPainter
+from PySide6.QtGui import (
+    QFocusEvent,
+    QIcon,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -151,6 +160,42 @@ class JobTableView(QTableView):
         }
         for column, width in widths.items():
             header.resizeSection(column, width)
+
+    # --- the focus, always visible ---------------------------------------------------------
+    # The style draws the current cell's focus frame in the selection's own colour, so on a
+    # selected row (the usual case) nothing showed that the list had the keyboard. A frame
+    # round the whole current row, in the colour of the text drawn on it, shows it.
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        current = self.currentIndex()
+        if not self.hasFocus() or not current.isValid():
+            return
+        row = current.row()
+        rect = QRect(0, self.rowViewportPosition(row), self.viewport().width(), self.rowHeight(row))
+        selected = self.selectionModel().isRowSelected(row, current.parent())
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
+        painter = QPainter(self.viewport())
+        pen = QPen(self.palette().color(QPalette.ColorGroup.Active, role), 2)
+        pen.setStyle(Qt.PenStyle.DotLine if selected else Qt.PenStyle.SolidLine)
+        painter.setPen(pen)
+        painter.drawRect(rect.adjusted(1, 1, -2, -2))
+        painter.end()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
+
+    def currentChanged(
+        self,
+        current: QModelIndex | QPersistentModelIndex,
+        previous: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().currentChanged(current, previous)
+        self.viewport().update()  # the frame spans the row, not only the cells Qt repaints
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         verb = verb_for(event.key()) if not event.modifiers() & ~KEYPAD else None

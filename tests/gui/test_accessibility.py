@@ -78,6 +78,7 @@ def test_the_main_window_names_every_focusable_control(open_window: Callable[...
     window.page.setCurrentWidget(window.page.list_page)
     QApplication.processEvents()
     assert unnamed(window) == []
+    assert undescribed(window) == []
 
 
 def test_the_dialogs_name_every_focusable_control(
@@ -113,3 +114,156 @@ def test_the_dialogs_name_every_focusable_control(
         screen.close()
         screen.deleteLater()
     assert wrong == [], "\n".join(wrong)
+
+
+# --- the viewer, the review page and its dialogs, on results the sandbox really made -----------
+def finished_window(open_window: Callable[..., Any], loop: Any, qtbot: Any, tmp_path: Any) -> Any:
+    from gui_helpers import distinct_images, run, run_batch, states, until
+
+    window = open_window()
+    window.settings.output_folder = str(tmp_path / "out")
+    inputs = distinct_images(tmp_path / "in", 2)
+
+    async def scenario() -> None:
+        await run_batch(window, inputs)
+        await until(lambda: states(window) == ["done", "done"], 60, "both done")
+        await window.wait_idle()
+
+    run(loop, scenario(), 90)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def undescribed(root: QWidget) -> list[str]:
+    """Visible focusable tool buttons under `root` that Qt's accessibility interface gives no
+    description (its own, or the tooltip it falls back to): a verb's name ("Deliver") does not
+    say what it applies to, and a menu button's ("Options") not what is in it."""
+    from PySide6.QtWidgets import QToolButton
+
+    wrong = []
+    for button in root.findChildren(QToolButton):
+        if not button.isVisible() or button.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if button.group() is not None:
+            continue  # a choice among its group's (the filters), its words are its meaning
+        interface = QAccessible.queryAccessibleInterface(button)
+        if not interface.text(QAccessible.Text.Description).strip():
+            wrong.append(repr(interface.text(QAccessible.Text.Name)))
+    return wrong
+
+
+def test_the_viewer_names_its_controls_and_describes_the_comparison(
+    open_window: Callable[..., Any], loop: Any, qtbot: Any, tmp_path: Any
+) -> None:
+    window = finished_window(open_window, loop, qtbot, tmp_path)
+    window.page.view.setFocus()
+    qtbot.keyClick(window.page.view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.page.view, Qt.Key.Key_Return)
+    viewer_window = window.review.viewer_window
+    assert viewer_window is not None
+    qtbot.waitExposed(viewer_window)
+    assert unnamed(viewer_window) == []
+    canvas = viewer_window.viewer.canvas
+    interface = QAccessible.queryAccessibleInterface(canvas)
+    # The canvas (the images and the divider) says what it shows and how to move the divider.
+    assert interface.text(QAccessible.Text.Name).strip()
+    assert interface.text(QAccessible.Text.Description).strip()
+    viewer_window.close()
+
+
+def test_the_review_page_and_its_dialogs_name_every_control(
+    open_window: Callable[..., Any], loop: Any, qtbot: Any, tmp_path: Any
+) -> None:
+    from app.engine.delivery import DeliveryReport  # noqa: F401  (the dialog's report type)
+    from ui.dialogs.deliver import DeliverDialog
+    from ui.dialogs.rerun import RerunDialog
+    from ui.review.open_batch import OpenBatchDialog
+
+    window = finished_window(open_window, loop, qtbot, tmp_path)
+    qtbot.keyClick(window.page.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.review_page.page
+    QApplication.processEvents()
+    assert page.proxy.rowCount() == 2
+    assert unnamed(page) == []
+    assert undescribed(page) == []
+    # Each cell is read as its file name, with its state and mark as the description.
+    grid = QAccessible.queryAccessibleInterface(page.grid)
+    cells = [grid.child(i) for i in range(grid.childCount())]
+    cells = [c for c in cells if c is not None and c.role() == QAccessible.Role.ListItem]
+    names = sorted(c.text(QAccessible.Text.Name) for c in cells)
+    assert names == sorted(j.name for j in page.proxy.jobs())
+    assert all(c.text(QAccessible.Text.Description) == "Done" for c in cells)
+
+    from gui_helpers import run
+
+    journal = window.workspace.journal
+    batches = run(loop, journal.run(journal.batches))
+    workflows = window.workspace.workflows
+    screens = {
+        "deliver": DeliverDialog(str(tmp_path / "delivery"), window),
+        "re-run": RerunDialog(workflows, workflows[0].id, window),
+        "open batch": OpenBatchDialog(batches, window),
+    }
+    wrong = []
+    for name, screen in screens.items():
+        screen.show()
+        qtbot.waitExposed(screen)
+        wrong += [f"{name}: {w}" for w in unnamed(screen)]
+        screen.close()
+        screen.deleteLater()
+    assert wrong == [], "\n".join(wrong)
+
+
+def visibly_different(a: Any, b: Any) -> bool:
+    """At least a frame's worth of pixels (100) whose brightness differs by a quarter of the
+    scale: the style's own focus rectangle, drawn in the selection's colour on a selected row,
+    differs by a few levels only, and nobody can see it."""
+    from PySide6.QtGui import QImage
+
+    def grey(image: Any) -> bytes:
+        image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+        return bytes(image.constBits())[: image.sizeInBytes()]
+
+    return sum(abs(x - y) >= 64 for x, y in zip(grey(a), grey(b), strict=True)) >= 100
+
+
+def same_when_inactive(widget: QWidget) -> None:
+    """A palette whose colours do not change with the focus (as Fusion's on X11): what shows
+    the focus must be drawn, not a selection colour that happens to fade."""
+    from PySide6.QtGui import QPalette
+
+    palette = widget.palette()
+    for role in QPalette.ColorRole:
+        if role is not QPalette.ColorRole.NColorRoles:
+            active = palette.color(QPalette.ColorGroup.Active, role)
+            palette.setColor(QPalette.ColorGroup.Inactive, role, active)
+    widget.setPalette(palette)
+
+
+def test_the_job_list_and_the_grid_show_that_they_have_the_focus(
+    open_window: Callable[..., Any], loop: Any, qtbot: Any, tmp_path: Any
+) -> None:
+    """The current row (cell) looks different with the keyboard on the view than without it:
+    a style or delegate that paints over the focus frame fails this."""
+    window = finished_window(open_window, loop, qtbot, tmp_path)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for tab_key, view in ((Qt.Key.Key_1, window.page.view), (Qt.Key.Key_2, None)):
+        qtbot.keyClick(QApplication.focusWidget(), tab_key, ctrl)
+        page = window.review_page.page
+        view = view or page.grid
+        same_when_inactive(view)
+        qtbot.waitUntil(view.hasFocus)
+        QApplication.processEvents()
+        cell = view.visualRect(view.currentIndex())
+        # The current row (the grid's cell) and a little round it, as the view shows it.
+        row = cell if view is not window.page.view else cell.adjusted(0, 0, view.width(), 0)
+        at = view.viewport().mapTo(view, row.topLeft())
+        rect = row.translated(at - row.topLeft()).adjusted(-2, -2, 2, 2)
+        focused = view.grab().copy(rect).toImage()
+        other = window.page.search if view is window.page.view else page.size_slider
+        other.setFocus()
+        qtbot.waitUntil(lambda view=view: not view.hasFocus())
+        QApplication.processEvents()
+        unfocused = view.grab().copy(rect).toImage()
+        assert visibly_different(focused, unfocused), f"{type(view).__name__}: no sign of focus"

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.viewer.accessible_text import canvas_description, canvas_name
 from ui.viewer.mask import paint_alpha_mask
 from ui.viewer.modes import BackgroundKind, CompareMode
 from ui.viewer.overlays import (
@@ -80,6 +81,11 @@ class CompareCanvas(QWidget):
         self.setMouseTracking(True)  # cursor feedback over the divider
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel is painted
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(canvas_name())
+        self._describe()
+
+    def _describe(self) -> None:
+        self.setAccessibleDescription(canvas_description(self._mode, self._divider))
 
     def sizeHint(self) -> QSize:
         return QSize(900, 600)
@@ -97,6 +103,7 @@ class CompareCanvas(QWidget):
     def set_mode(self, mode: CompareMode) -> None:
         self._mode = mode
         self._showing_original = False
+        self._describe()
         self.update()
         self.viewChanged.emit()  # side by side halves the pane, which changes the fit zoom
 
@@ -105,6 +112,7 @@ class CompareCanvas(QWidget):
 
     def set_divider(self, fraction: float) -> None:
         self._divider = min(1.0, max(0.0, fraction))
+        self._describe()
         self.update()
         self.dividerMoved.emit(self._divider)
 
