@@ -9,8 +9,9 @@ about 0.2 ms a cell: a screenful of cells repainting after a page step was most 
 A change of side drops the fitted images; the next paint of a cell draws its kept decode scaled
 (as before) while a worker fits it again.
 
-Arrivals are passed on in one batch per turn of the event loop, so a burst of decodes repaints
-its cells together instead of one signal (and one Python call chain) per file.
+Arrivals are passed on in batches at most once a frame (16 ms), so a burst of decodes repaints
+its cells together instead of one signal, one Python call chain and one paint per file: while
+the workers decode, every turn the GUI thread takes costs it a wait for the interpreter.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ui.thumbnails import decode_thumbnail
 logger = logging.getLogger(__name__)
 
 FAST_FORMAT = QImage.Format.Format_ARGB32_Premultiplied
+ARRIVALS_MS = 16  # a frame: a thumbnail shown this much later is not seen to be later
 
 
 def fit(image: QImage, side: int) -> QImage:
@@ -80,7 +82,7 @@ class FittedImages(QObject):
         self._arrived: set[str] = set()
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
-        self._flush.setInterval(0)
+        self._flush.setInterval(ARRIVALS_MS)
         self._flush.timeout.connect(self._emit_arrived)
         self._to_submit: list[tuple[str, QImage | None]] = []
         self._submit = QTimer(self)

@@ -10,6 +10,8 @@ and 150 originals stay near 170 MB, and only cells that are painted ever decode.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
@@ -18,6 +20,9 @@ from ui.review.fitted_images import FittedImages
 
 DECODE_SIZE = 256  # the largest cell's image; the fitted ones are made from it
 RESULT_CAPACITY = 600
+# Decoding holds the interpreter part of the time: a core is left to the GUI thread, which
+# otherwise waits for it (and for the cores) in every paint while a screenful decodes.
+RESULT_WORKERS = max(1, min(2, (os.cpu_count() or 2) - 1))
 RESULT_FITTED_CAPACITY = 400  # a few screens of the smallest cells on a large display
 ORIGINAL_CAPACITY = 150
 ORIGINAL_FITTED_CAPACITY = 50
@@ -33,7 +38,7 @@ class GridThumbnails(QObject):
             decode_size=DECODE_SIZE,
             capacity=RESULT_CAPACITY,
             fitted_capacity=RESULT_FITTED_CAPACITY,
-            workers=2,
+            workers=RESULT_WORKERS,
             parent=self,
         )
         # Originals are asked for one at a time (Space, a cell waiting for its re-run).
