@@ -41,6 +41,7 @@ async def review(images: int, paths: list[Path], home: Path) -> dict[str, float]
     from app.store.journal import Journal
     from app.store.settings import Settings
     from ui.main_window import MainWindow
+    from ui.qloop import settle_garbage
     from ui.workspace import Workspace, sandbox_profile
 
     process = psutil.Process()
@@ -73,6 +74,9 @@ async def review(images: int, paths: list[Path], home: Path) -> dict[str, float]
     window.show()
     window.context.open(workspace)
     window.bridge.attach(engine)
+    # As ui.startup does once the window is connected: what lives from start-up on is moved
+    # out of the collector's sight (left in it, a full collection mid-scroll walked it all).
+    settle_garbage()
     await engine.open_batch("bench-batch")
     window.bridge.flush()
     controller = window.review_page
