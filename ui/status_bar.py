@@ -7,7 +7,7 @@ while it shows.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 
 from ui.i18n import Plural, translate
 from ui.locale_format import money
@@ -23,6 +23,9 @@ class WindowStatusBar:
         self.message_label = QLabel()
         self.message_label.setObjectName("message")
         self.message_label.setIndent(16)
+        # A long message (German's are longer) takes the room that is left and no more: it
+        # must not squeeze the progress summary beside it.
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._message_timer = QTimer(window)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self.message_label.clear)

@@ -6,7 +6,7 @@ Two short rows never overflow into a chevron menu on a laptop screen; one long r
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -23,11 +23,33 @@ from ui.window_actions import WindowActions
 from ui.workflow_picker import WorkflowPicker
 
 
+class VerbBar(QToolBar):
+    """The verbs' row. Where the window is narrower than the row's words need (German's are
+    longer), the verbs show their icons only rather than vanish into the overflow menu; their
+    names stay as tooltips and accessible names, and the words come back when there is room."""
+
+    def __init__(self, title: str, parent: QWidget) -> None:
+        super().__init__(title, parent)
+        self._wide = 0  # the width the row needs with its words, measured while they show
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        words = Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        if self.toolButtonStyle() == words:
+            self._wide = self.sizeHint().width()
+        style = words if self.width() >= self._wide else Qt.ToolButtonStyle.ToolButtonIconOnly
+        if style != self.toolButtonStyle():
+            self.setToolButtonStyle(style)
+
+
 class Toolbars:
     """Builds both rows into `window`; keeps the widgets the controllers drive."""
 
     def __init__(self, window: QMainWindow, actions: WindowActions) -> None:
-        bar = QToolBar(translate("Toolbars", "Main"), window)
+        bar = VerbBar(translate("Toolbars", "Main"), window)
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.choices import Language, Layout, OnExists
 from app.engine.naming import NameContext, NamingError, render_name
 from app.store.settings import Settings
+from ui.dialogs.fit import keep_wrapped_text_whole
 from ui.i18n import choose_language, translate
 
 # Each language named in itself, as language menus do: someone who cannot read the current
@@ -93,6 +94,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(translate("SettingsDialog", "Settings"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(560)
+        keep_wrapped_text_whole(self)
         self._original = settings
 
         # Output
@@ -161,7 +163,7 @@ class SettingsDialog(QDialog):
         speed_note.setObjectName("speedNote")
         speed_note.setWordWrap(True)
         speed_note.setEnabled(False)
-        speed_form.addRow("", speed_note)
+        speed_form.addRow(speed_note)
 
         # Hot folder and notifications
         auto_box = QGroupBox(translate("SettingsDialog", "Automation"))
@@ -203,7 +205,7 @@ class SettingsDialog(QDialog):
         )
         language_note.setWordWrap(True)
         language_note.setEnabled(False)
-        language_form.addRow("", language_note)
+        language_form.addRow(language_note)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
