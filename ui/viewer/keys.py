@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence
 
 from ui.viewer.modes import CompareMode
 
@@ -16,14 +17,26 @@ if TYPE_CHECKING:
 DIVIDER_POSITIONS = {Qt.Key.Key_1: 0.25, Qt.Key.Key_2: 0.5, Qt.Key.Key_3: 0.75}
 
 
+def native(*keys: str) -> str:
+    """Keys in the platform's own words, in the language shown ("Pos1 / Ende" in German)."""
+    words = (QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+    return " / ".join(words)
+
+
+def either(first: str, second: str) -> str:
+    return QCoreApplication.translate("ViewerKeys", "{first} or {second}").format(
+        first=first, second=second
+    )
+
+
 def keys() -> list[tuple[str, str]]:
     """(keys, what they do), translated when asked (a translator may be installed late)."""
     return [
         (
-            "Left / Right",
+            native("Left", "Right"),
             QCoreApplication.translate("ViewerKeys", "previous / next job (zoom and pan stay)"),
         ),
-        ("Home / End", QCoreApplication.translate("ViewerKeys", "first / last job")),
+        (native("Home", "End"), QCoreApplication.translate("ViewerKeys", "first / last job")),
         (
             "S  D  T  R",
             QCoreApplication.translate("ViewerKeys", "split, side by side, toggle, result only"),
@@ -44,15 +57,21 @@ def keys() -> list[tuple[str, str]]:
                 "ViewerKeys", "a cut-out's transparency as a mask over the original"
             ),
         ),
-        ("V / Shift+V", QCoreApplication.translate("ViewerKeys", "next / previous result version")),
-        ("Space or \\", QCoreApplication.translate("ViewerKeys", "hold to see the original")),
+        (
+            native("V", "Shift+V"),
+            QCoreApplication.translate("ViewerKeys", "next / previous result version"),
+        ),
+        (
+            either(native("Space"), "\\"),
+            QCoreApplication.translate("ViewerKeys", "hold to see the original"),
+        ),
         ("F", QCoreApplication.translate("ViewerKeys", "zoom to fit")),
         (
-            "0 or Ctrl+1",
+            either("0", native("Ctrl+1")),
             QCoreApplication.translate("ViewerKeys", "100%: one image pixel per screen pixel"),
         ),
         (
-            "+ / −, wheel",
+            QCoreApplication.translate("ViewerKeys", "{keys}, wheel").format(keys="+ / −"),
             QCoreApplication.translate(
                 "ViewerKeys", "zoom in / out (the wheel zooms at the cursor)"
             ),
@@ -61,8 +80,12 @@ def keys() -> list[tuple[str, str]]:
             QCoreApplication.translate("ViewerKeys", "Double-click"),
             QCoreApplication.translate("ViewerKeys", "100% at that spot, again to fit"),
         ),
-        ("A / X", QCoreApplication.translate("ViewerKeys", "accept / reject (again to clear)")),
-        ("Esc", QCoreApplication.translate("ViewerKeys", "close the window")),
+        (
+            native("A", "X"),
+            QCoreApplication.translate("ViewerKeys", "accept / reject (again to clear)"),
+        ),
+        (native("Esc"), QCoreApplication.translate("ViewerKeys", "close the window")),
+        (native("?"), QCoreApplication.translate("ViewerKeys", "every key (this list)")),
     ]
 
 
