@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         on_trigger(a.account, self.account.show_account)
         on_trigger(a.compare, self.job_menu.compare_selected)
         on_trigger(a.quit, self.close)
-        on_trigger(a.shortcuts, lambda: ShortcutsSheet(self, viewer_keys.keys()).open())
+        on_trigger(a.shortcuts, self._show_shortcuts)
         self.bridge.jobsApplied.connect(self.progress.rows_changed)
         self.bridge.batchFinished.connect(self.notices.batch_finished)
         self.bridge.creditsChanged.connect(self.account.show_balance)
@@ -146,6 +146,11 @@ class MainWindow(QMainWindow):
         self.progress.summaryUpdated.connect(self.action_state.update)
         self.context.changed.connect(self.action_state.update)
         self.account.workflowChanged.connect(lambda _workflow: self.hot_folder.workflow_changed())
+
+    def _show_shortcuts(self) -> None:
+        sheet = ShortcutsSheet(self, viewer_keys.keys())
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one made per opening
+        sheet.open()
 
     # --- the workspace ----------------------------------------------------------------------
     @property

@@ -183,7 +183,7 @@ def test_a_day_without_a_mouse(
         type_text("deliver")
         assert [row[2] for row in sheet.rows()] == ["Deliver"]
         key(K.Key_Escape)
-        await until(lambda: not sheet.isVisible(), what="the sheet closed")
+        await until(lambda: window.findChild(ShortcutsSheet) is None, what="the sheet gone")
         await back_in(window)
         await window.wait_idle()
 
