@@ -6,6 +6,7 @@ Plain functions over `Job`, so the rules read (and test) without a widget.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable
 
 from app.domain.jobs import Job, JobState, Review
@@ -40,15 +41,17 @@ def matches_text(job: Job, needle: str) -> bool:
 
 def review_counts(jobs: Iterable[Job], needle: str = "") -> dict[ReviewFilter, int]:
     """How many cells each filter choice would show, over the results matching `needle`."""
-    counts = dict.fromkeys(ReviewFilter, 0)
-    for job in jobs:
-        if not is_result(job) or not matches_text(job, needle):
-            continue
-        counts[ReviewFilter.ALL] += 1
-        if job.review is Review.NONE:
-            counts[ReviewFilter.UNREVIEWED] += 1
-        elif job.review is Review.ACCEPTED:
-            counts[ReviewFilter.ACCEPTED] += 1
-        else:
-            counts[ReviewFilter.REJECTED] += 1
-    return counts
+    # Redone on the GUI thread as marks come in, over every job of a batch of thousands: one
+    # pass with the rules of is_result() and matches_text() inline, counted by C code.
+    done = JobState.DONE
+    marks = Counter(
+        job.review
+        for job in jobs
+        if (job.state is done or job.version > 1) and (not needle or needle in job.name.casefold())
+    )
+    return {
+        ReviewFilter.ALL: sum(marks.values()),
+        ReviewFilter.UNREVIEWED: marks[Review.NONE],
+        ReviewFilter.ACCEPTED: marks[Review.ACCEPTED],
+        ReviewFilter.REJECTED: marks[Review.REJECTED],
+    }
