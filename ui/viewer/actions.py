@@ -34,14 +34,36 @@ class ViewerActions(QObject):
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self.previous = self._action("Previous", "Previous job (Left)")
-        self.next = self._action("Next", "Next job (Right)")
+        self.previous = self._action(
+            QCoreApplication.translate("ViewerActions", "Previous"),
+            QCoreApplication.translate("ViewerActions", "Previous job (Left)"),
+        )
+        self.next = self._action(
+            QCoreApplication.translate("ViewerActions", "Next"),
+            QCoreApplication.translate("ViewerActions", "Next job (Right)"),
+        )
 
         self.modes = QActionGroup(self)
-        self.mode_split = self._mode_action("Split", "Split with a draggable divider (S; 1/2/3)")
-        self.mode_side_by_side = self._mode_action("Side by side", "Side by side (D)")
-        self.mode_toggle = self._mode_action("Toggle", "Result; hold Space or \\ for original (T)")
-        self.mode_result = self._mode_action("Result", "Result only (R)")
+        self.mode_split = self._mode_action(
+            QCoreApplication.translate("ViewerActions", "Split"),
+            QCoreApplication.translate(
+                "ViewerActions", "Split with a draggable divider (S; 1/2/3)"
+            ),
+        )
+        self.mode_side_by_side = self._mode_action(
+            QCoreApplication.translate("ViewerActions", "Side by side"),
+            QCoreApplication.translate("ViewerActions", "Side by side (D)"),
+        )
+        self.mode_toggle = self._mode_action(
+            QCoreApplication.translate("ViewerActions", "Toggle"),
+            QCoreApplication.translate(
+                "ViewerActions", "Result; hold Space or \\ for original (T)"
+            ),
+        )
+        self.mode_result = self._mode_action(
+            QCoreApplication.translate("ViewerActions", "Result"),
+            QCoreApplication.translate("ViewerActions", "Result only (R)"),
+        )
         self.mode_difference = self._mode_action(
             QCoreApplication.translate("ViewerActions", "Difference"),
             QCoreApplication.translate("ViewerActions", "What the result changed, amplified (C)"),
@@ -62,26 +84,72 @@ class ViewerActions(QObject):
             QCoreApplication.translate("ViewerActions", "The next result version (V)"),
         )
 
-        self.zoom_fit = self._action("Fit", "Zoom to fit (F)")
-        self.zoom_actual = self._action("100%", "Actual pixels (0 or Ctrl+1)")
-        self.zoom_in = self._action("Zoom in", "Zoom in (+)")
-        self.zoom_out = self._action("Zoom out", "Zoom out (-)")
+        self.zoom_fit = self._action(
+            QCoreApplication.translate("ViewerActions", "Fit"),
+            QCoreApplication.translate("ViewerActions", "Zoom to fit (F)"),
+        )
+        self.zoom_actual = self._action(
+            QCoreApplication.translate("ViewerActions", "100%"),
+            QCoreApplication.translate("ViewerActions", "Actual pixels (0 or Ctrl+1)"),
+        )
+        self.zoom_in = self._action(
+            QCoreApplication.translate("ViewerActions", "Zoom in"),
+            QCoreApplication.translate("ViewerActions", "Zoom in (+)"),
+        )
+        self.zoom_out = self._action(
+            QCoreApplication.translate("ViewerActions", "Zoom out"),
+            QCoreApplication.translate("ViewerActions", "Zoom out (-)"),
+        )
 
         self.backgrounds = QActionGroup(self)
-        self.background_checker = self._background_action("Checkerboard")
-        self.background_white = self._background_action("White")
-        self.background_black = self._background_action("Black")
-        self.background_custom = self._background_action("Choose colour…")
+        self.background_checker = self._background_action(
+            QCoreApplication.translate("ViewerActions", "Checkerboard")
+        )
+        self.background_white = self._background_action(
+            QCoreApplication.translate("ViewerActions", "White")
+        )
+        self.background_black = self._background_action(
+            QCoreApplication.translate("ViewerActions", "Black")
+        )
+        self.background_custom = self._background_action(
+            QCoreApplication.translate("ViewerActions", "Choose colour…")
+        )
         self.background_checker.setChecked(True)
 
-        self.accept = self._action("Accept", "Mark the result accepted (A)", checkable=True)
-        self.reject = self._action("Reject", "Mark the result rejected (X)", checkable=True)
-        self.thumbs_up = self._action("Thumbs up", "Tell autoretouch this result is good")
-        self.thumbs_down = self._action("Thumbs down", "Tell autoretouch this result is not good")
-        self.retry = self._action("Retry", "Process this image again")
-        self.open_in_editor = self._action("Open in editor", "Open the result in your image editor")
-        self.show_in_folder = self._action("Show in folder", "Show the result in its folder")
-        self.keys_help = self._action("Keys", "The keyboard shortcuts (?)")
+        self.accept = self._action(
+            QCoreApplication.translate("ViewerActions", "Accept"),
+            QCoreApplication.translate("ViewerActions", "Mark the result accepted (A)"),
+            checkable=True,
+        )
+        self.reject = self._action(
+            QCoreApplication.translate("ViewerActions", "Reject"),
+            QCoreApplication.translate("ViewerActions", "Mark the result rejected (X)"),
+            checkable=True,
+        )
+        self.thumbs_up = self._action(
+            QCoreApplication.translate("ViewerActions", "Thumbs up"),
+            QCoreApplication.translate("ViewerActions", "Tell autoretouch this result is good"),
+        )
+        self.thumbs_down = self._action(
+            QCoreApplication.translate("ViewerActions", "Thumbs down"),
+            QCoreApplication.translate("ViewerActions", "Tell autoretouch this result is not good"),
+        )
+        self.retry = self._action(
+            QCoreApplication.translate("ViewerActions", "Retry"),
+            QCoreApplication.translate("ViewerActions", "Process this image again"),
+        )
+        self.open_in_editor = self._action(
+            QCoreApplication.translate("ViewerActions", "Open in editor"),
+            QCoreApplication.translate("ViewerActions", "Open the result in your image editor"),
+        )
+        self.show_in_folder = self._action(
+            QCoreApplication.translate("ViewerActions", "Show in folder"),
+            QCoreApplication.translate("ViewerActions", "Show the result in its folder"),
+        )
+        self.keys_help = self._action(
+            QCoreApplication.translate("ViewerActions", "Keys"),
+            QCoreApplication.translate("ViewerActions", "The keyboard shortcuts (?)"),
+        )
 
     def _action(self, text: str, tip: str, *, checkable: bool = False) -> QAction:
         action = QAction(text, self)
@@ -95,7 +163,8 @@ class ViewerActions(QObject):
         return action
 
     def _background_action(self, text: str) -> QAction:
-        action = self._action(text, f"Show transparency over: {text.lower()}", checkable=True)
+        tip = QCoreApplication.translate("ViewerActions", "Show transparency over: {background}")
+        action = self._action(text, tip.format(background=text.lower()), checkable=True)
         self.backgrounds.addAction(action)
         return action
 

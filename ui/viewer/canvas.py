@@ -67,7 +67,9 @@ class CompareCanvas(QWidget):
         self.original = ImageSlot()
         self.result = ImageSlot()
         self.difference = ImageSlot()  # DIFFERENCE mode's image (made by DifferenceMaker)
-        self.result_label = "Result"  # the viewer adds which version it is
+        self.result_label = QCoreApplication.translate(
+            "CompareCanvas", "Result"
+        )  # the viewer adds which version it is
         self._mask_overlay = False  # a cut-out's transparency tinted over the original
         self._mode = CompareMode.SPLIT
         self._divider = 0.5  # fraction of the pane width
@@ -320,26 +322,54 @@ class CompareCanvas(QWidget):
         painter = QPainter(self)
         painter.fillRect(event.rect(), WINDOW_COLOUR)
         if self.scene_size().empty:
-            message = self.result.message or self.original.message or "No image"
+            message = (
+                self.result.message
+                or self.original.message
+                or QCoreApplication.translate("CompareCanvas", "No image")
+            )
             paint_message(painter, self.rect(), message)
             return
         mode = self._mode
         if self.result.absent:
             # Half a view of nothing helps no one: show the original whole, and say why.
-            self._paint_slot(painter, self.rect(), self.rect(), self.original, "Original")
+            self._paint_slot(
+                painter,
+                self.rect(),
+                self.rect(),
+                self.original,
+                QCoreApplication.translate("CompareCanvas", "Original"),
+            )
             paint_notice(painter, self.rect(), self.result.message)
         elif self._showing_original and mode is not CompareMode.SIDE_BY_SIDE:
-            self._paint_slot(painter, self.rect(), self.rect(), self.original, "Original")
+            self._paint_slot(
+                painter,
+                self.rect(),
+                self.rect(),
+                self.original,
+                QCoreApplication.translate("CompareCanvas", "Original"),
+            )
         elif mode is CompareMode.SIDE_BY_SIDE:
             left, right = self.panes()
-            self._paint_slot(painter, left, left, self.original, "Original")
+            self._paint_slot(
+                painter,
+                left,
+                left,
+                self.original,
+                QCoreApplication.translate("CompareCanvas", "Original"),
+            )
             self._paint_slot(painter, right, right, self.result, self.result_label)
         elif mode is CompareMode.SPLIT:
             pane = self.rect()
             x = self.divider_x()
             left_part = QRect(0, 0, x, self.height())
             right_part = QRect(x, 0, self.width() - x, self.height())
-            self._paint_slot(painter, pane, left_part, self.original, "Original")
+            self._paint_slot(
+                painter,
+                pane,
+                left_part,
+                self.original,
+                QCoreApplication.translate("CompareCanvas", "Original"),
+            )
             self._paint_slot(
                 painter, pane, right_part, self.result, self.result_label, label_right=True
             )
@@ -351,7 +381,11 @@ class CompareCanvas(QWidget):
             self._paint_slot(painter, self.rect(), self.rect(), self.result, self.result_label)
         if not self.result.absent and self._showing_a_preview():
             # Zoomed in on a preview, soft pixels would pass for a soft result: say it.
-            paint_notice(painter, self.rect(), "Preview: full resolution loading…")
+            paint_notice(
+                painter,
+                self.rect(),
+                QCoreApplication.translate("CompareCanvas", "Preview: full resolution loading…"),
+            )
 
     def _showing_a_preview(self) -> bool:
         return any(
@@ -375,7 +409,11 @@ class CompareCanvas(QWidget):
         painter.save()
         painter.setClipRect(part)
         if slot.image is None:
-            paint_message(painter, part, slot.message or "Loading…")
+            paint_message(
+                painter,
+                part,
+                slot.message or QCoreApplication.translate("CompareCanvas", "Loading…"),
+            )
         elif slot is self.result and self._masking():
             self._paint_masked_result(painter, pane, part, slot.image)
         else:

@@ -27,7 +27,7 @@ from ui.viewer.cache import ImageCache
 from ui.viewer.canvas import CompareCanvas, ImageSlot
 from ui.viewer.difference import DifferencePane
 from ui.viewer.elided_label import ElidedLabel
-from ui.viewer.info_line import SEPARATOR, describe, describe_status
+from ui.viewer.info_line import SEPARATOR, describe, fit_word, no_result_message
 from ui.viewer.item import ViewerItem
 from ui.viewer.keys import key_command
 from ui.viewer.loader import ImageLoader, cache_key
@@ -81,9 +81,11 @@ class CompareViewer(QWidget):
         self.info_label = ElidedLabel(self)
         self.zoom_box = QComboBox(self)
         self.zoom_box.setEditable(True)
-        self.zoom_box.addItems(ZOOM_PRESETS)
+        self.zoom_box.addItems([fit_word(), *ZOOM_PRESETS[1:]])
         self.zoom_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.zoom_box.setToolTip("Zoom: pick or type a level, e.g. 150%")
+        self.zoom_box.setToolTip(
+            QCoreApplication.translate("CompareViewer", "Zoom: pick or type a level, e.g. 150%")
+        )
         self.zoom_box.setMinimumContentsLength(10)
         self.zoom_box.textActivated.connect(self._zoom_typed)
         # Only a click (or Tab) may take focus from the canvas: the viewer's keys live there,
@@ -273,7 +275,7 @@ class CompareViewer(QWidget):
 
     def set_zoom_text(self, text: str) -> bool:
         """Apply a typed zoom level ('150', '150%', 'fit'); False if it is not one."""
-        if text.strip().lower() == "fit":
+        if text.strip().lower() in ("fit", fit_word().lower()):
             self.zoom_to_fit()
             return True
         zoom = parse_zoom_text(text)
@@ -356,13 +358,17 @@ class CompareViewer(QWidget):
         self.loader.set_wanted(current + neighbours)
         self.loader.pin(current)
         if item is None:
-            self.canvas.set_images(ImageSlot(message="No job"), ImageSlot(message="No job"))
+            nothing = QCoreApplication.translate("CompareViewer", "No job")
+            self.canvas.set_images(ImageSlot(message=nothing), ImageSlot(message=nothing))
             self._refresh_info()
             return
         self.differences.clear()
         self.canvas.set_images(
-            self._slot_for(item.original_path, "The original file is missing"),
-            self._slot_for(item.result_path, _no_result_message(item)),
+            self._slot_for(
+                item.original_path,
+                QCoreApplication.translate("CompareViewer", "The original file is missing"),
+            ),
+            self._slot_for(item.result_path, no_result_message(item)),
         )
         self.differences.update(self.current_item())
         self._refresh_info()
@@ -376,7 +382,9 @@ class CompareViewer(QWidget):
             return ImageSlot(image=complete)
         # A preview from an earlier visit beats a blank while the full image decodes again.
         partial = self.loader.cache.get(cache_key(path))
-        return ImageSlot(image=partial, message="Loading…")
+        return ImageSlot(
+            image=partial, message=QCoreApplication.translate("CompareViewer", "Loading…")
+        )
 
     def _on_image_ready(self, path: str, loaded: LoadedImage) -> None:
         item = self.current_item()
@@ -448,7 +456,8 @@ class CompareViewer(QWidget):
     def _refresh_info(self) -> None:
         text = describe(self.current_item(), self.canvas.original.image, self.canvas.result.image)
         version = self.version_text()
-        self.canvas.result_label = "Result" + (f" · {version}" if version else "")
+        result = QCoreApplication.translate("CompareViewer", "Result")
+        self.canvas.result_label = f"{result} · {version}" if version else result
         if version:
             text = f"{version[:1].upper()}{version[1:]}{SEPARATOR}{text}"
         if len(self._items) > 1:
@@ -463,7 +472,7 @@ class CompareViewer(QWidget):
         zoom = self.zoom()
         text = format_zoom(zoom)
         if self.canvas.viewport.fit:
-            text = f"Fit ({text})"
+            text = QCoreApplication.translate("CompareViewer", "Fit ({zoom})").format(zoom=text)
         if self.zoom_box.currentText() != text:
             self.zoom_box.setEditText(text)
 
@@ -567,7 +576,8 @@ class CompareViewer(QWidget):
 
     def _choose_background_colour(self) -> None:
         _, current = self.canvas.background()
-        colour = QColorDialog.getColor(current, self, "Background behind transparency")
+        title = QCoreApplication.translate("CompareViewer", "Background behind transparency")
+        colour = QColorDialog.getColor(current, self, title)
         if colour.isValid():
             self.set_background(BackgroundKind.CUSTOM, colour)
         else:
@@ -587,10 +597,3 @@ class CompareViewer(QWidget):
                 background=self.canvas.background()[0],
             )
         )
-
-
-def _no_result_message(item: ViewerItem) -> str:
-    status = item.status.lower()
-    if status in ("failed", "payment_required", "rejected", "cancelled"):
-        return f"No result: {describe_status(item.status).lower()}"
-    return "No result yet" + (f" ({describe_status(item.status).lower()})" if status else "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
 from app.imaging.facts import ImageInfo
 from ui.viewer.item import ViewerItem
 from ui.viewer.pixels import LoadedImage
@@ -82,3 +84,15 @@ def _channels(info: ImageInfo) -> str:
 
 def _loading(image: LoadedImage) -> str:
     return "" if image.complete else " (preview; full resolution loading…)"
+
+
+def fit_word() -> str:
+    """The zoom box's "Fit", in the language shown (typing "fit" works in any)."""
+    return QCoreApplication.translate("CompareViewer", "Fit")
+
+
+def no_result_message(item: ViewerItem) -> str:
+    status = item.status.lower()
+    if status in ("failed", "payment_required", "rejected", "cancelled"):
+        return f"No result: {describe_status(item.status).lower()}"
+    return "No result yet" + (f" ({describe_status(item.status).lower()})" if status else "")

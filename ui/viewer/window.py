@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
@@ -29,7 +29,7 @@ class ViewerWindow(QMainWindow):
         super().__init__(parent)
         self.viewer = CompareViewer(self)
         self.setCentralWidget(self.viewer)
-        self.setWindowTitle("Before / after")
+        self.setWindowTitle(QCoreApplication.translate("ViewerWindow", "Before / after"))
         self.resize(1200, 800)
         self.addToolBar(self._build_toolbar())
         self.viewer.currentChanged.connect(self._update_title)
@@ -40,7 +40,7 @@ class ViewerWindow(QMainWindow):
 
     def _build_toolbar(self) -> QToolBar:
         a = self.viewer.actions_
-        bar = QToolBar("Viewer", self)
+        bar = QToolBar(QCoreApplication.translate("ViewerWindow", "Viewer"), self)
         bar.setObjectName("viewerToolbar")  # so saveState() can restore it
         bar.setMovable(False)
         bar.addActions([a.previous, a.next])
@@ -52,8 +52,10 @@ class ViewerWindow(QMainWindow):
         bar.addSeparator()
         bar.addActions([a.zoom_fit, a.zoom_actual])
         background = QToolButton(bar)
-        background.setText("Background")
-        background.setToolTip("What shows through transparent pixels")
+        background.setText(QCoreApplication.translate("ViewerWindow", "Background"))
+        background.setToolTip(
+            QCoreApplication.translate("ViewerWindow", "What shows through transparent pixels")
+        )
         background.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(background)
         menu.addActions(a.backgrounds.actions())
@@ -82,7 +84,9 @@ class ViewerWindow(QMainWindow):
     def _update_title(self, job_id: str) -> None:
         item = self.viewer.current_item()
         title = item.title if item is not None and item.title else job_id
-        self.setWindowTitle(f"{title} – Before / after" if title else "Before / after")
+        plain = QCoreApplication.translate("ViewerWindow", "Before / after")
+        titled = QCoreApplication.translate("ViewerWindow", "{title} – Before / after")
+        self.setWindowTitle(titled.format(title=title) if title else plain)
 
     def _result_path(self, job_id: str) -> Path | None:
         item = self.viewer.current_item()
