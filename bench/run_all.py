@@ -43,6 +43,25 @@ BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ),
     ("viewer_open_latency", "viewer: open latency and pan frame times", ["--runs", "2"]),
     (
+        "whole_process",
+        "whole processes, sign-in included: one image against the vendor SDK (goal <= 0.5x its"
+        " time), and 96 images server-bound, 8 workers x 0.25 s (goal: efficiency >= 0.9)",
+        ["--runs", "1"],
+    ),
+    (
+        "create_paths",
+        "the vendor's recommended path (upload, then create by hash) against one multipart"
+        " create per image, link-bound and server-bound, alternating",
+        ["--runs", "1"],
+    ),
+    (
+        "real_world",
+        "a studio's uplink: 24 x 24 MP JPEGs and 3 16-bit TIFFs over 40 Mbit/s, 4 +- 2 s"
+        " processing, 8 workers; upload-size full, auto and a naive sequential client (goals:"
+        " auto <= 0.6x the input bytes and <= 0.55x the naive time; full within 10% of the limit)",
+        ["--skip-naive"],
+    ),
+    (
         "review_delivery",
         "after a batch: 500 review marks, and 500 x 2 MP results delivered, then again",
         ["--images", "40", "--runs", "1"],
