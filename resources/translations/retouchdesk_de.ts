@@ -145,15 +145,91 @@
 <context>
     <name>CompareCanvas</name>
     <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>No image</source>
+        <translation>Kein Bild</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>Original</translation>
+    </message>
+    <message>
         <source>Difference (amplified)</source>
         <translation>Differenz (verstärkt)</translation>
+    </message>
+    <message>
+        <source>Preview: full resolution loading…</source>
+        <translation>Vorschau: volle Auflösung wird geladen …</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>Before and after</source>
+        <translation>Vorher und nachher</translation>
+    </message>
+    <message>
+        <source>Split at {percent} %: the original left of the divider, the result right of it. 1, 2 and 3 put the divider at a quarter, half and three quarters of the image</source>
+        <translation>Geteilt bei {percent} %: links der Trennlinie das Original, rechts das Ergebnis. 1, 2 und 3 setzen die Trennlinie auf ein Viertel, die Hälfte und drei Viertel des Bildes</translation>
+    </message>
+    <message>
+        <source>Side by side: the original left, the result right</source>
+        <translation>Nebeneinander: links das Original, rechts das Ergebnis</translation>
+    </message>
+    <message>
+        <source>The result; hold Space to see the original in its place</source>
+        <translation>Das Ergebnis; Leertaste halten, um an seiner Stelle das Original zu sehen</translation>
+    </message>
+    <message>
+        <source>The result only</source>
+        <translation>Nur das Ergebnis</translation>
+    </message>
+    <message>
+        <source>Where the result differs from the original, amplified</source>
+        <translation>Wo sich das Ergebnis vom Original unterscheidet, verstärkt</translation>
     </message>
 </context>
 <context>
     <name>CompareViewer</name>
     <message>
+        <source>Zoom: pick or type a level, e.g. 150%</source>
+        <translation>Zoom: Stufe wählen oder eingeben, z. B. 150 %</translation>
+    </message>
+    <message>
         <source>This result has no transparency</source>
         <translation>Dieses Ergebnis hat keine Transparenz</translation>
+    </message>
+    <message>
+        <source>No job</source>
+        <translation>Kein Auftrag</translation>
+    </message>
+    <message>
+        <source>The original file is missing</source>
+        <translation>Die Originaldatei fehlt</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Fit ({zoom})</source>
+        <translation>Einpassen ({zoom})</translation>
+    </message>
+    <message>
+        <source>Background behind transparency</source>
+        <translation>Hintergrund hinter Transparenz</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Einpassen</translation>
     </message>
 </context>
 <context>
@@ -1279,6 +1355,18 @@ Ergebnisse landen in einem eigenen Ordner; Ihre Originale bleiben unangetastet.<
         <translation>Markierung entfernen</translation>
     </message>
     <message>
+        <source>Accept and next</source>
+        <translation>Annehmen und weiter</translation>
+    </message>
+    <message>
+        <source>Accept the current image and go to the next one ({key})</source>
+        <translation>Das aktuelle Bild annehmen und zum nächsten gehen ({key})</translation>
+    </message>
+    <message>
+        <source>Show the original while held</source>
+        <translation>Original zeigen, solange gedrückt</translation>
+    </message>
+    <message>
         <source>&amp;Next image after marking</source>
         <translation>&amp;Nach dem Markieren zum nächsten Bild</translation>
     </message>
@@ -1297,6 +1385,10 @@ Ergebnisse landen in einem eigenen Ordner; Ihre Originale bleiben unangetastet.<
     <message>
         <source>Review options</source>
         <translation>Prüfoptionen</translation>
+    </message>
+    <message>
+        <source>Moving on after marking, and telling the service about rejections</source>
+        <translation>Weiter nach dem Markieren und Ablehnungen an den Dienst melden</translation>
     </message>
     <message>
         <source>Open in viewer</source>
@@ -1680,6 +1772,54 @@ Fertige Bilder erscheinen hier, sobald sie eintreffen; „Stapel öffnen …“ 
 <context>
     <name>ViewerActions</name>
     <message>
+        <source>Previous</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Previous job (Left)</source>
+        <translation>Vorheriges Bild (Links)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Next job (Right)</source>
+        <translation>Nächstes Bild (Rechts)</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Geteilt</translation>
+    </message>
+    <message>
+        <source>Split with a draggable divider (S; 1/2/3)</source>
+        <translation>Geteilt mit verschiebbarer Trennlinie (S; 1/2/3)</translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation>Nebeneinander</translation>
+    </message>
+    <message>
+        <source>Side by side (D)</source>
+        <translation>Nebeneinander (D)</translation>
+    </message>
+    <message>
+        <source>Toggle</source>
+        <translation>Umschalten</translation>
+    </message>
+    <message>
+        <source>Result; hold Space or \ for original (T)</source>
+        <translation>Ergebnis; Leertaste oder \ halten für das Original (T)</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Result only (R)</source>
+        <translation>Nur Ergebnis (R)</translation>
+    </message>
+    <message>
         <source>Difference</source>
         <translation>Differenz</translation>
     </message>
@@ -1711,9 +1851,129 @@ Fertige Bilder erscheinen hier, sobald sie eintreffen; „Stapel öffnen …“ 
         <source>The next result version (V)</source>
         <translation>Die nächste Ergebnisversion (V)</translation>
     </message>
+    <message>
+        <source>Fit</source>
+        <translation>Einpassen</translation>
+    </message>
+    <message>
+        <source>Zoom to fit (F)</source>
+        <translation>Einpassen (F)</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100 %</translation>
+    </message>
+    <message>
+        <source>Actual pixels (0 or Ctrl+1)</source>
+        <translation>Originalpixel (0 oder Strg+1)</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Vergrößern</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>Vergrößern (+)</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Verkleinern</translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>Verkleinern (-)</translation>
+    </message>
+    <message>
+        <source>Checkerboard</source>
+        <translation>Schachbrett</translation>
+    </message>
+    <message>
+        <source>White</source>
+        <translation>Weiß</translation>
+    </message>
+    <message>
+        <source>Black</source>
+        <translation>Schwarz</translation>
+    </message>
+    <message>
+        <source>Choose colour…</source>
+        <translation>Farbe wählen …</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Annehmen</translation>
+    </message>
+    <message>
+        <source>Mark the result accepted (A)</source>
+        <translation>Ergebnis als angenommen markieren (A)</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <source>Mark the result rejected (X)</source>
+        <translation>Ergebnis als abgelehnt markieren (X)</translation>
+    </message>
+    <message>
+        <source>Thumbs up</source>
+        <translation>Daumen hoch</translation>
+    </message>
+    <message>
+        <source>Tell autoretouch this result is good</source>
+        <translation>autoretouch mitteilen, dass dieses Ergebnis gut ist</translation>
+    </message>
+    <message>
+        <source>Thumbs down</source>
+        <translation>Daumen runter</translation>
+    </message>
+    <message>
+        <source>Tell autoretouch this result is not good</source>
+        <translation>autoretouch mitteilen, dass dieses Ergebnis nicht gut ist</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Process this image again</source>
+        <translation>Dieses Bild erneut bearbeiten</translation>
+    </message>
+    <message>
+        <source>Open in editor</source>
+        <translation>Im Editor öffnen</translation>
+    </message>
+    <message>
+        <source>Open the result in your image editor</source>
+        <translation>Das Ergebnis in Ihrem Bildeditor öffnen</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>Im Ordner zeigen</translation>
+    </message>
+    <message>
+        <source>Show the result in its folder</source>
+        <translation>Das Ergebnis in seinem Ordner zeigen</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>The keyboard shortcuts (?)</source>
+        <translation>Die Tastenkürzel (?)</translation>
+    </message>
+    <message>
+        <source>Show transparency over: {background}</source>
+        <translation>Transparenz zeigen über: {background}</translation>
+    </message>
 </context>
 <context>
     <name>ViewerKeys</name>
+    <message>
+        <source>{first} or {second}</source>
+        <translation>{first} oder {second}</translation>
+    </message>
     <message>
         <source>previous / next job (zoom and pan stay)</source>
         <translation>vorheriges / nächstes Bild (Zoom und Ausschnitt bleiben)</translation>
@@ -1755,6 +2015,10 @@ Fertige Bilder erscheinen hier, sobald sie eintreffen; „Stapel öffnen …“ 
         <translation>100 %: ein Bildpixel pro Bildschirmpixel</translation>
     </message>
     <message>
+        <source>{keys}, wheel</source>
+        <translation>{keys}, Mausrad</translation>
+    </message>
+    <message>
         <source>zoom in / out (the wheel zooms at the cursor)</source>
         <translation>vergrößern / verkleinern (das Mausrad zoomt am Mauszeiger)</translation>
     </message>
@@ -1774,12 +2038,39 @@ Fertige Bilder erscheinen hier, sobald sie eintreffen; „Stapel öffnen …“ 
         <source>close the window</source>
         <translation>Fenster schließen</translation>
     </message>
+    <message>
+        <source>every key (this list)</source>
+        <translation>alle Tasten (diese Liste)</translation>
+    </message>
 </context>
 <context>
     <name>ViewerVersions</name>
     <message>
         <source>version {number} of {count}</source>
         <translation>Version {number} von {count}</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerWindow</name>
+    <message>
+        <source>Before / after</source>
+        <translation>Vorher / nachher</translation>
+    </message>
+    <message>
+        <source>Viewer</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>Hintergrund</translation>
+    </message>
+    <message>
+        <source>What shows through transparent pixels</source>
+        <translation>Was durch transparente Pixel scheint</translation>
+    </message>
+    <message>
+        <source>{title} – Before / after</source>
+        <translation>{title} – Vorher / nachher</translation>
     </message>
 </context>
 <context>
